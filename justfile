@@ -1,0 +1,58 @@
+# Task manager: Rust API + Next.js/Better Auth web app on PostgreSQL.
+# `just dev` runs everything; `just test` runs everything CI runs.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+export NEXT_TELEMETRY_DISABLED := "1"
+
+# List the recipes.
+default:
+    @just --list
+
+# Run the whole product: database, both migrations, API and web app (Ctrl-C stops it).
+dev:
+    scripts/dev.sh
+
+# Everything CI runs: formatting, lints, Rust tests, web unit, bridge and browser tests.
+test: fmt-check lint test-rust test-web
+
+# Format all Rust code.
+fmt:
+    cargo fmt --all
+
+# Fail if any Rust code is not formatted.
+fmt-check:
+    cargo fmt --all -- --check
+
+# Clippy with warnings as errors, and the web app's type check and lint.
+lint: web-deps
+    cargo clippy --workspace --all-targets -- -D warnings
+    cd frontend && npm run --silent lint
+
+# Rust unit, adapter (real PostgreSQL) and end-to-end tests.
+test-rust:
+    scripts/db-ready-admin.sh
+    cargo test --workspace --no-fail-fast
+
+# Web app: unit tests, the Better Auth ↔ Rust API bridge test, browser tests.
+test-web: web-deps chromium
+    cargo build -p api-actix --bin todo-api
+    cd frontend && npm run --silent test
+
+# Apply both migrations to DATABASE_URL: Better Auth's first, then the API's.
+migrate: web-deps
+    scripts/with-env.sh scripts/db-ready.sh
+    cd frontend && ../scripts/with-env.sh npm run --silent db:migrate
+    scripts/with-env.sh cargo run --quiet -p api-actix --bin todo-api -- migrate
+
+# Criterion benchmark of token verification (EdDSA, ES256, RS256, HS256).
+bench-jwt:
+    cargo bench -p adapters-jwt
+
+# Install the web app's npm packages when missing or stale.
+web-deps:
+    cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
+
+# Install Debian's Chromium for the browser tests when it is missing.
+chromium:
+    command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
