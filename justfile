@@ -28,6 +28,7 @@ fmt-check:
 lint: web-deps
     cargo clippy --workspace --all-targets -- -D warnings
     cd frontend && npm run --silent lint
+    scripts/check-compose.sh
 
 # Rust unit, adapter (real PostgreSQL) and end-to-end tests.
 test-rust:
