@@ -1,0 +1,42 @@
+import type { Metadata, Viewport } from "next";
+
+import { NavBar } from "@/components/nav-bar";
+import { Toaster } from "@/components/ui/toast";
+
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Todo", template: "%s · Todo" },
+  description: "Your tasks, kept in order.",
+};
+
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  colorScheme: "light dark",
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#fcfcfd" },
+    { media: "(prefers-color-scheme: dark)", color: "#15171c" },
+  ],
+};
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-dvh">
+        <Toaster>
+          <a
+            href="#main"
+            className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-primary focus:px-3 focus:py-2 focus:text-primary-foreground"
+          >
+            Skip to content
+          </a>
+          <NavBar />
+          <main id="main" className="mx-auto w-full max-w-3xl px-4 py-6 sm:py-10">
+            {children}
+          </main>
+        </Toaster>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,41 @@
+"use client";
+
+import { LogOut } from "lucide-react";
+import { useRouter } from "next/navigation";
+import * as React from "react";
+
+import { Button } from "@/components/ui/button";
+import { useToast } from "@/components/ui/toast";
+import { apiTokens } from "@/lib/api-token";
+import { authClient } from "@/lib/auth-client";
+
+export function SignOutButton() {
+  const router = useRouter();
+  const toast = useToast();
+  const [busy, setBusy] = React.useState(false);
+
+  async function signOut() {
+    setBusy(true);
+    try {
+      const { error } = await authClient.signOut();
+      if (error) {
+        toast({ title: "Could not sign out", description: error.message ?? "Please try again.", variant: "destructive" });
+        return;
+      }
+      apiTokens.clear();
+      router.replace("/sign-in");
+      router.refresh();
+    } catch {
+      toast({ title: "Could not sign out", description: "The server is not answering.", variant: "destructive" });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Button variant="ghost" size="sm" onClick={signOut} disabled={busy}>
+      <LogOut aria-hidden />
+      <span>Sign out</span>
+    </Button>
+  );
+}

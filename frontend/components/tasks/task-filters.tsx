@@ -1,0 +1,169 @@
+"use client";
+
+import { Search, X } from "lucide-react";
+import * as React from "react";
+
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { ToggleGroup, ToggleGroupItem } from "@/components/ui/toggle-group";
+import { PRIORITY_LABEL, SORT_CHOICES } from "@/lib/task-format";
+import { PRIORITIES, type Priority, type StatusFilter } from "@/lib/tasks-api";
+
+export interface Filters {
+  status: StatusFilter;
+  priority: Priority | "all";
+  category: string;
+  q: string;
+  sort: string;
+}
+
+export const DEFAULT_FILTERS: Filters = { status: "all", priority: "all", category: "", q: "", sort: "created_at:desc" };
+
+export function isFiltered(filters: Filters): boolean {
+  return filters.status !== "all" || filters.priority !== "all" || filters.category !== "" || filters.q !== "";
+}
+
+/** Typing settles before a request goes out. */
+function useDebounced(value: string, delayMs: number): string {
+  const [settled, setSettled] = React.useState(value);
+  React.useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return settled;
+}
+
+interface Props {
+  filters: Filters;
+  onChange: (patch: Partial<Filters>) => void;
+  categories: readonly string[];
+}
+
+export function TaskFilters({ filters, onChange, categories }: Props) {
+  const [search, setSearch] = React.useState(filters.q);
+  const [category, setCategory] = React.useState(filters.category);
+  const settledSearch = useDebounced(search.trim(), 300);
+  const settledCategory = useDebounced(category.trim(), 300);
+
+  // Follow a reset from outside ("Clear filters").
+  const [seen, setSeen] = React.useState(filters);
+  if (filters !== seen) {
+    setSeen(filters);
+    if (filters.q !== settledSearch) setSearch(filters.q);
+    if (filters.category !== settledCategory) setCategory(filters.category);
+  }
+
+  React.useEffect(() => {
+    if (settledSearch !== filters.q) onChange({ q: settledSearch });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the typed text settles
+  }, [settledSearch]);
+
+  React.useEffect(() => {
+    if (settledCategory !== filters.category) onChange({ category: settledCategory });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the typed text settles
+  }, [settledCategory]);
+
+  return (
+    <section aria-label="Filter and sort tasks" className="grid gap-3">
+      <div className="relative">
+        <Label htmlFor="task-search" className="sr-only">
+          Search tasks
+        </Label>
+        <Search className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden />
+        <Input
+          id="task-search"
+          type="search"
+          value={search}
+          placeholder="Search titles and descriptions"
+          className="pl-9"
+          onChange={(e) => setSearch(e.target.value)}
+        />
+      </div>
+      <div className="flex flex-wrap items-end gap-3">
+        <div className="grid gap-1.5">
+          <span className="text-xs font-medium text-muted-foreground" id="status-filter-label">
+            Status
+          </span>
+          <ToggleGroup
+            type="single"
+            aria-labelledby="status-filter-label"
+            value={filters.status}
+            onValueChange={(value) => {
+              if (value) onChange({ status: value as StatusFilter });
+            }}
+          >
+            <ToggleGroupItem value="all">All</ToggleGroupItem>
+            <ToggleGroupItem value="pending">Pending</ToggleGroupItem>
+            <ToggleGroupItem value="completed">Completed</ToggleGroupItem>
+          </ToggleGroup>
+        </div>
+        <div className="grid min-w-36 flex-1 gap-1.5 sm:flex-none">
+          <Label htmlFor="priority-filter" className="text-xs text-muted-foreground">
+            Priority
+          </Label>
+          <Select value={filters.priority} onValueChange={(value) => onChange({ priority: value as Filters["priority"] })}>
+            <SelectTrigger id="priority-filter" aria-label="Filter by priority" className="h-9">
+              <SelectValue />
+            </SelectTrigger>
+            <SelectContent>
+              <SelectItem value="all">Any priority</SelectItem>
+              {PRIORITIES.map((p) => (
+                <SelectItem key={p} value={p}>
+                  {PRIORITY_LABEL[p]}
+                </SelectItem>
+              ))}
+            </SelectContent>
+          </Select>
+        </div>
+        <div className="grid min-w-36 flex-1 gap-1.5 sm:flex-none">
+          <Label htmlFor="category-filter" className="text-xs text-muted-foreground">
+            Category
+          </Label>
+          <Input
+            id="category-filter"
+            value={category}
+            list="category-filter-options"
+            placeholder="Any category"
+            className="h-9"
+            onChange={(e) => setCategory(e.target.value)}
+          />
+          <datalist id="category-filter-options">
+            {categories.map((c) => (
+              <option key={c} value={c} />
+            ))}
+          </datalist>
+        </div>
+        <div className="grid min-w-40 flex-1 gap-1.5 sm:flex-none">
+          <Label htmlFor="sort-select" className="text-xs text-muted-foreground">
+            Sort
+          </Label>
+          <Select value={filters.sort} onValueChange={(value) => onChange({ sort: value })}>
+            <SelectTrigger id="sort-select" aria-label="Sort tasks" className="h-9">
+              <SelectValue />
+            </SelectTrigger>
+            <SelectContent>
+              {SORT_CHOICES.map((choice) => (
+                <SelectItem key={choice.value} value={choice.value}>
+                  {choice.label}
+                </SelectItem>
+              ))}
+            </SelectContent>
+          </Select>
+        </div>
+        {isFiltered(filters) ? (
+          <Button
+            variant="ghost"
+            size="sm"
+            className="h-9"
+            onClick={() => onChange({ ...DEFAULT_FILTERS, sort: filters.sort })}
+          >
+            <X aria-hidden />
+            Clear filters
+          </Button>
+        ) : null}
+      </div>
+    </section>
+  );
+}
