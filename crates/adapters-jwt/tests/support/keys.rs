@@ -164,3 +164,7 @@ pub fn claims(iat: i64) -> Value {
 pub fn jwks_json(keys: &[Value]) -> String {
     json!({ "keys": keys }).to_string()
 }
+
+pub fn b64_decode(text: &str) -> Vec<u8> {
+    URL_SAFE_NO_PAD.decode(text).unwrap()
+}
