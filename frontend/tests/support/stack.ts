@@ -1,0 +1,118 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+
+import { createTestDatabase, type TestDatabase } from "./database";
+import { FRONTEND_DIR, REPO_DIR, apiBinary } from "./paths";
+import { freePort, run, start, waitForHttp, waitForOutput, type Running } from "./processes";
+
+export interface Stack {
+  db: TestDatabase;
+  /** The web app (Better Auth + pages + the API proxy). */
+  webUrl: string;
+  /** The Rust API, reached directly. */
+  apiUrl: string;
+  secret: string;
+  /** Everything the servers printed, for failure reports. */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Extra environment for the web app (e.g. rate limits). */
+  webEnv?: Record<string, string>;
+}
+
+/** Variables from the caller's environment that must not leak into the servers. */
+const SCRUBBED = ["DATABASE_URL", "BETTER_AUTH_URL", "BETTER_AUTH_SECRET", "API_URL", "API_BIND_ADDR", "AUTH_MODE", "JWT_ISSUER", "JWKS_URL", "APP_ENV", "NODE_OPTIONS"];
+
+function baseEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of SCRUBBED) delete env[name];
+  // Vitest sets these; a child Next server must not believe it is under test.
+  delete env.VITEST;
+  delete env.VITEST_WORKER_ID;
+  delete env.VITEST_POOL_ID;
+  Reflect.deleteProperty(env, "NODE_ENV");
+  return env;
+}
+
+/**
+ * A fresh database with both migrations (Better Auth's, then the API's), the
+ * Rust API in jwks mode and the production web app, wired to each other.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const db = await createTestDatabase();
+  const procs: Running[] = [];
+  const stop = async () => {
+    await Promise.allSettled(procs.map((p) => p.stop()));
+    await db.drop();
+  };
+  try {
+    const secret = randomBytes(32).toString("base64url");
+    const webPort = await freePort();
+    const webUrl = `http://127.0.0.1:${webPort}`;
+    const common = { ...baseEnv(), DATABASE_URL: db.url, BETTER_AUTH_URL: webUrl };
+
+    await run("auth migrate", join(FRONTEND_DIR, "node_modules", ".bin", "tsx"), ["scripts/migrate.ts"], {
+      cwd: FRONTEND_DIR,
+      env: common,
+      timeoutMs: 120_000,
+    });
+    const bin = apiBinary();
+    const apiEnv = {
+      ...common,
+      AUTH_MODE: "jwks",
+      JWT_AUDIENCE: "todo-api",
+      API_BIND_ADDR: "127.0.0.1:0",
+      RUST_LOG: process.env.RUST_LOG || "info",
+    };
+    await run("api migrate", bin, ["migrate"], { cwd: REPO_DIR, env: apiEnv, timeoutMs: 120_000 });
+
+    const api = start("api", bin, ["serve"], { cwd: REPO_DIR, env: apiEnv });
+    procs.push(api);
+    const [, apiUrl = ""] = await waitForOutput(api, /listening on (http:\/\/\S+)/, 30_000);
+
+    const web = start(
+      "web",
+      join(FRONTEND_DIR, "node_modules", ".bin", "next"),
+      ["start", "--port", String(webPort), "--hostname", "127.0.0.1"],
+      {
+        cwd: FRONTEND_DIR,
+        env: {
+          ...common,
+          NODE_ENV: "production",
+          NEXT_TELEMETRY_DISABLED: "1",
+          BETTER_AUTH_SECRET: secret,
+          API_URL: apiUrl,
+          // Generous defaults so the tests' own sign-ups are not throttled;
+          // a test that checks throttling passes tighter ones.
+          AUTH_RATE_LIMIT_MAX: "1000",
+          AUTH_RATE_LIMIT_CREDENTIALS_MAX: "100",
+          AUTH_RATE_LIMIT_CREDENTIALS_WINDOW_SECONDS: "10",
+          ...options.webEnv,
+        },
+      },
+    );
+    procs.push(web);
+    await waitForHttp(`${webUrl}/api/auth/ok`, web, 60_000, (s) => s === 200);
+    // Better Auth creates its first signing key when the JWKS is first read;
+    // the API then picks it up on its next fetch (at most its retry interval).
+    const jwks = await fetch(`${webUrl}/api/auth/jwks`);
+    if (!jwks.ok) throw new Error(`JWKS endpoint answered ${jwks.status}:\n${web.output()}`);
+    await waitForHttp(`${apiUrl}/readyz`, api, 60_000, (s) => s === 200);
+
+    return {
+      db,
+      webUrl,
+      apiUrl,
+      secret,
+      logs: () => procs.map((p) => `----- ${p.name} -----\n${p.output()}`).join("\n"),
+      stop,
+    };
+  } catch (error) {
+    const logs = procs.map((p) => `----- ${p.name} -----\n${p.output()}`).join("\n");
+    await stop().catch(() => undefined);
+    if (error instanceof Error && logs) error.message += `\n${logs}`;
+    throw error;
+  }
+}

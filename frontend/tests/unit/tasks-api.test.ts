@@ -1,0 +1,155 @@
+import { describe, expect, it, vi } from "vitest";
+
+import { apiTarget } from "@/lib/api-target";
+import { ApiError, TasksApi, errorFromResponse, nextCursorFromLink } from "@/lib/tasks-api";
+import { TokenCache } from "@/lib/token-cache";
+
+const USER = "0b4c2f62-9a3e-4d5c-8f1e-2a6b7c8d9e0f";
+
+function jwt(marker: string): string {
+  const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${enc({ alg: "EdDSA" })}.${enc({ sub: USER, exp: 4_000_000_000, m: marker })}.sig`;
+}
+
+function problem(status: number, body: object, headers: Record<string, string> = {}) {
+  return new Response(JSON.stringify({ status, ...body }), {
+    status,
+    headers: { "content-type": "application/problem+json", ...headers },
+  });
+}
+
+describe("nextCursorFromLink", () => {
+  it("finds the cursor of rel=next, relative or absolute, among other links", () => {
+    expect(nextCursorFromLink(`</api/u/tasks?limit=20&cursor=abc%3D%3D>; rel="next"`)).toBe("abc==");
+    expect(nextCursorFromLink(`<http://x/api/u/tasks?cursor=zz>; rel=next`)).toBe("zz");
+    expect(nextCursorFromLink(`</a?cursor=p>; rel="prev", </a?cursor=n>; rel="next"`)).toBe("n");
+  });
+
+  it("is null without a next link", () => {
+    expect(nextCursorFromLink(null)).toBeNull();
+    expect(nextCursorFromLink(`</a?cursor=p>; rel="prev"`)).toBeNull();
+    expect(nextCursorFromLink("garbage")).toBeNull();
+  });
+});
+
+describe("errorFromResponse", () => {
+  it.each([
+    [401, "signed_out"],
+    [403, "forbidden"],
+    [404, "not_found"],
+    [412, "conflict"],
+    [400, "validation"],
+    [413, "validation"],
+    [415, "validation"],
+    [422, "validation"],
+    [503, "unavailable"],
+    [502, "unavailable"],
+    [500, "unavailable"],
+    [418, "unexpected"],
+  ] as const)("maps %i to %s", async (status, kind) => {
+    expect((await errorFromResponse(problem(status, { title: "x" }))).kind).toBe(kind);
+  });
+
+  it("keeps the field errors of a validation problem and Retry-After of a 503", async () => {
+    const invalid = await errorFromResponse(
+      problem(422, { detail: "Invalid task", errors: [{ field: "title", message: "too long" }, { bad: 1 }] }),
+    );
+    expect(invalid.fieldErrors()).toEqual({ title: "too long" });
+    expect(invalid.message).toBe("Invalid task");
+    const down = await errorFromResponse(problem(503, {}, { "retry-after": "5" }));
+    expect(down.retryAfterSeconds).toBe(5);
+  });
+
+  it("copes with a non-JSON error body", async () => {
+    const error = await errorFromResponse(new Response("<html>oops</html>", { status: 502 }));
+    expect(error.kind).toBe("unavailable");
+    expect(error.problem).toBeNull();
+  });
+});
+
+describe("TasksApi", () => {
+  function client(responses: Array<Response | Error>) {
+    const fetchToken = vi.fn(async () => jwt(`t${fetchToken.mock.calls.length}`));
+    const tokens = new TokenCache({ fetchToken });
+    const calls: Array<{ url: string; init: RequestInit }> = [];
+    const fetchImpl = vi.fn(async (url: string, init?: RequestInit) => {
+      calls.push({ url, init: init ?? {} });
+      const next = responses.shift();
+      if (!next) throw new Error("no more responses");
+      if (next instanceof Error) throw next;
+      return next;
+    });
+    return { api: new TasksApi(USER, tokens, fetchImpl), calls, fetchToken };
+  }
+
+  const header = (init: RequestInit, name: string) => (init.headers as Record<string, string>)[name];
+
+  it("lists with the filters as query parameters and reads the next cursor", async () => {
+    const { api, calls } = client([
+      new Response("[]", { status: 200, headers: { link: `</api/${USER}/tasks?cursor=c2>; rel="next"` } }),
+    ]);
+    const page = await api.list({ status: "pending", priority: "high", q: "milk", sort: "title", order: "asc", limit: 20 });
+    expect(page).toEqual({ tasks: [], nextCursor: "c2" });
+    const url = new URL(calls[0]!.url, "http://x");
+    expect(url.pathname).toBe(`/api/${USER}/tasks`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      status: "pending",
+      priority: "high",
+      q: "milk",
+      sort: "title",
+      order: "asc",
+      limit: "20",
+    });
+    expect(header(calls[0]!.init, "Authorization")).toMatch(/^Bearer /);
+  });
+
+  it("leaves out status=all and empty filters", async () => {
+    const { api, calls } = client([new Response("[]", { status: 200 })]);
+    await api.list({ status: "all", category: "" });
+    expect(calls[0]!.url).toBe(`/api/${USER}/tasks`);
+  });
+
+  it("sends If-Match on update when it has an ETag", async () => {
+    const task = { id: "t1", title: "a" };
+    const { api, calls } = client([
+      new Response(JSON.stringify(task), { status: 200, headers: { etag: '"3"' } }),
+    ]);
+    const result = await api.update("t1", { title: "a" }, '"2"');
+    expect(result.etag).toBe('"3"');
+    expect(calls[0]!.init.method).toBe("PATCH");
+    expect(header(calls[0]!.init, "If-Match")).toBe('"2"');
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ title: "a" });
+  });
+
+  it("retries a 401 once with a new token, then succeeds", async () => {
+    const { api, calls, fetchToken } = client([problem(401, {}), new Response("[]", { status: 200 })]);
+    await expect(api.list()).resolves.toEqual({ tasks: [], nextCursor: null });
+    expect(fetchToken).toHaveBeenCalledTimes(2);
+    expect(header(calls[0]!.init, "Authorization")).not.toBe(header(calls[1]!.init, "Authorization"));
+  });
+
+  it("turns a network failure into a retryable error, not a crash", async () => {
+    const { api } = client([new TypeError("fetch failed")]);
+    const error = await api.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).kind).toBe("unavailable");
+  });
+});
+
+describe("apiTarget", () => {
+  it("forwards task paths to the API with their query", () => {
+    expect(apiTarget(`/api/${USER}/tasks`, "?q=a", "http://127.0.0.1:9000")?.href).toBe(
+      `http://127.0.0.1:9000/api/${USER}/tasks?q=a`,
+    );
+    expect(apiTarget(`/api/${USER}/tasks/x/complete`, "", undefined)?.href).toBe(
+      `http://127.0.0.1:8000/api/${USER}/tasks/x/complete`,
+    );
+  });
+
+  it("keeps Better Auth's paths and anything else here", () => {
+    expect(apiTarget("/api/auth/tasks", "", undefined)).toBeNull();
+    expect(apiTarget("/api/auth/token", "", undefined)).toBeNull();
+    expect(apiTarget(`/api/${USER}/taskslist`, "", undefined)).toBeNull();
+    expect(apiTarget(`/api/${USER}/tasks/../../auth/token`, "", undefined)).toBeNull();
+  });
+});
