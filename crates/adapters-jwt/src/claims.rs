@@ -5,8 +5,8 @@ use std::fmt;
 use std::time::Duration;
 
 use domain::{Principal, UserId};
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
 use crate::rejection::Rejection;
 use crate::token::{decode_segment, parse_object};
@@ -108,8 +108,9 @@ impl ClaimsPolicy {
     pub(crate) fn check(&self, payload_segment: &str, now: i64) -> Result<Principal, Rejection> {
         let json = decode_segment(payload_segment)
             .ok_or(Rejection::Malformed("payload is not base64url"))?;
-        let claims: RawClaims = parse_object(&json)
-            .ok_or(Rejection::Malformed("payload is not a JSON object of claims"))?;
+        let claims: RawClaims = parse_object(&json).ok_or(Rejection::Malformed(
+            "payload is not a JSON object of claims",
+        ))?;
 
         // A token valid until `exp` stays acceptable up to `exp + leeway`
         // inclusive; `nbf` and `iat` may lie up to `leeway` ahead of us.
@@ -127,10 +128,7 @@ impl ClaimsPolicy {
         if claims.iss.as_deref() != Some(self.issuer.as_str()) {
             return Err(Rejection::WrongIssuer);
         }
-        if !claims
-            .aud
-            .is_some_and(|aud| aud.0.iter().any(|a| *a == self.audience))
-        {
+        if !claims.aud.is_some_and(|aud| aud.0.contains(&self.audience)) {
             return Err(Rejection::WrongAudience);
         }
         let sub = claims.sub.ok_or(Rejection::MissingSubject)?;

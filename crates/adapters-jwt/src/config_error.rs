@@ -15,7 +15,9 @@ pub enum VerifierConfigError {
         name: &'static str,
         reason: &'static str,
     },
-    #[error("the verifier must be built inside a tokio runtime (it refreshes keys in the background)")]
+    #[error(
+        "the verifier must be built inside a tokio runtime (it refreshes keys in the background)"
+    )]
     NoRuntime,
     #[error("could not build the HTTP client for the JWKS endpoint")]
     HttpClient(#[source] reqwest::Error),

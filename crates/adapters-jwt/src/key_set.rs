@@ -247,7 +247,9 @@ fn bit_length(big_endian: &[u8]) -> usize {
         return 0;
     };
     let significant = &big_endian[start..];
-    let leading_zeros = significant.first().map_or(0, |b| b.leading_zeros() as usize);
+    let leading_zeros = significant
+        .first()
+        .map_or(0, |b| b.leading_zeros() as usize);
     significant.len() * 8 - leading_zeros
 }
 

@@ -92,8 +92,8 @@ impl<'a> UnverifiedToken<'a> {
         ) else {
             return Err(Rejection::Malformed("not three dot-separated segments"));
         };
-        let header_json = decode_segment(header)
-            .ok_or(Rejection::Malformed("header is not base64url"))?;
+        let header_json =
+            decode_segment(header).ok_or(Rejection::Malformed("header is not base64url"))?;
         let raw: RawHeader = parse_object(&header_json)
             .ok_or(Rejection::Malformed("header is not a JSON object"))?;
 
@@ -126,7 +126,10 @@ impl UnverifiedToken<'_> {
     /// # Errors
     /// [`Rejection::BadSignature`] when the signature does not verify or is
     /// not valid base64url.
-    pub(crate) fn verify_signature(&self, key: &jsonwebtoken::DecodingKey) -> Result<(), Rejection> {
+    pub(crate) fn verify_signature(
+        &self,
+        key: &jsonwebtoken::DecodingKey,
+    ) -> Result<(), Rejection> {
         match jsonwebtoken::crypto::verify(
             self.signature,
             self.signing_input.as_bytes(),

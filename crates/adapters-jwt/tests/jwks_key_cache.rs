@@ -2,6 +2,8 @@
 //! removal, startup without keys, and every way a fetch can fail without
 //! losing the keys already loaded.
 
+#![allow(clippy::unwrap_used)] // helpers outside #[test] fns: a panic there is a failed test
+
 mod support;
 
 use std::sync::{Arc, LazyLock, Mutex};
@@ -41,9 +43,11 @@ fn token_for(key: &TestKey) -> String {
 }
 
 fn token_with_kid(kid: &str) -> String {
-    mint(&json!({"alg": "EdDSA", "kid": kid}), &claims(NOW - 60), |i| {
-        KEY_A.sign(i)
-    })
+    mint(
+        &json!({"alg": "EdDSA", "kid": kid}),
+        &claims(NOW - 60),
+        |i| KEY_A.sign(i),
+    )
 }
 
 fn assert_unknown_kid(result: &Result<domain::Principal, AuthError>) {
@@ -214,9 +218,15 @@ async fn jwks_down_at_startup_then_up_becomes_ready() {
     assert!(!verifier.is_ready());
     // No key yet: the token may be fine, so this is not a rejection.
     let a = token_for(&KEY_A);
-    assert!(matches!(verifier.verify(&a).await, Err(AuthError::Unavailable(_))));
+    assert!(matches!(
+        verifier.verify(&a).await,
+        Err(AuthError::Unavailable(_))
+    ));
     // A malformed token is still plainly rejected.
-    assert!(matches!(verifier.verify("garbage").await, Err(AuthError::Rejected(_))));
+    assert!(matches!(
+        verifier.verify("garbage").await,
+        Err(AuthError::Rejected(_))
+    ));
 
     server.serve_json(only_a());
     support::wait_ready(&verifier).await;
@@ -261,12 +271,10 @@ async fn a_known_key_verifies_while_a_fetch_is_stuck() {
     // The next scheduled fetch hangs, holding the fetch lock.
     server.hold();
     server.wait_for_hits(2).await;
-    let verified = tokio::time::timeout(
-        Duration::from_secs(10),
-        verifier.verify(&token_for(&KEY_A)),
-    )
-    .await
-    .expect("verification waited for the stuck fetch");
+    let verified =
+        tokio::time::timeout(Duration::from_secs(10), verifier.verify(&token_for(&KEY_A)))
+            .await
+            .expect("verification waited for the stuck fetch");
     assert!(verified.is_ok());
     server.release();
 }
@@ -275,7 +283,10 @@ async fn a_known_key_verifies_while_a_fetch_is_stuck() {
 
 /// Loads key A, switches the endpoint to `failure`, waits for a refresh to
 /// complete against it, and checks key A still verifies.
-async fn keeps_the_last_good_keys_when(failure: Reply, fetch_timeout: Duration) -> Arc<dyn TokenVerifier> {
+async fn keeps_the_last_good_keys_when(
+    failure: Reply,
+    fetch_timeout: Duration,
+) -> Arc<dyn TokenVerifier> {
     let server = JwksServer::start(Reply::Json(only_a())).await;
     let verifier = build(JwksSettings {
         refresh_interval: Duration::from_millis(20),
@@ -310,8 +321,11 @@ async fn keeps_keys_when_the_endpoint_returns_garbage() {
 
 #[tokio::test]
 async fn keeps_keys_when_the_document_is_malformed() {
-    keeps_the_last_good_keys_when(Reply::Json(r#"{"keys":{"kid":"x"}}"#.into()), NORMAL_TIMEOUT)
-        .await;
+    keeps_the_last_good_keys_when(
+        Reply::Json(r#"{"keys":{"kid":"x"}}"#.into()),
+        NORMAL_TIMEOUT,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -343,9 +357,11 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Warnings {
     fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         if *event.metadata().level() == tracing::Level::WARN {
             let mut line = String::new();
-            event.record(&mut |field: &tracing::field::Field, value: &dyn std::fmt::Debug| {
-                line.push_str(&format!("{}={value:?} ", field.name()));
-            });
+            event.record(
+                &mut |field: &tracing::field::Field, value: &dyn std::fmt::Debug| {
+                    line.push_str(&format!("{}={value:?} ", field.name()));
+                },
+            );
             self.0.lock().unwrap().push(line);
         }
     }
@@ -358,7 +374,8 @@ async fn unusable_keys_are_skipped_with_one_warning_each() {
     let warnings = Warnings::default();
     // This test runs on one thread, so the thread-local subscriber also
     // sees the background refresh task.
-    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(warnings.clone()));
+    let _guard =
+        tracing::subscriber::set_default(tracing_subscriber::registry().with(warnings.clone()));
 
     let es512 = json!({
         "kty": "EC", "crv": "P-521", "alg": "ES512", "kid": "es512-key",

@@ -2,6 +2,8 @@
 //! refused. Keys of each supported type are generated here and published
 //! through a local JWKS endpoint.
 
+#![allow(clippy::unwrap_used)] // helpers outside #[test] fns: a panic there is a failed test
+
 mod support;
 
 use std::sync::{Arc, LazyLock};
@@ -88,7 +90,10 @@ impl Setup {
     async fn assert_rejected(&self, token: &str, reason: &str) {
         match self.verify(token).await {
             Err(AuthError::Rejected(why)) => {
-                assert!(why.contains(reason), "rejected for {why:?}, expected {reason:?}");
+                assert!(
+                    why.contains(reason),
+                    "rejected for {why:?}, expected {reason:?}"
+                );
             }
             other => panic!("expected rejection for {reason:?}, got {other:?}"),
         }
@@ -135,9 +140,11 @@ async fn accepts_ps256() {
 async fn accepts_both_rsa_schemes_with_an_rsa_key_published_without_alg() {
     let s = setup().await;
     for alg in ["RS256", "PS256"] {
-        let t = mint(&json!({"alg": alg, "kid": "rsa-no-alg"}), &now_claims(), |i| {
-            RSA_NO_ALG.sign_as(alg, i)
-        });
+        let t = mint(
+            &json!({"alg": alg, "kid": "rsa-no-alg"}),
+            &now_claims(),
+            |i| RSA_NO_ALG.sign_as(alg, i),
+        );
         s.assert_accepted(&t).await;
     }
 }
@@ -168,7 +175,11 @@ async fn accepts_typ_jwt_and_an_audience_array() {
     let s = setup().await;
     let mut c = now_claims();
     c["aud"] = json!(["other-api", AUDIENCE]);
-    let t = signed_by(&ED, json!({"alg": "EdDSA", "kid": ED.kid, "typ": "JWT"}), &c);
+    let t = signed_by(
+        &ED,
+        json!({"alg": "EdDSA", "kid": ED.kid, "typ": "JWT"}),
+        &c,
+    );
     s.assert_accepted(&t).await;
 }
 
@@ -190,12 +201,19 @@ async fn rejects_alg_none() {
     let header = json!({"alg": "none", "kid": ED.kid});
     let unsigned = mint(&header, &now_claims(), |_| Vec::new());
     assert!(unsigned.ends_with('.'));
-    s.assert_rejected(&unsigned, "algorithm none is not accepted").await;
+    s.assert_rejected(&unsigned, "algorithm none is not accepted")
+        .await;
     // Nor with a signature attached, nor spelled differently.
     let signed = signed_by(&ED, header, &now_claims());
-    s.assert_rejected(&signed, "algorithm none is not accepted").await;
-    let shouty = mint(&json!({"alg": "NONE", "kid": ED.kid}), &now_claims(), |_| vec![]);
-    s.assert_rejected(&shouty, "algorithm NONE is not accepted").await;
+    s.assert_rejected(&signed, "algorithm none is not accepted")
+        .await;
+    let shouty = mint(
+        &json!({"alg": "NONE", "kid": ED.kid}),
+        &now_claims(),
+        |_| vec![],
+    );
+    s.assert_rejected(&shouty, "algorithm NONE is not accepted")
+        .await;
 }
 
 #[tokio::test]
@@ -208,31 +226,41 @@ async fn rejects_hs256_signed_with_the_public_key_as_secret() {
         (RS.kid.clone(), RS.public_bytes()),
         (EC.kid.clone(), EC.public_bytes()),
     ] {
-        let t = mint(&json!({"alg": "HS256", "kid": kid}), &c, |i| hs256_sign(&secret, i));
-        s.assert_rejected(&t, "algorithm HS256 is not accepted").await;
+        let t = mint(&json!({"alg": "HS256", "kid": kid}), &c, |i| {
+            hs256_sign(&secret, i)
+        });
+        s.assert_rejected(&t, "algorithm HS256 is not accepted")
+            .await;
     }
 }
 
 #[tokio::test]
 async fn rejects_hs256_even_with_a_symmetric_key_from_the_jwks() {
     let s = setup().await;
-    let t = mint(&json!({"alg": "HS256", "kid": HMAC_KID}), &now_claims(), |i| {
-        hs256_sign(HMAC_SECRET, i)
-    });
-    s.assert_rejected(&t, "algorithm HS256 is not accepted").await;
+    let t = mint(
+        &json!({"alg": "HS256", "kid": HMAC_KID}),
+        &now_claims(),
+        |i| hs256_sign(HMAC_SECRET, i),
+    );
+    s.assert_rejected(&t, "algorithm HS256 is not accepted")
+        .await;
 }
 
 #[tokio::test]
 async fn rejects_a_header_alg_that_disagrees_with_the_keys_alg() {
     let s = setup().await;
     // The RS256 key signs correctly under PS256, but its JWK says RS256.
-    let t = mint(&json!({"alg": "PS256", "kid": RS.kid}), &now_claims(), |i| {
-        RS.sign_as("PS256", i)
-    });
+    let t = mint(
+        &json!({"alg": "PS256", "kid": RS.kid}),
+        &now_claims(),
+        |i| RS.sign_as("PS256", i),
+    );
     s.assert_rejected(&t, "does not match its key").await;
-    let t = mint(&json!({"alg": "RS256", "kid": PS.kid}), &now_claims(), |i| {
-        PS.sign_as("RS256", i)
-    });
+    let t = mint(
+        &json!({"alg": "RS256", "kid": PS.kid}),
+        &now_claims(),
+        |i| PS.sign_as("RS256", i),
+    );
     s.assert_rejected(&t, "does not match its key").await;
 }
 
@@ -256,7 +284,8 @@ async fn rejects_a_tampered_payload() {
     let mut forged = now_claims();
     forged["sub"] = json!("f1cd4d08-7a2a-4cdf-b080-6b13e16933dc");
     let tampered = format!("{}.{}.{}", parts[0], b64(forged.to_string()), parts[2]);
-    s.assert_rejected(&tampered, "signature does not verify").await;
+    s.assert_rejected(&tampered, "signature does not verify")
+        .await;
 }
 
 #[tokio::test]
@@ -267,8 +296,11 @@ async fn rejects_a_tampered_signature() {
         let (input, signature) = t.rsplit_once('.').unwrap();
         let mut bytes = support::keys::b64_decode(signature);
         bytes[10] ^= 0x01;
-        s.assert_rejected(&format!("{input}.{}", b64(&bytes)), "signature does not verify")
-            .await;
+        s.assert_rejected(
+            &format!("{input}.{}", b64(&bytes)),
+            "signature does not verify",
+        )
+        .await;
     }
 }
 
@@ -278,11 +310,16 @@ async fn rejects_a_truncated_token() {
     let t = token(&ED, &now_claims());
     let (input, signature) = t.rsplit_once('.').unwrap();
     // A signature cut at a base64 quantum boundary, then at the last byte.
-    s.assert_rejected(&format!("{input}.{}", &signature[..signature.len() - 2]), "signature")
-        .await;
+    s.assert_rejected(
+        &format!("{input}.{}", &signature[..signature.len() - 2]),
+        "signature",
+    )
+    .await;
     s.assert_rejected(&t[..t.len() - 1], "signature").await;
-    s.assert_rejected(input, "not three dot-separated segments").await;
-    s.assert_rejected(&format!("{input}."), "signature does not verify").await;
+    s.assert_rejected(input, "not three dot-separated segments")
+        .await;
+    s.assert_rejected(&format!("{input}."), "signature does not verify")
+        .await;
 }
 
 #[tokio::test]
@@ -333,7 +370,8 @@ async fn rejects_a_token_not_yet_valid() {
     s.assert_rejected(&token(&ED, &c), "not yet valid").await;
     let mut c = now_claims();
     c["iat"] = json!(NOW + 31);
-    s.assert_rejected(&token(&ED, &c), "issued in the future").await;
+    s.assert_rejected(&token(&ED, &c), "issued in the future")
+        .await;
 }
 
 #[tokio::test]
@@ -370,7 +408,11 @@ async fn rejects_a_sub_that_is_not_a_uuid() {
 async fn rejects_an_unknown_kid_after_one_refetch() {
     let s = setup().await;
     let before = s.server.hits();
-    let t = signed_by(&ED, json!({"alg": "EdDSA", "kid": "never-published"}), &now_claims());
+    let t = signed_by(
+        &ED,
+        json!({"alg": "EdDSA", "kid": "never-published"}),
+        &now_claims(),
+    );
     s.assert_rejected(&t, "kid names no known key").await;
     assert_eq!(s.server.hits(), before + 1, "exactly one refetch");
 }
@@ -406,7 +448,11 @@ async fn rejects_a_crit_header() {
 async fn rejects_a_typ_other_than_jwt() {
     let s = setup().await;
     for typ in ["at+jwt", "JWS", "dpop+jwt", ""] {
-        let t = signed_by(&ED, json!({"alg": "EdDSA", "kid": ED.kid, "typ": typ}), &now_claims());
+        let t = signed_by(
+            &ED,
+            json!({"alg": "EdDSA", "kid": ED.kid, "typ": typ}),
+            &now_claims(),
+        );
         s.assert_rejected(&t, "typ").await;
     }
 }
@@ -428,18 +474,30 @@ async fn rejects_non_base64url_segments() {
     let parts: Vec<&str> = t.split('.').collect();
     let header_b64 = parts[0];
     // Header: a character outside the alphabet, and padding.
-    s.assert_rejected(&format!("{header_b64}*.{}.{}", parts[1], parts[2]), "header is not base64url")
-        .await;
-    s.assert_rejected(&format!("{header_b64}=.{}.{}", parts[1], parts[2]), "header is not base64url")
-        .await;
+    s.assert_rejected(
+        &format!("{header_b64}*.{}.{}", parts[1], parts[2]),
+        "header is not base64url",
+    )
+    .await;
+    s.assert_rejected(
+        &format!("{header_b64}=.{}.{}", parts[1], parts[2]),
+        "header is not base64url",
+    )
+    .await;
     // Signature in the standard alphabet.
     let std_sig = parts[2].replace('-', "+").replace('_', "/");
-    let std_sig = if std_sig == parts[2] { format!("{std_sig}+") } else { std_sig };
-    s.assert_rejected(&format!("{}.{}.{std_sig}", parts[0], parts[1]), "signature").await;
+    let std_sig = if std_sig == parts[2] {
+        format!("{std_sig}+")
+    } else {
+        std_sig
+    };
+    s.assert_rejected(&format!("{}.{}.{std_sig}", parts[0], parts[1]), "signature")
+        .await;
     // A payload that is validly signed but not base64url.
     let input = format!("{header_b64}.e30*");
     let signature = b64(ED.sign(input.as_bytes()));
-    s.assert_rejected(&format!("{input}.{signature}"), "payload is not base64url").await;
+    s.assert_rejected(&format!("{input}.{signature}"), "payload is not base64url")
+        .await;
 }
 
 #[tokio::test]
@@ -484,5 +542,6 @@ async fn rejects_duplicate_claims() {
     );
     let input = format!("{header}.{}", b64(&payload));
     let t = format!("{input}.{}", b64(ED.sign(input.as_bytes())));
-    s.assert_rejected(&t, "payload is not a JSON object of claims").await;
+    s.assert_rejected(&t, "payload is not a JSON object of claims")
+        .await;
 }

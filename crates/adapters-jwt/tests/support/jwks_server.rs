@@ -130,7 +130,10 @@ impl JwksServer {
 
 type ReplyBody = BoxBody<Bytes, Infallible>;
 
-async fn answer(shared: Arc<Shared>, _req: Request<Incoming>) -> Result<Response<ReplyBody>, Infallible> {
+async fn answer(
+    shared: Arc<Shared>,
+    _req: Request<Incoming>,
+) -> Result<Response<ReplyBody>, Infallible> {
     shared.hits.send_modify(|hits| *hits += 1);
     let mut open = shared.open.subscribe();
     let _ = open.wait_for(|open| *open).await;

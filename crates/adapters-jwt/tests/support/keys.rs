@@ -132,11 +132,7 @@ pub fn hs256_sign(secret: &[u8], input: &[u8]) -> Vec<u8> {
 
 /// Assembles a compact JWS from a header and claims, signed by `sign`.
 pub fn mint(header: &Value, claims: &Value, sign: impl FnOnce(&[u8]) -> Vec<u8>) -> String {
-    let input = format!(
-        "{}.{}",
-        b64(header.to_string()),
-        b64(claims.to_string())
-    );
+    let input = format!("{}.{}", b64(header.to_string()), b64(claims.to_string()));
     let signature = sign(input.as_bytes());
     format!("{input}.{}", b64(signature))
 }

@@ -1,6 +1,12 @@
 //! Shared by the integration tests and the benchmark: keys of every
 //! supported type, token minting, a controllable clock and JWKS endpoint.
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code, unreachable_pub)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    dead_code,
+    unused_imports,
+    unreachable_pub
+)]
 
 pub mod jwks_server;
 pub mod keys;
