@@ -237,7 +237,7 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
     case status === 503 || status === 502 || status === 504:
       return new ApiError("unavailable", "The task service is temporarily unavailable.", init);
     case status >= 500:
-      return new ApiError("unavailable", "The task service had a problem.", init);
+      return new ApiError("unavailable", "The task service is not available right now.", init);
     default:
       return new ApiError("unexpected", detail || `Unexpected answer from the task service (${status}).`, init);
   }

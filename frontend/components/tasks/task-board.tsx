@@ -110,7 +110,8 @@ export function TaskBoard({ userId }: { userId: string }) {
       .catch((e: unknown) => {
         if (cancelled) return;
         const error = asApiError(e);
-        handleCommon(error);
+        // The error state below says it all; the outage banner is for failed changes.
+        if (error.kind === "signed_out") handleCommon(error);
         setOutcome({ key, state: { status: "error", error } });
       });
     return () => {

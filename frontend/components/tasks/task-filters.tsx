@@ -81,25 +81,28 @@ export function TaskFilters({ filters, onChange, categories }: Props) {
           onChange={(e) => setSearch(e.target.value)}
         />
       </div>
-      <div className="flex flex-wrap items-end gap-3">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <ToggleGroup
+          type="single"
+          aria-label="Status"
+          value={filters.status}
+          onValueChange={(value) => {
+            if (value) onChange({ status: value as StatusFilter });
+          }}
+        >
+          <ToggleGroupItem value="all">All</ToggleGroupItem>
+          <ToggleGroupItem value="pending">Pending</ToggleGroupItem>
+          <ToggleGroupItem value="completed">Completed</ToggleGroupItem>
+        </ToggleGroup>
+        {isFiltered(filters) ? (
+          <Button variant="ghost" size="sm" onClick={() => onChange({ ...DEFAULT_FILTERS, sort: filters.sort })}>
+            <X aria-hidden />
+            Clear filters
+          </Button>
+        ) : null}
+      </div>
+      <div className="grid grid-cols-2 gap-3 sm:grid-cols-3">
         <div className="grid gap-1.5">
-          <span className="text-xs font-medium text-muted-foreground" id="status-filter-label">
-            Status
-          </span>
-          <ToggleGroup
-            type="single"
-            aria-labelledby="status-filter-label"
-            value={filters.status}
-            onValueChange={(value) => {
-              if (value) onChange({ status: value as StatusFilter });
-            }}
-          >
-            <ToggleGroupItem value="all">All</ToggleGroupItem>
-            <ToggleGroupItem value="pending">Pending</ToggleGroupItem>
-            <ToggleGroupItem value="completed">Completed</ToggleGroupItem>
-          </ToggleGroup>
-        </div>
-        <div className="grid min-w-36 flex-1 gap-1.5 sm:flex-none">
           <Label htmlFor="priority-filter" className="text-xs text-muted-foreground">
             Priority
           </Label>
@@ -117,7 +120,7 @@ export function TaskFilters({ filters, onChange, categories }: Props) {
             </SelectContent>
           </Select>
         </div>
-        <div className="grid min-w-36 flex-1 gap-1.5 sm:flex-none">
+        <div className="grid gap-1.5">
           <Label htmlFor="category-filter" className="text-xs text-muted-foreground">
             Category
           </Label>
@@ -135,7 +138,7 @@ export function TaskFilters({ filters, onChange, categories }: Props) {
             ))}
           </datalist>
         </div>
-        <div className="grid min-w-40 flex-1 gap-1.5 sm:flex-none">
+        <div className="col-span-2 grid gap-1.5 sm:col-span-1">
           <Label htmlFor="sort-select" className="text-xs text-muted-foreground">
             Sort
           </Label>
@@ -152,17 +155,6 @@ export function TaskFilters({ filters, onChange, categories }: Props) {
             </SelectContent>
           </Select>
         </div>
-        {isFiltered(filters) ? (
-          <Button
-            variant="ghost"
-            size="sm"
-            className="h-9"
-            onClick={() => onChange({ ...DEFAULT_FILTERS, sort: filters.sort })}
-          >
-            <X aria-hidden />
-            Clear filters
-          </Button>
-        ) : null}
       </div>
     </section>
   );

@@ -14,6 +14,10 @@ export interface Stack {
   secret: string;
   /** Everything the servers printed, for failure reports. */
   logs(): string;
+  /** Stops the API (an outage, as the web app sees it). */
+  stopApi(): Promise<void>;
+  /** Starts the API again on the same address and waits until it is ready. */
+  restartApi(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -68,7 +72,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
     await run("api migrate", bin, ["migrate"], { cwd: REPO_DIR, env: apiEnv, timeoutMs: 120_000 });
 
-    const api = start("api", bin, ["serve"], { cwd: REPO_DIR, env: apiEnv });
+    let api = start("api", bin, ["serve"], { cwd: REPO_DIR, env: apiEnv });
     procs.push(api);
     const [, apiUrl = ""] = await waitForOutput(api, /listening on (http:\/\/\S+)/, 30_000);
 
@@ -106,6 +110,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       webUrl,
       apiUrl,
       secret,
+      async stopApi() {
+        await api.stop();
+      },
+      async restartApi() {
+        const again = start("api (restarted)", bin, ["serve"], {
+          cwd: REPO_DIR,
+          env: { ...apiEnv, API_BIND_ADDR: new URL(apiUrl).host },
+        });
+        procs.push(again);
+        api = again;
+        await waitForOutput(again, /listening on http:\/\/\S+/, 30_000);
+        await waitForHttp(`${apiUrl}/readyz`, again, 60_000, (s) => s === 200);
+      },
       logs: () => procs.map((p) => `----- ${p.name} -----\n${p.output()}`).join("\n"),
       stop,
     };

@@ -1,0 +1,368 @@
+/**
+ * The product in a real browser (Debian's Chromium through playwright-core),
+ * against the production web app, the Rust API and a fresh database.
+ * The tests run in order and build on each other, as one person's day would.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import { STRONG_PASSWORD, uniqueEmail } from "../support/auth-http";
+import { startStack, type Stack } from "../support/stack";
+import { docScreenshot, launchBrowser, newContext, screenshotOnFailure } from "./browser";
+import { DashboardPage } from "./dashboard-page";
+
+let stack: Stack;
+let browser: Browser;
+let aliceContext: BrowserContext;
+let page: Page;
+let dashboard: DashboardPage;
+const openPages = new Set<Page>();
+
+const alice = { name: "Alice Example", email: uniqueEmail("alice"), password: STRONG_PASSWORD };
+let aliceId = "";
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  aliceContext = await newContext(browser, { baseURL: stack.webUrl });
+  page = await aliceContext.newPage();
+  openPages.add(page);
+  dashboard = new DashboardPage(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+beforeEach(({ onTestFailed, task }) => {
+  onTestFailed(async () => {
+    await screenshotOnFailure([...openPages], task.name);
+    process.stderr.write(`\n${stack?.logs().slice(-6000) ?? ""}\n`);
+  });
+});
+
+function isoDate(offsetDays: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + offsetDays);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Same-origin API call with the page's own session, as the app makes it. */
+function apiFromPage(p: Page, path: string, init: { method?: string; body?: unknown } = {}) {
+  return p.evaluate(
+    async ({ path, init }) => {
+      const tokenResponse = await fetch("/api/auth/token");
+      const { token } = (await tokenResponse.json()) as { token: string };
+      const response = await fetch(path, {
+        method: init.method ?? "GET",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
+    },
+    { path, init },
+  );
+}
+
+describe("signed out", () => {
+  it("the dashboard and settings redirect to sign-in", async () => {
+    await page.goto("/dashboard");
+    await page.waitForURL(/\/sign-in\?next=%2Fdashboard$/);
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await page.goto("/settings");
+    await page.waitForURL(/\/sign-in\?next=%2Fsettings$/);
+  });
+});
+
+describe("signing up", () => {
+  it("refuses a weak password, naming what is missing, then accepts a strong one", async () => {
+    await page.goto("/sign-up");
+    await page.fill("#name", alice.name);
+    await page.fill("#email", alice.email);
+    await page.fill("#password", "weakpass");
+
+    const requirement = (label: RegExp) => page.getByRole("listitem").filter({ hasText: label });
+    expect(await requirement(/8 characters/).getAttribute("data-met")).toBe("true");
+    expect(await requirement(/lower-case/).getAttribute("data-met")).toBe("true");
+    expect(await requirement(/upper-case/).getAttribute("data-met")).toBe("false");
+    expect(await requirement(/digit/).getAttribute("data-met")).toBe("false");
+    expect(await requirement(/symbol/).getAttribute("data-met")).toBe("false");
+    expect(await page.getByTestId("password-strength").textContent()).toBe("Too weak");
+    await docScreenshot(page, "sign-up");
+
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("alert").filter({ hasText: "Password needs an upper-case letter, a digit and a symbol." }).waitFor();
+    expect(page.url()).toContain("/sign-up");
+
+    await page.fill("#password", alice.password);
+    for (const label of [/8 characters/, /upper-case/, /lower-case/, /digit/, /symbol/]) {
+      expect(await requirement(label).getAttribute("data-met")).toBe("true");
+    }
+    expect(await page.getByTestId("password-strength").textContent()).toBe("Strong");
+    await page.getByRole("button", { name: "Create account" }).click();
+
+    await page.waitForURL(/\/dashboard$/);
+    await page.getByText("No tasks yet").waitFor();
+    expect(await page.getByTestId("signed-in-user").textContent()).toContain(alice.name);
+    const session = await page.evaluate(async () => (await (await fetch("/api/auth/get-session")).json()) as { user: { id: string } });
+    aliceId = session.user.id;
+  });
+
+  it("says so when the email is taken", async () => {
+    const other = await newContext(browser, { baseURL: stack.webUrl });
+    const p = await other.newPage();
+    openPages.add(p);
+    try {
+      await p.goto("/sign-up");
+      await p.fill("#name", "Someone Else");
+      await p.fill("#email", alice.email);
+      await p.fill("#password", STRONG_PASSWORD);
+      await p.getByRole("button", { name: "Create account" }).click();
+      await p.getByRole("alert").filter({ hasText: "An account with this email already exists" }).waitFor();
+    } finally {
+      openPages.delete(p);
+      await other.close();
+    }
+  });
+});
+
+describe("managing tasks", () => {
+  it("creates tasks with Enter, with details, and marks overdue ones", async () => {
+    await dashboard.add("Buy milk");
+    await dashboard.add("Write report", { priority: "High", category: "Work", due: isoDate(-2), description: "Quarterly numbers" });
+    await dashboard.add("Call mom", { priority: "Low", category: "Family", due: isoDate(5) });
+    await dashboard.expectTitles(["Call mom", "Write report", "Buy milk"], { sorted: false });
+
+    const report = dashboard.task("Write report");
+    expect(await report.getAttribute("data-overdue")).toBe("true");
+    expect(await report.textContent()).toContain("Overdue");
+    expect(await report.textContent()).toContain("High priority");
+    expect(await report.textContent()).toContain("Quarterly numbers");
+    expect(await dashboard.task("Call mom").getAttribute("data-overdue")).toBe("false");
+    expect(await dashboard.task("Buy milk").textContent()).toContain("Medium priority");
+  });
+
+  it("refuses an empty title without losing the details", async () => {
+    await page.fill("#new-task-description", "kept");
+    await page.fill("#new-task-title", "   ");
+    await page.press("#new-task-title", "Enter");
+    await page.getByText("Give the task a title.").waitFor();
+    expect(await page.inputValue("#new-task-description")).toBe("kept");
+    await page.fill("#new-task-description", "");
+  });
+
+  it("edits in place: Enter saves, Escape cancels", async () => {
+    await page.getByRole("button", { name: 'Edit "Buy milk"' }).click();
+    const title = page.getByRole("form", { name: "Edit task Buy milk" }).getByLabel("Title");
+    await title.fill("Buy oat milk");
+    await title.press("Enter");
+    await dashboard.task("Buy oat milk").waitFor();
+
+    await page.getByRole("button", { name: 'Edit "Call mom"' }).click();
+    const other = page.getByRole("form", { name: "Edit task Call mom" }).getByLabel("Title");
+    await other.fill("Something else");
+    await other.press("Escape");
+    await dashboard.task("Call mom").waitFor();
+    await dashboard.expectTitles(["Buy oat milk", "Call mom", "Write report"]);
+  });
+
+  it("toggles completion", async () => {
+    await page.getByRole("checkbox", { name: 'Mark "Buy oat milk" as done' }).click();
+    await expect.poll(() => dashboard.task("Buy oat milk").getAttribute("data-completed")).toBe("true");
+    await page.getByRole("checkbox", { name: 'Mark "Buy oat milk" as not done' }).waitFor();
+  });
+
+  it("filters by status, priority and category, searches and sorts", async () => {
+    await dashboard.setStatus("Pending");
+    await dashboard.expectTitles(["Call mom", "Write report"]);
+    await dashboard.setStatus("Completed");
+    await dashboard.expectTitles(["Buy oat milk"]);
+    await dashboard.setStatus("All");
+    await dashboard.expectTitles(["Buy oat milk", "Call mom", "Write report"]);
+
+    await dashboard.choose("#priority-filter", "High");
+    await dashboard.expectTitles(["Write report"]);
+    await dashboard.choose("#priority-filter", "Any priority");
+
+    await page.fill("#category-filter", "Family");
+    await dashboard.expectTitles(["Call mom"]);
+    await page.fill("#category-filter", "");
+    await dashboard.expectTitles(["Buy oat milk", "Call mom", "Write report"]);
+
+    await page.fill("#task-search", "quarterly"); // matches the description, case-insensitively
+    await dashboard.expectTitles(["Write report"]);
+    await page.fill("#task-search", "nothing like this");
+    await page.getByText("No tasks match these filters").waitFor();
+    await page.getByRole("button", { name: "Clear filters" }).first().click();
+    await dashboard.expectTitles(["Buy oat milk", "Call mom", "Write report"]);
+    expect(await page.inputValue("#task-search")).toBe("");
+
+    await dashboard.choose("#sort-select", "Title A–Z");
+    await dashboard.expectTitles(["Buy oat milk", "Call mom", "Write report"], { sorted: false });
+    await dashboard.choose("#sort-select", "Highest priority");
+    await dashboard.expectTitles(["Write report", "Buy oat milk", "Call mom"], { sorted: false });
+    await dashboard.choose("#sort-select", "Newest first");
+    await dashboard.expectTitles(["Call mom", "Write report", "Buy oat milk"], { sorted: false });
+    await docScreenshot(page, "dashboard");
+  });
+
+  it("deletes after a confirmation, and keeps the task when the user changes their mind", async () => {
+    await page.getByRole("button", { name: 'Delete "Call mom"' }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Keep it" }).click();
+    await dashboard.task("Call mom").waitFor();
+
+    await page.getByRole("button", { name: 'Delete "Call mom"' }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Delete task" }).click();
+    await dashboard.task("Call mom").waitFor({ state: "detached" });
+    await dashboard.expectTitles(["Buy oat milk", "Write report"]);
+  });
+
+  it("keeps everything after a reload", async () => {
+    await page.reload();
+    await dashboard.expectTitles(["Buy oat milk", "Write report"]);
+    expect(await dashboard.task("Buy oat milk").getAttribute("data-completed")).toBe("true");
+    expect(await dashboard.task("Write report").textContent()).toContain("Work");
+  });
+
+  it("loads more when the API has another page", async () => {
+    for (let i = 1; i <= 21; i++) {
+      const created = await apiFromPage(page, `/api/${aliceId}/tasks`, { method: "POST", body: { title: `Bulk ${String(i).padStart(2, "0")}` } });
+      expect(created.status).toBe(201);
+    }
+    await page.reload();
+    await expect.poll(async () => (await dashboard.titles())?.length ?? -1).toBe(20);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(async () => (await dashboard.titles())?.length ?? -1).toBe(23);
+    await page.getByRole("button", { name: "Load more" }).waitFor({ state: "detached" });
+    const titles = (await dashboard.titles()) ?? [];
+    expect(new Set(titles).size).toBe(23);
+    // Tidy up so later steps see a short list.
+    const list = await apiFromPage(page, `/api/${aliceId}/tasks?q=Bulk&limit=100`);
+    for (const task of list.body as Array<{ id: string }>) {
+      expect((await apiFromPage(page, `/api/${aliceId}/tasks/${task.id}`, { method: "DELETE" })).status).toBe(204);
+    }
+    await page.reload();
+    await dashboard.expectTitles(["Buy oat milk", "Write report"]);
+  });
+
+  it("on a conflicting change (412) reloads the task and tells the user", async () => {
+    await page.getByRole("button", { name: 'Edit "Write report"' }).click();
+    const form = page.getByRole("form", { name: "Edit task Write report" });
+    await form.getByLabel("Title").fill("Write the report today");
+    // Meanwhile, another tab renames it.
+    const list = await apiFromPage(page, `/api/${aliceId}/tasks?q=report`);
+    const [report] = list.body as Array<{ id: string }>;
+    const elsewhere = await apiFromPage(page, `/api/${aliceId}/tasks/${report!.id}`, { method: "PATCH", body: { title: "Report (renamed elsewhere)" } });
+    expect(elsewhere.status).toBe(200);
+
+    await form.getByRole("button", { name: "Save" }).click();
+    await page.getByText("This task was changed elsewhere").waitFor();
+    // The editor now shows the latest version; cancelling shows it in the list.
+    await page.getByRole("form", { name: "Edit task Report (renamed elsewhere)" }).getByRole("button", { name: "Cancel" }).click();
+    await dashboard.task("Report (renamed elsewhere)").waitFor();
+  });
+
+  it("shows a retryable banner when the API is down, and recovers", async () => {
+    await stack.stopApi();
+    await page.getByRole("checkbox", { name: 'Mark "Buy oat milk" as not done' }).click();
+    const banner = page.getByRole("alert").filter({ has: page.getByRole("button", { name: "Retry" }) });
+    await banner.waitFor();
+    expect(await banner.textContent()).toMatch(/task service/);
+    expect(await dashboard.task("Buy oat milk").getAttribute("data-completed")).toBe("true");
+
+    await stack.restartApi();
+    await banner.getByRole("button", { name: "Retry" }).click();
+    await banner.waitFor({ state: "detached" });
+    await dashboard.expectTitles(["Buy oat milk", "Report (renamed elsewhere)"]);
+  });
+});
+
+describe("a second user", () => {
+  it("sees none of the first user's tasks, and cannot reach them", async () => {
+    const bobContext = await newContext(browser, { baseURL: stack.webUrl, phone: true, dark: true });
+    const bob = await bobContext.newPage();
+    openPages.add(bob);
+    try {
+      await bob.goto("/sign-up");
+      await bob.fill("#name", "Bob Example");
+      await bob.fill("#email", uniqueEmail("bob"));
+      await bob.fill("#password", STRONG_PASSWORD);
+      await bob.getByRole("button", { name: "Create account" }).click();
+      await bob.waitForURL(/\/dashboard$/);
+      await bob.getByText("No tasks yet").waitFor();
+      expect(await bob.locator('[data-testid="task"]').count()).toBe(0);
+
+      const bobBoard = new DashboardPage(bob);
+      await bobBoard.add("Bob's own task", { priority: "High", due: isoDate(-1), category: "Home" });
+      await docScreenshot(bob, "dashboard-phone-dark");
+
+      const peek = await apiFromPage(bob, `/api/${aliceId}/tasks`);
+      expect(peek.status).toBe(403);
+      // Alice still sees only hers.
+      await page.reload();
+      await dashboard.expectTitles(["Buy oat milk", "Report (renamed elsewhere)"]);
+    } finally {
+      openPages.delete(bob);
+      await bobContext.close();
+    }
+  });
+});
+
+describe("settings", () => {
+  it("changes the password, refusing a weak one", async () => {
+    await page.getByRole("link", { name: "Settings" }).click();
+    await page.waitForURL(/\/settings$/);
+    await page.fill("#current-password", alice.password);
+    await page.fill("#new-password", "nosymbol1A");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await page.getByRole("alert").filter({ hasText: "Password needs a symbol." }).waitFor();
+
+    const newPassword = "N3w-and-Better!";
+    await page.fill("#new-password", newPassword);
+    await page.getByRole("button", { name: "Change password" }).click();
+    await page.getByText("Your password has been changed.").waitFor();
+    alice.password = newPassword;
+    await docScreenshot(page, "settings");
+  });
+
+  it("signs out from the navigation bar, and back in with the new password", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/sign-in$/);
+    await page.goto("/dashboard");
+    await page.waitForURL(/\/sign-in\?next=%2Fdashboard$/);
+    await page.fill("#email", alice.email);
+    await page.fill("#password", STRONG_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").filter({ hasText: "That email and password do not match." }).waitFor();
+    await page.fill("#password", alice.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/dashboard$/);
+    await dashboard.expectTitles(["Buy oat milk", "Report (renamed elsewhere)"]);
+  });
+
+  it("deletes the account, and its tasks with it", async () => {
+    const count = async () =>
+      Number((await stack.db.query<{ n: string }>("SELECT count(*) AS n FROM tasks WHERE user_id = $1", [aliceId])).rows[0]!.n);
+    expect(await count()).toBe(2);
+
+    await page.goto("/settings");
+    await page.getByRole("button", { name: "Delete my account" }).click();
+    const dialog = page.getByRole("alertdialog");
+    await dialog.getByLabel("Password").fill("not-my-Passw0rd!");
+    await dialog.getByRole("button", { name: "Delete account and tasks" }).click();
+    await dialog.getByRole("alert").filter({ hasText: "That password is not correct." }).waitFor();
+    await dialog.getByLabel("Password").fill(alice.password);
+    await dialog.getByRole("button", { name: "Delete account and tasks" }).click();
+
+    await page.waitForURL(/\/\?deleted=1$/);
+    await page.getByText("Your account and all of its tasks have been deleted.").waitFor();
+    expect(await count()).toBe(0);
+    const users = await stack.db.query(`SELECT 1 FROM "user" WHERE id = $1`, [aliceId]);
+    expect(users.rowCount).toBe(0);
+
+    await page.goto("/dashboard");
+    await page.waitForURL(/\/sign-in/);
+  });
+});

@@ -1,0 +1,56 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+import { RESULTS_DIR } from "../support/paths";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // --no-sandbox: CI runs as root; no background networking: offline machine.
+    args: ["--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage"],
+  });
+}
+
+export interface ContextOptions {
+  baseURL: string;
+  phone?: boolean;
+  dark?: boolean;
+}
+
+export async function newContext(browser: Browser, { baseURL, phone, dark }: ContextOptions): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL,
+    viewport: phone ? { width: 390, height: 844 } : { width: 1280, height: 900 },
+    deviceScaleFactor: phone ? 2 : 1,
+    isMobile: phone ?? false,
+    hasTouch: phone ?? false,
+    colorScheme: dark ? "dark" : "light",
+    reducedMotion: "reduce",
+  });
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(30_000);
+  return context;
+}
+
+/** Kept on failure under test-results/, named after the test. */
+export async function screenshotOnFailure(pages: Page[], testName: string): Promise<void> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const safe = testName.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "").toLowerCase();
+  await Promise.all(
+    pages
+      .filter((p) => !p.isClosed())
+      .map((p, i) => p.screenshot({ path: join(RESULTS_DIR, `${safe}${i ? `-${i}` : ""}.png`), fullPage: true }).catch(() => undefined)),
+  );
+}
+
+/** README screenshots go to docs/screenshots/ only when asked (SAVE_DOC_SCREENSHOTS=1). */
+export async function docScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.SAVE_DOC_SCREENSHOTS !== "1") return;
+  const dir = join(RESULTS_DIR, "..", "..", "docs", "screenshots");
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
