@@ -1,0 +1,186 @@
+//! The actix application: state, the route table, and the middleware that
+//! logs requests and keeps every error response problem+json. The server
+//! and the tests build the app through the same [`build_app`].
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{App, Error, HttpResponse, Route, web};
+use futures_util::FutureExt;
+use ports::{TaskRepo, TokenVerifier};
+
+use crate::problem::{PROBLEM_JSON, Problem, generic_problem_response};
+use crate::routes::{health, openapi_json, tasks};
+
+/// What every handler needs: the two ports, behind trait objects so that
+/// tests can hand in mocks.
+#[derive(Clone)]
+pub struct AppState {
+    pub repo: Arc<dyn TaskRepo>,
+    pub verifier: Arc<dyn TokenVerifier>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").finish_non_exhaustive()
+    }
+}
+
+/// One route: method, path pattern (the same syntax in actix and OpenAPI)
+/// and its handler.
+#[derive(Debug)]
+pub struct Endpoint {
+    pub method: Method,
+    pub path: &'static str,
+    route: fn() -> Route,
+}
+
+/// Every route the app serves. The app is built from this table, and a
+/// test checks the OpenAPI document against it.
+pub fn endpoints() -> Vec<Endpoint> {
+    fn e(method: Method, path: &'static str, route: fn() -> Route) -> Endpoint {
+        Endpoint {
+            method,
+            path,
+            route,
+        }
+    }
+    const TASKS: &str = "/api/{user_id}/tasks";
+    const TASK: &str = "/api/{user_id}/tasks/{id}";
+    const COMPLETE: &str = "/api/{user_id}/tasks/{id}/complete";
+    vec![
+        e(Method::GET, TASKS, || web::to(tasks::list)),
+        e(Method::POST, TASKS, || web::to(tasks::create)),
+        e(Method::GET, TASK, || web::to(tasks::get)),
+        e(Method::PUT, TASK, || web::to(tasks::replace)),
+        e(Method::PATCH, TASK, || web::to(tasks::patch)),
+        e(Method::DELETE, TASK, || web::to(tasks::delete)),
+        e(Method::PATCH, COMPLETE, || web::to(tasks::complete)),
+        e(Method::GET, "/healthz", || web::to(health::healthz)),
+        e(Method::GET, "/readyz", || web::to(health::readyz)),
+        e(Method::GET, "/api/openapi.json", || {
+            web::to(openapi_json::openapi_json)
+        }),
+    ]
+}
+
+fn resources() -> Vec<actix_web::Resource> {
+    let mut paths: Vec<&'static str> = Vec::new();
+    let table = endpoints();
+    for endpoint in &table {
+        if !paths.contains(&endpoint.path) {
+            paths.push(endpoint.path);
+        }
+    }
+    paths
+        .into_iter()
+        .map(|path| {
+            let mut resource = web::resource(path);
+            let mut allowed: Vec<String> = Vec::new();
+            for endpoint in table.iter().filter(|e| e.path == path) {
+                allowed.push(endpoint.method.to_string());
+                resource = resource.route((endpoint.route)().method(endpoint.method.clone()));
+            }
+            resource.default_service(web::to(move || {
+                let names: Vec<&str> = allowed.iter().map(String::as_str).collect();
+                let problem = Problem::method_not_allowed(&names);
+                async move { Err::<HttpResponse, _>(problem) }
+            }))
+        })
+        .collect()
+}
+
+async fn route_not_found() -> Result<HttpResponse, Problem> {
+    Err(Problem::route_not_found())
+}
+
+/// One log line per request: method, the matched route pattern (never the
+/// raw path, which holds ids), status and latency. Headers are not logged,
+/// so neither are tokens.
+async fn log_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let result = next.call(req).await;
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    match &result {
+        Ok(res) => {
+            let route = res.request().match_pattern();
+            let route = route.as_deref().unwrap_or("<no route>");
+            let status = res.status().as_u16();
+            if res.status().is_server_error() {
+                tracing::warn!(%method, route, status, latency_ms, "request");
+            } else {
+                tracing::info!(%method, route, status, latency_ms, "request");
+            }
+        }
+        Err(error) => tracing::warn!(%method, %error, latency_ms, "request failed"),
+    }
+    result
+}
+
+fn is_problem(res: &ServiceResponse<impl MessageBody>) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()))
+}
+
+/// Any error response that did not come from a handler as a `Problem`
+/// (actix's own answers) is replaced by a problem document with the same
+/// status, and a panic in a handler becomes a 500 rather than a dropped
+/// connection.
+async fn problem_responses(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let http_request = req.request().clone();
+    let outcome = AssertUnwindSafe(next.call(req)).catch_unwind().await;
+    let res = match outcome {
+        Ok(result) => result?,
+        Err(_) => {
+            tracing::error!("a request handler panicked");
+            let response = actix_web::ResponseError::error_response(&Problem::internal());
+            return Ok(ServiceResponse::new(http_request, response));
+        }
+    };
+    let status = res.status();
+    if (status.is_client_error() || status.is_server_error()) && !is_problem(&res) {
+        tracing::debug!(
+            status = status.as_u16(),
+            "replacing a non-problem error response"
+        );
+        return Ok(res.into_response(generic_problem_response(status)));
+    }
+    Ok(res.map_into_boxed_body())
+}
+
+/// The application, with every route, the 404/405 fallbacks and the
+/// middleware.
+pub fn build_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    let mut app = App::new()
+        .app_data(web::Data::new(state))
+        .wrap(from_fn(problem_responses))
+        .wrap(from_fn(log_request))
+        .default_service(web::to(route_not_found));
+    for resource in resources() {
+        app = app.service(resource);
+    }
+    app
+}

@@ -1,0 +1,122 @@
+//! Bearer-token authentication and the ownership check that follows it.
+
+use actix_web::HttpRequest;
+use actix_web::http::header;
+use domain::{Principal, UserId};
+use ports::{AuthError, TokenVerifier};
+
+use crate::problem::Problem;
+
+/// Why no token could be taken from the request; for the log only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MissingToken {
+    NoHeader,
+    SeveralHeaders,
+    NotText,
+    NotBearer,
+    Empty,
+}
+
+/// The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1;
+/// the scheme name is case-insensitive).
+fn bearer_token(req: &HttpRequest) -> Result<&str, MissingToken> {
+    let mut values = req.headers().get_all(header::AUTHORIZATION);
+    let value = values.next().ok_or(MissingToken::NoHeader)?;
+    if values.next().is_some() {
+        return Err(MissingToken::SeveralHeaders);
+    }
+    let value = value.to_str().map_err(|_| MissingToken::NotText)?;
+    let (scheme, token) = value.split_once(' ').ok_or(MissingToken::NotBearer)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(MissingToken::NotBearer);
+    }
+    let token = token.trim();
+    if token.is_empty() || token.contains(' ') {
+        return Err(MissingToken::Empty);
+    }
+    Ok(token)
+}
+
+/// Verifies the request's bearer token.
+///
+/// # Errors
+/// 401 (one body for every cause; the cause is logged at debug level) when
+/// the token is missing or rejected; 503 when the verifier has no keys yet,
+/// because the token may well be valid.
+pub async fn authenticate(
+    req: &HttpRequest,
+    verifier: &dyn TokenVerifier,
+) -> Result<Principal, Problem> {
+    let token = bearer_token(req).map_err(|cause| {
+        tracing::debug!(?cause, "no usable bearer token");
+        Problem::unauthorized()
+    })?;
+    match verifier.verify(token).await {
+        Ok(principal) => Ok(principal),
+        Err(AuthError::Rejected(reason)) => {
+            tracing::debug!(%reason, "token rejected");
+            Err(Problem::unauthorized())
+        }
+        Err(AuthError::Unavailable(reason)) => {
+            tracing::warn!(%reason, "token verification unavailable");
+            Err(Problem::verifier_unavailable())
+        }
+    }
+}
+
+/// Authenticates the request and checks that the `{user_id}` path segment
+/// is the caller: 401, then 403.
+///
+/// # Errors
+/// As for [`authenticate`]; 403 when the path names anyone else, or
+/// anything that is not the caller's id at all.
+pub async fn authorize_owner(
+    req: &HttpRequest,
+    verifier: &dyn TokenVerifier,
+) -> Result<UserId, Problem> {
+    let principal = authenticate(req, verifier).await?;
+    let requested = req.match_info().get("user_id").unwrap_or_default();
+    principal
+        .authorize_owner(requested)
+        .map_err(|_| Problem::forbidden())
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    fn token_of(value: &str) -> Result<String, MissingToken> {
+        let req = TestRequest::default()
+            .insert_header((header::AUTHORIZATION, value))
+            .to_http_request();
+        bearer_token(&req).map(str::to_owned)
+    }
+
+    #[test]
+    fn takes_the_token_after_a_case_insensitive_scheme() {
+        assert_eq!(token_of("Bearer abc.def.ghi").as_deref(), Ok("abc.def.ghi"));
+        assert_eq!(token_of("bearer abc").as_deref(), Ok("abc"));
+        assert_eq!(token_of("BEARER  abc ").as_deref(), Ok("abc"));
+    }
+
+    #[test]
+    fn refuses_other_schemes_and_empty_tokens() {
+        assert_eq!(token_of("Basic dXNlcjpwYXNz"), Err(MissingToken::NotBearer));
+        assert_eq!(token_of("Bearer"), Err(MissingToken::NotBearer));
+        assert_eq!(token_of("Bearer   "), Err(MissingToken::Empty));
+        assert_eq!(token_of("Bearer a b"), Err(MissingToken::Empty));
+        let req = TestRequest::default().to_http_request();
+        assert_eq!(bearer_token(&req), Err(MissingToken::NoHeader));
+    }
+
+    #[test]
+    fn refuses_two_authorization_headers() {
+        let req = TestRequest::default()
+            .append_header((header::AUTHORIZATION, "Bearer a"))
+            .append_header((header::AUTHORIZATION, "Bearer b"))
+            .to_http_request();
+        assert_eq!(bearer_token(&req), Err(MissingToken::SeveralHeaders));
+    }
+}

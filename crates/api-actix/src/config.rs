@@ -1,0 +1,697 @@
+//! Settings, layered with the `config` crate: the built-in copy of
+//! `config/default.toml` → `config/default.toml` on disk (if present) →
+//! `config/{APP_ENV}.toml` (required when `APP_ENV` is set) → environment
+//! variables with their conventional flat names (`DATABASE_URL`, …). Keys in
+//! the files are the variable names in lower case.
+//!
+//! Every value is read as text and checked here, so that a missing or
+//! invalid setting is reported in one line that names its variable. Secret
+//! values never appear in those lines, nor in `Debug` output.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use config::{Config, Environment, File, FileFormat};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// The defaults, compiled in so that the binary runs from any directory.
+pub const DEFAULTS_TOML: &str = include_str!("../../../config/default.toml");
+
+/// Every variable the API reads (besides `APP_ENV`, which picks a file).
+pub const VARIABLES: [&str; 15] = [
+    "DATABASE_URL",
+    "API_BIND_ADDR",
+    "AUTH_MODE",
+    "BETTER_AUTH_URL",
+    "BETTER_AUTH_SECRET",
+    "JWT_ISSUER",
+    "JWT_AUDIENCE",
+    "JWKS_URL",
+    "JWT_LEEWAY_SECS",
+    "JWKS_REFRESH_SECS",
+    "JWKS_COOLDOWN_SECS",
+    "JWKS_FETCH_TIMEOUT_MS",
+    "DATABASE_MAX_CONNECTIONS",
+    "DATABASE_ACQUIRE_TIMEOUT_MS",
+    "RUST_LOG",
+];
+
+/// The smallest HS256 secret accepted, in bytes.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// A setting that stops startup. Displays as one line naming the variable
+/// (or file) at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid configuration: {name} {message}")]
+pub struct ConfigError {
+    pub name: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(name: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Where settings come from: a set of environment variables and the
+/// directory of the optional files. Tests build one by hand.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub env: HashMap<String, String>,
+    pub config_dir: PathBuf,
+}
+
+impl Sources {
+    /// The process environment (only the variables in [`VARIABLES`] and
+    /// `APP_ENV`) and `./config`.
+    pub fn from_process() -> Self {
+        let env = std::env::vars()
+            .filter(|(name, _)| name == "APP_ENV" || VARIABLES.contains(&name.as_str()))
+            .collect();
+        Self {
+            env,
+            config_dir: PathBuf::from("config"),
+        }
+    }
+}
+
+/// Every setting as text, merged from all layers. `None` or empty means
+/// unset.
+#[derive(Debug, Default, Deserialize)]
+struct Raw {
+    database_url: Option<String>,
+    api_bind_addr: Option<String>,
+    auth_mode: Option<String>,
+    better_auth_url: Option<String>,
+    better_auth_secret: Option<String>,
+    jwt_issuer: Option<String>,
+    jwt_audience: Option<String>,
+    jwks_url: Option<String>,
+    jwt_leeway_secs: Option<String>,
+    jwks_refresh_secs: Option<String>,
+    jwks_cooldown_secs: Option<String>,
+    jwks_fetch_timeout_ms: Option<String>,
+    database_max_connections: Option<String>,
+    database_acquire_timeout_ms: Option<String>,
+    rust_log: Option<String>,
+}
+
+fn file_error(path: &Path, error: &config::ConfigError) -> ConfigError {
+    ConfigError::new(path.display().to_string(), format!("is not valid: {error}"))
+}
+
+type Layer = (PathBuf, File<config::FileSourceString, FileFormat>);
+
+fn read_file(path: PathBuf) -> Result<Layer, ConfigError> {
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        ConfigError::new(path.display().to_string(), format!("cannot be read: {e}"))
+    })?;
+    Ok((path, File::from_str(&text, FileFormat::Toml).required(true)))
+}
+
+fn load_raw(sources: &Sources) -> Result<Raw, ConfigError> {
+    let mut layers: Vec<Layer> = vec![(
+        PathBuf::from("built-in config/default.toml"),
+        File::from_str(DEFAULTS_TOML, FileFormat::Toml).required(true),
+    )];
+    let on_disk = sources.config_dir.join("default.toml");
+    if on_disk.is_file() {
+        layers.push(read_file(on_disk)?);
+    }
+    if let Some(app_env) = sources.env.get("APP_ENV").filter(|v| !v.is_empty()) {
+        let valid = app_env
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !valid {
+            return Err(ConfigError::new(
+                "APP_ENV",
+                "must be a name made of letters, digits, '-' and '_' (it picks config/{APP_ENV}.toml)",
+            ));
+        }
+        let path = sources.config_dir.join(format!("{app_env}.toml"));
+        if !path.is_file() {
+            return Err(ConfigError::new(
+                "APP_ENV",
+                format!("is {app_env:?} but {} does not exist", path.display()),
+            ));
+        }
+        layers.push(read_file(path)?);
+    }
+
+    // Each file is checked on its own first, so a syntax error or a
+    // misspelt key is reported against the file that has it.
+    for (path, layer) in &layers {
+        let table = Config::builder()
+            .add_source(layer.clone())
+            .build()
+            .map_err(|e| file_error(path, &e))?;
+        let keys = table
+            .try_deserialize::<HashMap<String, config::Value>>()
+            .map_err(|e| file_error(path, &e))?;
+        let mut unknown: Vec<&String> = keys
+            .keys()
+            .filter(|k| !VARIABLES.iter().any(|v| v.eq_ignore_ascii_case(k)))
+            .collect();
+        unknown.sort();
+        if let Some(key) = unknown.first() {
+            return Err(ConfigError::new(
+                path.display().to_string(),
+                format!(
+                    "has an unknown setting `{key}` (keys are the variable names in lower case)"
+                ),
+            ));
+        }
+    }
+
+    let env: HashMap<String, String> = sources
+        .env
+        .iter()
+        .filter(|(name, value)| VARIABLES.contains(&name.as_str()) && !value.is_empty())
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    let mut builder = Config::builder();
+    for (_, layer) in layers {
+        builder = builder.add_source(layer);
+    }
+    builder
+        .add_source(Environment::default().source(Some(env)))
+        .build()
+        .and_then(Config::try_deserialize::<Raw>)
+        .map_err(|e| ConfigError::new("configuration", format!("could not be read: {e}")))
+}
+
+fn text(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn required(value: Option<String>, name: &str, what: &str) -> Result<String, ConfigError> {
+    text(value).ok_or_else(|| ConfigError::new(name, format!("is not set: {what}")))
+}
+
+fn number(
+    value: Option<String>,
+    name: &str,
+    range: std::ops::RangeInclusive<u64>,
+    unit: &str,
+) -> Result<u64, ConfigError> {
+    let raw = required(value, name, &format!("expected {unit}"))?;
+    raw.parse::<u64>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            ConfigError::new(
+                name,
+                format!(
+                    "must be {unit} from {} to {}, got {raw:?}",
+                    range.start(),
+                    range.end()
+                ),
+            )
+        })
+}
+
+fn http_url(value: String, name: &str) -> Result<String, ConfigError> {
+    if value.starts_with("http://") || value.starts_with("https://") {
+        Ok(value)
+    } else {
+        Err(ConfigError::new(
+            name,
+            format!("must be an http:// or https:// URL, got {value:?}"),
+        ))
+    }
+}
+
+/// How the API reaches PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    pub url: SecretString,
+    pub max_connections: usize,
+    pub acquire_timeout: Duration,
+}
+
+/// Where the verifier gets its keys.
+#[derive(Debug, Clone)]
+pub enum AuthModeConfig {
+    Jwks {
+        url: String,
+        refresh_interval: Duration,
+        refetch_cooldown: Duration,
+        fetch_timeout: Duration,
+    },
+    Hs256 {
+        secret: SecretString,
+    },
+}
+
+/// What a token must satisfy.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    pub issuer: String,
+    pub audience: String,
+    pub leeway: Duration,
+    pub mode: AuthModeConfig,
+}
+
+/// Everything `todo-api serve` needs.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub bind_addr: SocketAddr,
+    pub database: DatabaseConfig,
+    pub auth: AuthConfig,
+    pub log_filter: String,
+}
+
+/// Everything `todo-api migrate` needs: only the database URL is required.
+#[derive(Debug, Clone)]
+pub struct MigrateConfig {
+    pub database_url: SecretString,
+    pub log_filter: String,
+}
+
+fn database_url(raw: Option<String>) -> Result<SecretString, ConfigError> {
+    let url = required(
+        raw,
+        "DATABASE_URL",
+        "the PostgreSQL URL, e.g. postgres://user:password@127.0.0.1:5432/todo",
+    )?;
+    // The value may hold a password: it is never echoed.
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(SecretString::from(url))
+    } else {
+        Err(ConfigError::new(
+            "DATABASE_URL",
+            "must be a postgres:// or postgresql:// URL",
+        ))
+    }
+}
+
+fn log_filter(raw: Option<String>) -> Result<String, ConfigError> {
+    let filter = text(raw).unwrap_or_else(|| "info".to_owned());
+    tracing_subscriber::EnvFilter::try_new(&filter)
+        .map(|_| filter.clone())
+        .map_err(|e| ConfigError::new("RUST_LOG", format!("is not a valid filter: {e}")))
+}
+
+/// Settings for `todo-api migrate`.
+///
+/// # Errors
+/// The first missing or invalid setting, or an unreadable config file.
+pub fn load_migrate(sources: &Sources) -> Result<MigrateConfig, ConfigError> {
+    let raw = load_raw(sources)?;
+    Ok(MigrateConfig {
+        database_url: database_url(raw.database_url)?,
+        log_filter: log_filter(raw.rust_log)?,
+    })
+}
+
+/// Settings for `todo-api serve`.
+///
+/// # Errors
+/// The first missing or invalid setting, or an unreadable config file.
+pub fn load_serve(sources: &Sources) -> Result<ServeConfig, ConfigError> {
+    let raw = load_raw(sources)?;
+    let url = database_url(raw.database_url)?;
+    let bind = required(raw.api_bind_addr, "API_BIND_ADDR", "e.g. 127.0.0.1:8000")?;
+    let bind_addr = bind.parse::<SocketAddr>().map_err(|_| {
+        ConfigError::new(
+            "API_BIND_ADDR",
+            format!("must be an IP address and port such as 127.0.0.1:8000, got {bind:?}"),
+        )
+    })?;
+    let database = DatabaseConfig {
+        url,
+        max_connections: usize::try_from(number(
+            raw.database_max_connections,
+            "DATABASE_MAX_CONNECTIONS",
+            1..=1000,
+            "a whole number",
+        )?)
+        .unwrap_or(usize::MAX),
+        acquire_timeout: Duration::from_millis(number(
+            raw.database_acquire_timeout_ms,
+            "DATABASE_ACQUIRE_TIMEOUT_MS",
+            1..=600_000,
+            "milliseconds",
+        )?),
+    };
+
+    let better_auth_url = text(raw.better_auth_url)
+        .map(|u| http_url(u, "BETTER_AUTH_URL"))
+        .transpose()?;
+    let mode_name = text(raw.auth_mode)
+        .unwrap_or_else(|| "jwks".to_owned())
+        .to_ascii_lowercase();
+    let mode = match mode_name.as_str() {
+        "jwks" => {
+            let url = match (text(raw.jwks_url), &better_auth_url) {
+                (Some(url), _) => http_url(url, "JWKS_URL")?,
+                (None, Some(base)) => format!("{}/api/auth/jwks", base.trim_end_matches('/')),
+                (None, None) => {
+                    return Err(ConfigError::new(
+                        "BETTER_AUTH_URL",
+                        "is not set: the web app's base URL, where the JWKS is published (or set JWKS_URL)",
+                    ));
+                }
+            };
+            AuthModeConfig::Jwks {
+                url,
+                refresh_interval: Duration::from_secs(number(
+                    raw.jwks_refresh_secs,
+                    "JWKS_REFRESH_SECS",
+                    1..=86_400,
+                    "seconds",
+                )?),
+                refetch_cooldown: Duration::from_secs(number(
+                    raw.jwks_cooldown_secs,
+                    "JWKS_COOLDOWN_SECS",
+                    0..=3_600,
+                    "seconds",
+                )?),
+                fetch_timeout: Duration::from_millis(number(
+                    raw.jwks_fetch_timeout_ms,
+                    "JWKS_FETCH_TIMEOUT_MS",
+                    1..=60_000,
+                    "milliseconds",
+                )?),
+            }
+        }
+        "hs256" => {
+            let secret = required(
+                raw.better_auth_secret,
+                "BETTER_AUTH_SECRET",
+                "AUTH_MODE=hs256 needs the shared secret (at least 32 bytes)",
+            )?;
+            if secret.len() < MIN_SECRET_BYTES {
+                return Err(ConfigError::new(
+                    "BETTER_AUTH_SECRET",
+                    format!("must be at least {MIN_SECRET_BYTES} bytes long"),
+                ));
+            }
+            AuthModeConfig::Hs256 {
+                secret: SecretString::from(secret),
+            }
+        }
+        other => {
+            return Err(ConfigError::new(
+                "AUTH_MODE",
+                format!("must be jwks or hs256, got {other:?}"),
+            ));
+        }
+    };
+    let issuer = match (text(raw.jwt_issuer), better_auth_url) {
+        (Some(issuer), _) => issuer,
+        (None, Some(base)) => base,
+        (None, None) => {
+            return Err(ConfigError::new(
+                "BETTER_AUTH_URL",
+                "is not set: the web app's base URL, the tokens' issuer (or set JWT_ISSUER)",
+            ));
+        }
+    };
+    let auth = AuthConfig {
+        issuer,
+        audience: required(raw.jwt_audience, "JWT_AUDIENCE", "e.g. todo-api")?,
+        leeway: Duration::from_secs(number(
+            raw.jwt_leeway_secs,
+            "JWT_LEEWAY_SECS",
+            0..=300,
+            "seconds",
+        )?),
+        mode,
+    };
+    Ok(ServeConfig {
+        bind_addr,
+        database,
+        auth,
+        log_filter: log_filter(raw.rust_log)?,
+    })
+}
+
+impl fmt::Display for AuthModeConfig {
+    /// For the startup log: the mode and key source, never the secret.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Jwks { url, .. } => write!(f, "jwks ({url})"),
+            Self::Hs256 { secret } => {
+                write!(f, "hs256 ({} byte secret)", secret.expose_secret().len())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources(vars: &[(&str, &str)]) -> Sources {
+        Sources {
+            env: vars
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            // No files on disk: only the built-in defaults.
+            config_dir: PathBuf::from("/nonexistent-config-dir"),
+        }
+    }
+
+    const MINIMAL: [(&str, &str); 2] = [
+        ("DATABASE_URL", "postgres://app:s3cret@127.0.0.1:5432/todo"),
+        ("BETTER_AUTH_URL", "http://localhost:3000/"),
+    ];
+
+    fn error_of(vars: &[(&str, &str)]) -> ConfigError {
+        load_serve(&sources(vars)).unwrap_err()
+    }
+
+    fn with<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+        let mut vars = MINIMAL.to_vec();
+        vars.extend_from_slice(extra);
+        vars
+    }
+
+    #[test]
+    fn defaults_come_from_default_toml() {
+        let config = load_serve(&sources(&MINIMAL)).unwrap();
+        assert_eq!(config.bind_addr, "127.0.0.1:8000".parse().unwrap());
+        assert_eq!(config.database.max_connections, 10);
+        assert_eq!(config.database.acquire_timeout, Duration::from_secs(2));
+        assert_eq!(config.auth.issuer, "http://localhost:3000/");
+        assert_eq!(config.auth.audience, "todo-api");
+        assert_eq!(config.auth.leeway, Duration::from_secs(30));
+        assert_eq!(config.log_filter, "info");
+        match config.auth.mode {
+            AuthModeConfig::Jwks {
+                url,
+                refresh_interval,
+                refetch_cooldown,
+                fetch_timeout,
+            } => {
+                assert_eq!(url, "http://localhost:3000/api/auth/jwks");
+                assert_eq!(refresh_interval, Duration::from_secs(300));
+                assert_eq!(refetch_cooldown, Duration::from_secs(10));
+                assert_eq!(fetch_timeout, Duration::from_millis(2000));
+            }
+            AuthModeConfig::Hs256 { .. } => panic!("default mode is jwks"),
+        }
+    }
+
+    #[test]
+    fn environment_overrides_defaults() {
+        let config = load_serve(&sources(&with(&[
+            ("API_BIND_ADDR", "0.0.0.0:0"),
+            ("AUTH_MODE", "hs256"),
+            ("BETTER_AUTH_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("JWT_ISSUER", "https://issuer.test"),
+            ("JWT_AUDIENCE", "other"),
+            ("JWT_LEEWAY_SECS", "5"),
+            ("DATABASE_MAX_CONNECTIONS", "3"),
+            ("DATABASE_ACQUIRE_TIMEOUT_MS", "250"),
+            ("RUST_LOG", "debug,actix_server=warn"),
+        ])))
+        .unwrap();
+        assert_eq!(config.bind_addr.port(), 0);
+        assert_eq!(config.auth.issuer, "https://issuer.test");
+        assert_eq!(config.auth.audience, "other");
+        assert_eq!(config.auth.leeway, Duration::from_secs(5));
+        assert_eq!(config.database.max_connections, 3);
+        assert_eq!(config.database.acquire_timeout, Duration::from_millis(250));
+        assert_eq!(config.log_filter, "debug,actix_server=warn");
+        assert!(matches!(config.auth.mode, AuthModeConfig::Hs256 { .. }));
+    }
+
+    #[test]
+    fn empty_variables_count_as_unset() {
+        let config = load_serve(&sources(&with(&[
+            ("JWKS_URL", ""),
+            ("JWT_LEEWAY_SECS", ""),
+        ])))
+        .unwrap();
+        assert_eq!(config.auth.leeway, Duration::from_secs(30));
+        assert!(
+            matches!(config.auth.mode, AuthModeConfig::Jwks { ref url, .. } if url.ends_with("/api/auth/jwks"))
+        );
+    }
+
+    #[test]
+    fn jwks_and_issuer_can_replace_better_auth_url() {
+        let config = load_serve(&sources(&[
+            ("DATABASE_URL", "postgres://localhost/todo"),
+            ("JWT_ISSUER", "http://issuer"),
+            ("JWKS_URL", "http://keys/jwks"),
+        ]))
+        .unwrap();
+        assert_eq!(config.auth.issuer, "http://issuer");
+    }
+
+    #[test]
+    fn each_missing_or_invalid_setting_is_named() {
+        let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+            (vec![MINIMAL[1]], "DATABASE_URL"),
+            (
+                vec![("DATABASE_URL", "mysql://x"), MINIMAL[1]],
+                "DATABASE_URL",
+            ),
+            (vec![MINIMAL[0]], "BETTER_AUTH_URL"),
+            (
+                vec![MINIMAL[0], ("JWKS_URL", "http://keys")],
+                "BETTER_AUTH_URL",
+            ),
+            (
+                with(&[("BETTER_AUTH_URL", "localhost:3000")]),
+                "BETTER_AUTH_URL",
+            ),
+            (with(&[("API_BIND_ADDR", "localhost")]), "API_BIND_ADDR"),
+            (with(&[("AUTH_MODE", "rs256")]), "AUTH_MODE"),
+            (with(&[("AUTH_MODE", "hs256")]), "BETTER_AUTH_SECRET"),
+            (
+                with(&[("AUTH_MODE", "hs256"), ("BETTER_AUTH_SECRET", "short")]),
+                "BETTER_AUTH_SECRET",
+            ),
+            (with(&[("JWT_LEEWAY_SECS", "-1")]), "JWT_LEEWAY_SECS"),
+            (with(&[("JWT_LEEWAY_SECS", "abc")]), "JWT_LEEWAY_SECS"),
+            (with(&[("JWKS_REFRESH_SECS", "0")]), "JWKS_REFRESH_SECS"),
+            (with(&[("JWKS_COOLDOWN_SECS", "1e3")]), "JWKS_COOLDOWN_SECS"),
+            (
+                with(&[("JWKS_FETCH_TIMEOUT_MS", "0")]),
+                "JWKS_FETCH_TIMEOUT_MS",
+            ),
+            (with(&[("JWKS_URL", "ftp://x")]), "JWKS_URL"),
+            (
+                with(&[("DATABASE_MAX_CONNECTIONS", "0")]),
+                "DATABASE_MAX_CONNECTIONS",
+            ),
+            (
+                with(&[("DATABASE_ACQUIRE_TIMEOUT_MS", "x")]),
+                "DATABASE_ACQUIRE_TIMEOUT_MS",
+            ),
+            (with(&[("RUST_LOG", "info,[[")]), "RUST_LOG"),
+            (with(&[("APP_ENV", "../etc")]), "APP_ENV"),
+            (with(&[("APP_ENV", "nosuchenv")]), "APP_ENV"),
+        ];
+        for (vars, name) in cases {
+            let error = error_of(&vars);
+            assert_eq!(error.name, name, "{vars:?}: {error}");
+            let line = error.to_string();
+            assert!(!line.contains('\n'), "{line}");
+            assert!(line.contains(name), "{line}");
+        }
+    }
+
+    #[test]
+    fn secrets_never_appear_in_errors_or_debug() {
+        let error = error_of(&[("DATABASE_URL", "mysql://root:hunter2@db"), MINIMAL[1]]);
+        assert!(!error.to_string().contains("hunter2"));
+        let error = error_of(&with(&[
+            ("AUTH_MODE", "hs256"),
+            ("BETTER_AUTH_SECRET", "hunter2"),
+        ]));
+        assert!(!error.to_string().contains("hunter2"));
+        let config = load_serve(&sources(&with(&[
+            ("AUTH_MODE", "hs256"),
+            ("BETTER_AUTH_SECRET", "hunter2-hunter2-hunter2-hunter2-x"),
+        ])))
+        .unwrap();
+        let debug = format!("{config:?} {}", config.auth.mode);
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(!debug.contains("s3cret"), "{debug}");
+    }
+
+    #[test]
+    fn migrate_needs_only_the_database() {
+        let config = load_migrate(&sources(&[MINIMAL[0]])).unwrap();
+        assert_eq!(
+            config.database_url.expose_secret(),
+            "postgres://app:s3cret@127.0.0.1:5432/todo"
+        );
+        assert_eq!(
+            load_migrate(&sources(&[])).unwrap_err().name,
+            "DATABASE_URL"
+        );
+    }
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("api-actix-config-{name}-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn files_layer_in_order_and_env_wins() {
+        let dir = temp_dir("layers");
+        std::fs::write(
+            dir.join("default.toml"),
+            "jwt_audience = \"from-default\"\njwt_leeway_secs = 7\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("staging.toml"), "jwt_leeway_secs = 9\n").unwrap();
+        let mut s = sources(&with(&[("APP_ENV", "staging")]));
+        s.config_dir = dir.clone();
+        let config = load_serve(&s).unwrap();
+        assert_eq!(config.auth.audience, "from-default");
+        assert_eq!(config.auth.leeway, Duration::from_secs(9));
+        s.env.insert("JWT_LEEWAY_SECS".into(), "11".into());
+        assert_eq!(load_serve(&s).unwrap().auth.leeway, Duration::from_secs(11));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_misspelt_or_broken_file_is_named() {
+        let dir = temp_dir("broken");
+        std::fs::write(dir.join("typo.toml"), "jwt_leway_secs = 9\n").unwrap();
+        std::fs::write(dir.join("broken.toml"), "jwt_leeway_secs = \n").unwrap();
+        let mut s = sources(&with(&[("APP_ENV", "typo")]));
+        s.config_dir = dir.clone();
+        let error = load_serve(&s).unwrap_err();
+        assert!(error.name.ends_with("typo.toml"), "{error}");
+        assert!(error.message.contains("jwt_leway_secs"), "{error}");
+        s.env.insert("APP_ENV".into(), "broken".into());
+        let error = load_serve(&s).unwrap_err();
+        assert!(error.name.ends_with("broken.toml"), "{error}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_shipped_files_are_valid() {
+        let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../config"));
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let Some(name) = path.file_stem().and_then(|s| s.to_str()) else {
+                continue;
+            };
+            if path.extension().is_some_and(|e| e == "toml") && name != "default" {
+                let mut s = sources(&with(&[("APP_ENV", name)]));
+                s.config_dir = dir.clone();
+                load_serve(&s).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            }
+        }
+    }
+}

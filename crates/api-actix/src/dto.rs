@@ -1,0 +1,129 @@
+//! Wire types: the task representation the API sends, and the request
+//! bodies as documented in OpenAPI. Requests are parsed by `task_input`
+//! (field by field, to report every error); a test keeps the documented
+//! request properties identical to the fields that parser accepts.
+
+use chrono::{DateTime, Utc};
+use domain::Task;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// How urgent a task is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PriorityDto {
+    Low,
+    Medium,
+    High,
+}
+
+impl From<domain::Priority> for PriorityDto {
+    fn from(p: domain::Priority) -> Self {
+        match p {
+            domain::Priority::Low => Self::Low,
+            domain::Priority::Medium => Self::Medium,
+            domain::Priority::High => Self::High,
+        }
+    }
+}
+
+/// A task, as every endpoint returns it. Timestamps are RFC 3339 in UTC.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = Task)]
+pub struct TaskDto {
+    pub id: Uuid,
+    /// The owner: always the authenticated user.
+    pub user_id: Uuid,
+    /// Trimmed, 1–200 characters, no control characters.
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    /// Up to 4000 characters; line breaks and tabs allowed.
+    #[schema(required = true, max_length = 4000)]
+    pub description: Option<String>,
+    pub completed: bool,
+    pub priority: PriorityDto,
+    /// Trimmed, 1–50 characters, or null for none.
+    #[schema(required = true, min_length = 1, max_length = 50)]
+    pub category: Option<String>,
+    #[schema(required = true)]
+    pub due_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&Task> for TaskDto {
+    fn from(task: &Task) -> Self {
+        let f = &task.fields;
+        Self {
+            id: *task.id.as_uuid(),
+            user_id: *task.owner.as_uuid(),
+            title: f.title.as_str().to_owned(),
+            description: f.description.as_ref().map(|d| d.as_str().to_owned()),
+            completed: f.completed,
+            priority: f.priority.into(),
+            category: f.category.as_ref().map(|c| c.as_str().to_owned()),
+            due_at: f.due_at,
+            created_at: task.created_at,
+            updated_at: task.updated_at,
+        }
+    }
+}
+
+/// The body of `POST /api/{user_id}/tasks` and `PUT /api/{user_id}/tasks/{id}`.
+/// Every editable field; those omitted take their default (null, `medium`,
+/// `false`). Unknown and read-only fields (`id`, `user_id`, `created_at`,
+/// `updated_at`) are rejected by name.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = TaskInput)]
+pub struct TaskInputDoc {
+    #[schema(min_length = 1, max_length = 200, example = "Write the report")]
+    pub title: String,
+    #[schema(max_length = 4000)]
+    pub description: Option<String>,
+    #[schema(nullable = false, default = "medium")]
+    pub priority: Option<PriorityDto>,
+    #[schema(min_length = 1, max_length = 50)]
+    pub category: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
+    #[schema(nullable = false, default = false)]
+    pub completed: Option<bool>,
+}
+
+/// The body of `PATCH /api/{user_id}/tasks/{id}`: only the fields present
+/// change; `null` clears `description`, `category` or `due_at`. `title`,
+/// `priority` and `completed` cannot be null.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = TaskPatch)]
+pub struct TaskPatchDoc {
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    pub title: Option<String>,
+    #[schema(max_length = 4000)]
+    pub description: Option<String>,
+    #[schema(nullable = false)]
+    pub priority: Option<PriorityDto>,
+    #[schema(min_length = 1, max_length = 50)]
+    pub category: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
+    #[schema(nullable = false)]
+    pub completed: Option<bool>,
+}
+
+/// The optional body of `PATCH /api/{user_id}/tasks/{id}/complete`. Without
+/// a body (or with `{}`) the task's completion is toggled.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = CompletionInput)]
+pub struct CompletionDoc {
+    #[schema(nullable = false)]
+    pub completed: Option<bool>,
+}
+
+/// The answer of the health probes.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct StatusDto {
+    #[schema(example = "ok")]
+    pub status: String,
+}

@@ -1,0 +1,240 @@
+//! The query string of `GET /api/{user_id}/tasks`, and the `Link` to the
+//! next page.
+//!
+//! Strict by design: an unknown or repeated parameter is a 400, so a typo
+//! such as `sotr=title` is reported instead of silently ignored. An empty
+//! value (`q=`) means the parameter is absent, as HTML forms send it.
+
+use chrono::SecondsFormat;
+use domain::{
+    Category, PageLimit, Priority, SearchTerm, SortKey, SortOrder, StatusFilter, TaskQuery,
+    Timestamp, UserId,
+};
+
+use crate::cursor;
+use crate::problem::FieldError;
+use crate::task_input::parse_timestamp;
+
+pub const PARAMETERS: [&str; 10] = [
+    "status",
+    "priority",
+    "category",
+    "q",
+    "due_before",
+    "due_after",
+    "sort",
+    "order",
+    "limit",
+    "cursor",
+];
+
+fn record<T, E: ToString>(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    result: Result<T, E>,
+) -> Option<T> {
+    result
+        .map_err(|e| errors.push(FieldError::new(field, e.to_string())))
+        .ok()
+}
+
+/// # Errors
+/// One entry per bad, unknown or repeated parameter.
+pub fn parse(query_string: &str) -> Result<TaskQuery, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    let mut query = TaskQuery::default();
+    let mut raw_cursor = None;
+    for (name, value) in form_urlencoded::parse(query_string.as_bytes()) {
+        if !PARAMETERS.contains(&name.as_ref()) {
+            errors.push(FieldError::new(name.as_ref(), "is not a known parameter"));
+            continue;
+        }
+        if seen.iter().any(|s| *s == name) {
+            errors.push(FieldError::new(name.as_ref(), "must be given at most once"));
+            continue;
+        }
+        seen.push(name.to_string());
+        if value.is_empty() {
+            continue;
+        }
+        let e = &mut errors;
+        match name.as_ref() {
+            "status" => {
+                query.status = record(e, "status", StatusFilter::parse(&value)).unwrap_or_default();
+            }
+            "priority" => query.priority = record(e, "priority", Priority::parse(&value)),
+            "category" => query.category = record(e, "category", Category::parse(&value)),
+            "q" => query.search = record(e, "q", SearchTerm::parse(&value)),
+            "due_before" => query.due_before = record(e, "due_before", parse_timestamp(&value)),
+            "due_after" => query.due_after = record(e, "due_after", parse_timestamp(&value)),
+            "sort" => query.sort = record(e, "sort", SortKey::parse(&value)).unwrap_or_default(),
+            "order" => {
+                query.order = record(e, "order", SortOrder::parse(&value)).unwrap_or_default();
+            }
+            "limit" => {
+                let limit = value
+                    .parse::<i64>()
+                    .map_err(|_| domain::PageLimitError)
+                    .and_then(PageLimit::new);
+                query.limit = record(e, "limit", limit).unwrap_or_default();
+            }
+            _ => raw_cursor = Some(value.into_owned()),
+        }
+    }
+    if let Some(raw) = raw_cursor {
+        if let Some(parsed) = record(&mut errors, "cursor", cursor::decode(&raw)) {
+            // Only meaningful once sort and order are known to be valid.
+            if errors.is_empty() {
+                match query.clone().with_cursor(parsed) {
+                    Ok(with) => query = with,
+                    Err(mismatch) => errors.push(FieldError::new("cursor", mismatch.to_string())),
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(query)
+    } else {
+        Err(errors)
+    }
+}
+
+fn timestamp_text(t: &Timestamp) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// The relative URL of the page after the one that `query` produced and
+/// that ended with the task whose cursor is `next`: the same filters, sort,
+/// order and limit, plus the cursor.
+pub fn next_page_url(owner: UserId, query: &TaskQuery, next: &domain::Cursor) -> String {
+    let mut params = form_urlencoded::Serializer::new(String::new());
+    let status = match query.status {
+        StatusFilter::All => None,
+        StatusFilter::Pending => Some("pending"),
+        StatusFilter::Completed => Some("completed"),
+    };
+    if let Some(status) = status {
+        params.append_pair("status", status);
+    }
+    if let Some(priority) = query.priority {
+        params.append_pair("priority", priority.as_str());
+    }
+    if let Some(category) = &query.category {
+        params.append_pair("category", category.as_str());
+    }
+    if let Some(search) = &query.search {
+        params.append_pair("q", search.as_str());
+    }
+    if let Some(t) = &query.due_before {
+        params.append_pair("due_before", &timestamp_text(t));
+    }
+    if let Some(t) = &query.due_after {
+        params.append_pair("due_after", &timestamp_text(t));
+    }
+    params.append_pair("sort", query.sort.as_str());
+    params.append_pair("order", query.order.as_str());
+    params.append_pair("limit", &query.limit.get().to_string());
+    params.append_pair("cursor", &cursor::encode(next));
+    format!("/api/{owner}/tasks?{}", params.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use domain::{Cursor, SortPosition, TaskId};
+
+    use super::*;
+
+    fn names(errors: &[FieldError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn empty_query_is_the_default() {
+        assert_eq!(parse(""), Ok(TaskQuery::default()));
+        assert_eq!(parse("q=&limit=&status="), Ok(TaskQuery::default()));
+    }
+
+    #[test]
+    fn parses_every_parameter() {
+        let q = parse(
+            "status=pending&priority=high&category=work&q=milk%20run&due_before=2030-01-01T00:00:00Z\
+             &due_after=2029-01-01T00:00:00%2B01:00&sort=title&order=asc&limit=10",
+        )
+        .unwrap();
+        assert_eq!(q.status, StatusFilter::Pending);
+        assert_eq!(q.priority, Some(Priority::High));
+        assert_eq!(q.category.unwrap().as_str(), "work");
+        assert_eq!(q.search.unwrap().as_str(), "milk run");
+        assert_eq!(
+            q.due_before,
+            Some(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap())
+        );
+        assert_eq!(
+            q.due_after,
+            Some(Utc.with_ymd_and_hms(2028, 12, 31, 23, 0, 0).unwrap())
+        );
+        assert_eq!(q.sort, SortKey::Title);
+        assert_eq!(q.order, SortOrder::Asc);
+        assert_eq!(q.limit.get(), 10);
+    }
+
+    #[test]
+    fn reports_each_bad_parameter() {
+        let errors = parse("status=done&limit=0&sort=id&order=up&due_before=soon&bogus=1&limit=5")
+            .unwrap_err();
+        assert_eq!(
+            names(&errors),
+            [
+                "status",
+                "limit",
+                "sort",
+                "order",
+                "due_before",
+                "bogus",
+                "limit"
+            ]
+        );
+        assert_eq!(errors[1].message, "must be an integer from 1 to 100");
+        assert_eq!(errors[5].message, "is not a known parameter");
+        assert_eq!(errors[6].message, "must be given at most once");
+        assert_eq!(names(&parse("limit=abc").unwrap_err()), ["limit"]);
+        assert_eq!(names(&parse("limit=101").unwrap_err()), ["limit"]);
+    }
+
+    #[test]
+    fn cursor_must_decode_and_match_the_ordering() {
+        assert_eq!(names(&parse("cursor=garbage").unwrap_err()), ["cursor"]);
+        let cursor = Cursor {
+            order: SortOrder::Asc,
+            position: SortPosition::Title("b".into()),
+            after: TaskId::new_v7(),
+        };
+        let text = cursor::encode(&cursor);
+        let q = parse(&format!("sort=title&order=asc&cursor={text}")).unwrap();
+        assert_eq!(q.cursor(), Some(&cursor));
+        let errors = parse(&format!("cursor={text}")).unwrap_err();
+        assert_eq!(names(&errors), ["cursor"]);
+    }
+
+    #[test]
+    fn next_page_url_preserves_filters_and_parses_back() {
+        let owner = UserId::parse("33e85bcb-82d5-4511-b8fc-1f6806a44a90").unwrap();
+        let query = parse(
+            "status=completed&priority=low&category=a%26b&q=x%3Dy&due_after=2029-01-01T00:00:00Z\
+             &sort=due_at&order=asc&limit=2",
+        )
+        .unwrap();
+        let next = Cursor {
+            order: SortOrder::Asc,
+            position: SortPosition::DueAt(None),
+            after: TaskId::new_v7(),
+        };
+        let url = next_page_url(owner, &query, &next);
+        let (path, qs) = url.split_once('?').unwrap();
+        assert_eq!(path, format!("/api/{owner}/tasks"));
+        let again = parse(qs).unwrap();
+        assert_eq!(again, query.with_cursor(next).unwrap());
+    }
+}

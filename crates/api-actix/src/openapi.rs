@@ -1,0 +1,204 @@
+//! The OpenAPI document: assembled from the handlers' `#[utoipa::path]`
+//! attributes, the wire types, and the reusable error responses below. A
+//! test checks that it lists exactly the routes the app serves.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToResponse, ToSchema};
+
+use crate::dto::{CompletionDoc, PriorityDto, StatusDto, TaskDto, TaskInputDoc, TaskPatchDoc};
+use crate::problem::{FieldError, ProblemDocument};
+use crate::routes::{health, openapi_json, tasks};
+
+// Reusable error responses. They exist for the document only: at run time
+// every error is a `Problem`.
+
+/// Bad path id, bad query parameters, malformed `If-Match`, or a body that
+/// is not a JSON object (unreadable, invalid JSON or UTF-8, empty, or not an
+/// object). Bad query parameters are listed in `errors`.
+#[derive(Debug, ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct BadRequest(pub ProblemDocument);
+
+/// The bearer token is missing, malformed, expired, not yet valid, for
+/// another issuer or audience, or wrongly signed. The body is the same for
+/// every cause.
+#[derive(Debug, ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("WWW-Authenticate" = String, description = "Always `Bearer error=\"invalid_token\"`."))
+)]
+pub struct Unauthorized(pub ProblemDocument);
+
+/// The `user_id` in the path is not the authenticated user.
+#[derive(Debug, ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Forbidden(pub ProblemDocument);
+
+/// No such task: it does not exist or belongs to someone else (the two are
+/// indistinguishable).
+#[derive(Debug, ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct NotFound(pub ProblemDocument);
+
+/// `If-Match` names a version the task no longer has.
+#[derive(Debug, ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct PreconditionFailed(pub ProblemDocument);
+
+/// The request body is over 64 KiB.
+#[derive(Debug, ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct PayloadTooLarge(pub ProblemDocument);
+
+/// The body is not `application/json` (or `application/*+json`) in UTF-8, or
+/// has a `Content-Encoding`.
+#[derive(Debug, ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct UnsupportedMediaType(pub ProblemDocument);
+
+/// Invalid, unknown or read-only fields, each listed in `errors`.
+#[derive(Debug, ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct ValidationFailed(pub ProblemDocument);
+
+/// The database is unreachable, or no token signing keys are loaded yet.
+/// Transient: retry after the indicated delay.
+#[derive(Debug, ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("Retry-After" = u32, description = "Seconds to wait before retrying."))
+)]
+pub struct ServiceUnavailable(pub ProblemDocument);
+
+/// An unexpected failure; details are logged, never sent.
+#[derive(Debug, ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct InternalError(pub ProblemDocument);
+
+/// Which tasks to list, by completion.
+#[derive(Debug, ToSchema)]
+#[schema(as = StatusFilter)]
+pub enum StatusFilterDoc {
+    #[schema(rename = "all")]
+    All,
+    #[schema(rename = "pending")]
+    Pending,
+    #[schema(rename = "completed")]
+    Completed,
+}
+
+/// The sort key.
+#[derive(Debug, ToSchema)]
+#[schema(as = SortKey)]
+pub enum SortKeyDoc {
+    #[schema(rename = "created_at")]
+    CreatedAt,
+    #[schema(rename = "updated_at")]
+    UpdatedAt,
+    #[schema(rename = "due_at")]
+    DueAt,
+    #[schema(rename = "priority")]
+    Priority,
+    #[schema(rename = "title")]
+    Title,
+}
+
+/// The sort direction.
+#[derive(Debug, ToSchema)]
+#[schema(as = SortOrder)]
+pub enum SortOrderDoc {
+    #[schema(rename = "asc")]
+    Asc,
+    #[schema(rename = "desc")]
+    Desc,
+}
+
+/// The query parameters of `GET /api/{user_id}/tasks`. Parsed by
+/// `list_query`; a test keeps this list identical to the parameters it
+/// accepts.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TaskListQuery {
+    /// `all` (default), `pending` or `completed`.
+    pub status: Option<StatusFilterDoc>,
+    /// Only tasks of this priority.
+    pub priority: Option<PriorityDto>,
+    /// Only tasks in this category (exact match).
+    pub category: Option<String>,
+    /// Case-insensitive text searched in title and description.
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+    /// Only tasks due strictly before this instant (RFC 3339).
+    pub due_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only tasks due strictly after this instant (RFC 3339).
+    pub due_after: Option<chrono::DateTime<chrono::Utc>>,
+    /// Sort key, default `created_at`. Tasks without a due date sort last.
+    pub sort: Option<SortKeyDoc>,
+    /// `desc` (default) or `asc`.
+    pub order: Option<SortOrderDoc>,
+    /// Page size, 1–100, default 50.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u16>,
+    /// Opaque cursor from a previous page's `Link` header. Valid only with
+    /// the same `sort` and `order`.
+    pub cursor: Option<String>,
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "A JWT issued by Better Auth for this app (audience `todo-api`); `sub` is the user id.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "todo-api",
+        description = "Tasks of Better Auth's users. Every error is application/problem+json (RFC 9457). \
+            Checks run in this order: 401, 403, 400, 413/415, 400 (body), 422, 404, 412, 503.",
+        license(name = "MIT", identifier = "MIT"),
+    ),
+    paths(
+        tasks::list,
+        tasks::create,
+        tasks::get,
+        tasks::replace,
+        tasks::patch,
+        tasks::complete,
+        tasks::delete,
+        health::healthz,
+        health::readyz,
+        openapi_json::openapi_json,
+    ),
+    components(
+        schemas(
+            TaskDto, TaskInputDoc, TaskPatchDoc, CompletionDoc, PriorityDto, StatusDto,
+            ProblemDocument, FieldError, StatusFilterDoc, SortKeyDoc, SortOrderDoc
+        ),
+        responses(
+            BadRequest, Unauthorized, Forbidden, NotFound, PreconditionFailed, PayloadTooLarge,
+            UnsupportedMediaType, ValidationFailed, ServiceUnavailable, InternalError
+        )
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "tasks", description = "The caller's tasks."),
+        (name = "health", description = "Probes."),
+        (name = "meta", description = "This document."),
+    )
+)]
+pub struct ApiDoc;

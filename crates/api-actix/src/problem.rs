@@ -1,0 +1,467 @@
+//! The one HTTP error type: every error response is an RFC 9457
+//! `application/problem+json` document built here, and every port error is
+//! mapped to one in exactly one place.
+
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use ports::{
+    CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, RepoUnavailable,
+    UpdateTaskError,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Seconds a client should wait before retrying after a 503. Short: the
+/// database pool and the key cache recover on their own.
+pub const RETRY_AFTER_SECS: u32 = 5;
+
+/// Prefix of every problem `type`. A URN rather than a URL because nothing is
+/// published there: clients compare it, they do not fetch it.
+pub const TYPE_PREFIX: &str = "urn:todo-api:problem:";
+
+/// The value of `WWW-Authenticate` on every 401 (RFC 6750).
+pub const WWW_AUTHENTICATE_VALUE: &str = r#"Bearer error="invalid_token""#;
+
+/// One invalid input, named by the JSON field or query parameter it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The body field or query parameter, e.g. `title` or `limit`.
+    pub field: String,
+    /// What is wrong with it, in plain words.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An RFC 9457 problem document, as sent on the wire.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Problem, example = json!({
+    "type": "urn:todo-api:problem:validation-failed",
+    "title": "Validation failed",
+    "status": 422,
+    "detail": "The request body has invalid fields.",
+    "errors": [{"field": "title", "message": "must not be empty"}]
+}))]
+pub struct ProblemDocument {
+    /// Identifies the kind of problem; compare it, do not dereference it.
+    #[serde(rename = "type")]
+    #[schema(example = "urn:todo-api:problem:not-found")]
+    pub type_uri: String,
+    /// Short summary of the kind of problem; the same for every occurrence.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong with this request.
+    pub detail: String,
+    /// Present on validation and bad-query problems: one entry per bad input.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// The kinds of problem this API reports, each with its status, `type` and
+/// `title`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    Unauthorized,
+    Forbidden,
+    InvalidPath,
+    InvalidQuery,
+    InvalidHeader,
+    MalformedBody,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+    NotFound,
+    MethodNotAllowed,
+    PreconditionFailed,
+    ServiceUnavailable,
+    Internal,
+}
+
+impl ProblemKind {
+    pub const ALL: [ProblemKind; 14] = [
+        Self::Unauthorized,
+        Self::Forbidden,
+        Self::InvalidPath,
+        Self::InvalidQuery,
+        Self::InvalidHeader,
+        Self::MalformedBody,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::ValidationFailed,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::PreconditionFailed,
+        Self::ServiceUnavailable,
+        Self::Internal,
+    ];
+
+    pub const fn status(self) -> StatusCode {
+        match self {
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::InvalidPath | Self::InvalidQuery | Self::InvalidHeader | Self::MalformedBody => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub const fn slug(self) -> &'static str {
+        match self {
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::InvalidPath => "invalid-path-parameter",
+            Self::InvalidQuery => "invalid-query",
+            Self::InvalidHeader => "invalid-header",
+            Self::MalformedBody => "malformed-body",
+            Self::PayloadTooLarge => "payload-too-large",
+            Self::UnsupportedMediaType => "unsupported-media-type",
+            Self::ValidationFailed => "validation-failed",
+            Self::NotFound => "not-found",
+            Self::MethodNotAllowed => "method-not-allowed",
+            Self::PreconditionFailed => "precondition-failed",
+            Self::ServiceUnavailable => "service-unavailable",
+            Self::Internal => "internal-error",
+        }
+    }
+
+    pub const fn title(self) -> &'static str {
+        match self {
+            Self::Unauthorized => "Unauthorized",
+            Self::Forbidden => "Forbidden",
+            Self::InvalidPath => "Invalid path parameter",
+            Self::InvalidQuery => "Invalid query parameters",
+            Self::InvalidHeader => "Invalid request header",
+            Self::MalformedBody => "Malformed request body",
+            Self::PayloadTooLarge => "Request body too large",
+            Self::UnsupportedMediaType => "Unsupported media type",
+            Self::ValidationFailed => "Validation failed",
+            Self::NotFound => "Not found",
+            Self::MethodNotAllowed => "Method not allowed",
+            Self::PreconditionFailed => "Precondition failed",
+            Self::ServiceUnavailable => "Service unavailable",
+            Self::Internal => "Internal server error",
+        }
+    }
+
+    pub fn type_uri(self) -> String {
+        format!("{TYPE_PREFIX}{}", self.slug())
+    }
+}
+
+/// An error answer. Handlers return `Result<_, Problem>`; actix turns the
+/// error into the response through [`ResponseError`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    kind: ProblemKind,
+    detail: String,
+    errors: Vec<FieldError>,
+    /// For 405: the methods the resource does support.
+    allow: Option<String>,
+}
+
+impl Problem {
+    pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
+        Self {
+            kind,
+            detail: detail.into(),
+            errors: Vec::new(),
+            allow: None,
+        }
+    }
+
+    #[must_use]
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    pub const fn kind(&self) -> ProblemKind {
+        self.kind
+    }
+
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
+    pub fn errors(&self) -> &[FieldError] {
+        &self.errors
+    }
+
+    /// The same answer for every authentication failure, so a client cannot
+    /// learn which check its token failed.
+    pub fn unauthorized() -> Self {
+        Self::new(
+            ProblemKind::Unauthorized,
+            "A valid bearer token is required.",
+        )
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(
+            ProblemKind::Forbidden,
+            "The user in the path is not the authenticated user.",
+        )
+    }
+
+    /// The same answer for a task that does not exist and one that belongs
+    /// to someone else.
+    pub fn task_not_found() -> Self {
+        Self::new(ProblemKind::NotFound, "No such task.")
+    }
+
+    pub fn route_not_found() -> Self {
+        Self::new(ProblemKind::NotFound, "No such resource.")
+    }
+
+    pub fn method_not_allowed(allowed: &[&str]) -> Self {
+        let allow = allowed.join(", ");
+        let mut problem = Self::new(
+            ProblemKind::MethodNotAllowed,
+            format!("This resource supports: {allow}."),
+        );
+        problem.allow = Some(allow);
+        problem
+    }
+
+    pub fn precondition_failed() -> Self {
+        Self::new(
+            ProblemKind::PreconditionFailed,
+            "The task has changed since the ETag in If-Match; fetch it again.",
+        )
+    }
+
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        Self::new(
+            ProblemKind::ValidationFailed,
+            "The request body has invalid fields.",
+        )
+        .with_errors(errors)
+    }
+
+    pub fn invalid_query(errors: Vec<FieldError>) -> Self {
+        Self::new(
+            ProblemKind::InvalidQuery,
+            "The query string has invalid parameters.",
+        )
+        .with_errors(errors)
+    }
+
+    pub fn store_unavailable() -> Self {
+        Self::new(
+            ProblemKind::ServiceUnavailable,
+            "The task store is temporarily unreachable; retry later.",
+        )
+    }
+
+    pub fn verifier_unavailable() -> Self {
+        Self::new(
+            ProblemKind::ServiceUnavailable,
+            "Tokens cannot be verified yet (no signing keys loaded); retry later.",
+        )
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            ProblemKind::Internal,
+            "Something went wrong on our side; it has been logged.",
+        )
+    }
+
+    pub fn document(&self) -> ProblemDocument {
+        ProblemDocument {
+            type_uri: self.kind.type_uri(),
+            title: self.kind.title().to_owned(),
+            status: self.kind.status().as_u16(),
+            detail: self.detail.clone(),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.title(), self.detail)
+    }
+}
+
+impl ResponseError for Problem {
+    fn status_code(&self) -> StatusCode {
+        self.kind.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut builder = HttpResponse::build(self.kind.status());
+        builder.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        match self.kind {
+            ProblemKind::Unauthorized => {
+                builder.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(WWW_AUTHENTICATE_VALUE),
+                ));
+            }
+            ProblemKind::ServiceUnavailable => {
+                builder.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS));
+            }
+            _ => {}
+        }
+        if let Some(allow) = &self.allow {
+            builder.insert_header((header::ALLOW, allow.as_str()));
+        }
+        builder.json(self.document())
+    }
+}
+
+/// A problem document for an error status that actix produced itself (the
+/// request never reached a handler): `about:blank`, titled by the status.
+pub fn generic_problem_response(status: StatusCode) -> HttpResponse {
+    let title = status.canonical_reason().unwrap_or("Error").to_owned();
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
+        .json(ProblemDocument {
+            type_uri: "about:blank".to_owned(),
+            detail: format!("{title}."),
+            title,
+            status: status.as_u16(),
+            errors: Vec::new(),
+        })
+}
+
+/// The chain of causes, for the log only.
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn unavailable(error: &RepoUnavailable) -> Problem {
+    tracing::warn!(error = %causes(error), "task store unavailable");
+    Problem::store_unavailable()
+}
+
+fn internal(error: &dyn std::error::Error) -> Problem {
+    tracing::error!(error = %causes(error), "task store failure");
+    Problem::internal()
+}
+
+impl From<GetTaskError> for Problem {
+    fn from(error: GetTaskError) -> Self {
+        match error {
+            GetTaskError::NotFound => Problem::task_not_found(),
+            GetTaskError::Unavailable(e) => unavailable(&e),
+            GetTaskError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<ListTasksError> for Problem {
+    fn from(error: ListTasksError) -> Self {
+        match error {
+            ListTasksError::Unavailable(e) => unavailable(&e),
+            ListTasksError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<CreateTaskError> for Problem {
+    fn from(error: CreateTaskError) -> Self {
+        match error {
+            // The token is genuine but its account is gone (deleted while the
+            // token was still valid): the credential no longer proves a user,
+            // so the client must sign in again, exactly as for a bad token.
+            CreateTaskError::UnknownOwner => {
+                tracing::info!("token subject has no account; answering 401");
+                Problem::unauthorized()
+            }
+            CreateTaskError::Unavailable(e) => unavailable(&e),
+            CreateTaskError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<UpdateTaskError> for Problem {
+    fn from(error: UpdateTaskError) -> Self {
+        match error {
+            UpdateTaskError::NotFound => Problem::task_not_found(),
+            UpdateTaskError::VersionMismatch => Problem::precondition_failed(),
+            UpdateTaskError::Unavailable(e) => unavailable(&e),
+            UpdateTaskError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<DeleteTaskError> for Problem {
+    fn from(error: DeleteTaskError) -> Self {
+        match error {
+            DeleteTaskError::NotFound => Problem::task_not_found(),
+            DeleteTaskError::VersionMismatch => Problem::precondition_failed(),
+            DeleteTaskError::Unavailable(e) => unavailable(&e),
+            DeleteTaskError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<RepoUnavailable> for Problem {
+    fn from(error: RepoUnavailable) -> Self {
+        unavailable(&error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_distinct_type_and_an_error_status() {
+        let mut slugs: Vec<_> = ProblemKind::ALL.iter().map(|k| k.slug()).collect();
+        slugs.sort_unstable();
+        slugs.dedup();
+        assert_eq!(slugs.len(), ProblemKind::ALL.len());
+        for kind in ProblemKind::ALL {
+            assert!(kind.status().is_client_error() || kind.status().is_server_error());
+            assert!(kind.type_uri().starts_with(TYPE_PREFIX));
+        }
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let cause: ports::BoxError = "connection string postgres://secret@db".into();
+        let problem = Problem::from(GetTaskError::Internal(cause));
+        assert_eq!(problem.kind(), ProblemKind::Internal);
+        let body = serde_json::to_string(&problem.document()).unwrap();
+        assert!(!body.contains("secret"), "{body}");
+    }
+
+    #[test]
+    fn errors_member_is_omitted_when_empty() {
+        let body = serde_json::to_value(Problem::task_not_found().document()).unwrap();
+        assert!(body.get("errors").is_none());
+        assert_eq!(body["type"], "urn:todo-api:problem:not-found");
+        assert_eq!(body["status"], 404);
+    }
+}

@@ -1,0 +1,73 @@
+//! Liveness and readiness probes.
+
+use std::time::Duration;
+
+use actix_web::{HttpResponse, web};
+
+use crate::app::AppState;
+use crate::dto::StatusDto;
+use crate::openapi::ServiceUnavailable;
+use crate::problem::{Problem, ProblemKind};
+
+/// A readiness check never hangs a probe for longer than this, even if the
+/// database accepts connections but does not answer.
+pub const READINESS_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The process is up and serving HTTP. Checks nothing else, so an outage of
+/// the database never gets the process restarted.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "health",
+    operation_id = "healthz",
+    responses((status = 200, description = "Alive.", body = StatusDto, example = json!({"status": "ok"})))
+)]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(StatusDto {
+        status: "ok".into(),
+    })
+}
+
+/// Ready to serve requests: the database answers and the token verifier
+/// has keys.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "health",
+    operation_id = "readyz",
+    responses(
+        (status = 200, description = "Ready.", body = StatusDto, example = json!({"status": "ready"})),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+    let database = match tokio::time::timeout(READINESS_TIMEOUT, state.repo.ping()).await {
+        Ok(Ok(())) => true,
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "readiness: task store unavailable");
+            false
+        }
+        Err(_) => {
+            tracing::warn!("readiness: task store did not answer in time");
+            false
+        }
+    };
+    let verifier = state.verifier.is_ready();
+    let mut missing = Vec::new();
+    if !database {
+        missing.push("the database is unreachable");
+    }
+    if !verifier {
+        missing.push("no token signing keys are loaded yet");
+    }
+    if missing.is_empty() {
+        Ok(HttpResponse::Ok().json(StatusDto {
+            status: "ready".into(),
+        }))
+    } else {
+        Err(Problem::new(
+            ProblemKind::ServiceUnavailable,
+            format!("Not ready: {}.", missing.join("; ")),
+        ))
+    }
+}

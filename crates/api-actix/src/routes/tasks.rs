@@ -1,0 +1,345 @@
+//! The task endpoints. Each handler performs the contract's checks in its
+//! order (401 → 403 → 400 → 413/415 → 400 → 422 → 404 → 412 → 503) and
+//! only translates between HTTP and the `TaskRepo` port.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use domain::{Task, TaskId, UserId, Version};
+use ports::TaskRepo;
+
+use crate::app::AppState;
+use crate::auth::authorize_owner;
+use crate::dto::TaskDto;
+use crate::openapi::{
+    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed,
+    ServiceUnavailable, TaskListQuery, Unauthorized, UnsupportedMediaType, ValidationFailed,
+};
+use crate::preconditions::{self, IfMatch, NEVER_MATCHES};
+use crate::problem::{Problem, ProblemKind};
+use crate::request_body::{EmptyBody, read_json_object};
+use crate::{list_query, task_input};
+
+fn task_id(req: &HttpRequest) -> Result<TaskId, Problem> {
+    let raw = req.match_info().get("id").unwrap_or_default();
+    TaskId::parse(raw).map_err(|_| {
+        Problem::new(
+            ProblemKind::InvalidPath,
+            "The task id in the path is not a UUID.",
+        )
+    })
+}
+
+fn with_etag(mut response: HttpResponse, task: &Task) -> HttpResponse {
+    if let Ok(value) = header::HeaderValue::from_str(&preconditions::etag(task.version)) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+fn task_response(task: &Task) -> HttpResponse {
+    with_etag(HttpResponse::Ok().json(TaskDto::from(task)), task)
+}
+
+/// The version a conditional write must find. With several candidate tags
+/// the current version is read first; the write itself stays conditional,
+/// so a change in between still yields 412.
+async fn expected_version(
+    repo: &dyn TaskRepo,
+    owner: UserId,
+    id: TaskId,
+    condition: IfMatch,
+) -> Result<Option<Version>, Problem> {
+    match condition {
+        IfMatch::Absent | IfMatch::Any => Ok(None),
+        IfMatch::Versions(versions) => match versions.as_slice() {
+            [] => Ok(Some(NEVER_MATCHES)),
+            [single] => Ok(Some(*single)),
+            several => {
+                let current = repo.get(owner, id).await?.version;
+                if several.contains(&current) {
+                    Ok(Some(current))
+                } else {
+                    Err(Problem::precondition_failed())
+                }
+            }
+        },
+    }
+}
+
+const USER_ID_DOC: &str = "The authenticated user's id (the token's `sub`); anything else is 403.";
+const TASK_ID_DOC: &str = "The task's id (a UUID; anything else is 400).";
+const IF_MATCH_DOC: &str = "Optional. `*` or the task's ETag(s), e.g. `\"3\"`: the write happens only if the task \
+     still has that version, else 412. Weak tags never match. Malformed syntax is 400.";
+
+/// List the caller's tasks, newest first unless sorted otherwise.
+///
+/// Keyset pagination: when more tasks match, a `Link: <…>; rel="next"`
+/// header carries the URL of the next page (same filters plus an opaque
+/// `cursor`). Unknown or repeated query parameters are 400; an empty value
+/// is the same as an absent parameter.
+#[utoipa::path(
+    get,
+    path = "/api/{user_id}/tasks",
+    tag = "tasks",
+    operation_id = "list_tasks",
+    security(("bearer" = [])),
+    params(("user_id" = uuid::Uuid, Path, description = USER_ID_DOC), TaskListQuery),
+    responses(
+        (status = 200, description = "One page of tasks, in the requested order.", body = [TaskDto],
+            headers(("Link" = String, description = "`<URL>; rel=\"next\"` when a next page exists."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+    let owner = authorize_owner(&req, state.verifier.as_ref()).await?;
+    let query = list_query::parse(req.query_string()).map_err(Problem::invalid_query)?;
+    let page = state.repo.list(owner, &query).await?;
+    let mut response = HttpResponse::Ok();
+    if page.has_more {
+        if let Some(last) = page.tasks.last() {
+            let url = list_query::next_page_url(owner, &query, &query.next_cursor(last));
+            response.insert_header((header::LINK, format!("<{url}>; rel=\"next\"")));
+        }
+    }
+    let body: Vec<TaskDto> = page.tasks.iter().map(TaskDto::from).collect();
+    Ok(response.json(body))
+}
+
+/// Create a task for the caller.
+#[utoipa::path(
+    post,
+    path = "/api/{user_id}/tasks",
+    tag = "tasks",
+    operation_id = "create_task",
+    security(("bearer" = [])),
+    params(("user_id" = uuid::Uuid, Path, description = USER_ID_DOC)),
+    request_body(content = crate::dto::TaskInputDoc, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created.", body = TaskDto, headers(
+            ("Location" = String, description = "The new task's URL."),
+            ("ETag" = String, description = "The task's version, e.g. `\"1\"`."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, Problem> {
+    let owner = authorize_owner(&req, state.verifier.as_ref()).await?;
+    let body = read_json_object(&req, payload, EmptyBody::Rejected).await?;
+    let fields = task_input::task_fields(&body.unwrap_or_default()).map_err(Problem::validation)?;
+    let task = state.repo.create(owner, fields).await?;
+    let location = format!("/api/{owner}/tasks/{}", task.id);
+    let response = HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(TaskDto::from(&task));
+    Ok(with_etag(response, &task))
+}
+
+/// Get one of the caller's tasks.
+#[utoipa::path(
+    get,
+    path = "/api/{user_id}/tasks/{id}",
+    tag = "tasks",
+    operation_id = "get_task",
+    security(("bearer" = [])),
+    params(
+        ("user_id" = uuid::Uuid, Path, description = USER_ID_DOC),
+        ("id" = uuid::Uuid, Path, description = TASK_ID_DOC),
+    ),
+    responses(
+        (status = 200, description = "The task.", body = TaskDto,
+            headers(("ETag" = String, description = "The task's version, e.g. `\"3\"`."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+    let owner = authorize_owner(&req, state.verifier.as_ref()).await?;
+    let id = task_id(&req)?;
+    let task = state.repo.get(owner, id).await?;
+    Ok(task_response(&task))
+}
+
+/// Replace every editable field of a task; omitted optional fields are
+/// cleared (priority becomes `medium`, `completed` false).
+#[utoipa::path(
+    put,
+    path = "/api/{user_id}/tasks/{id}",
+    tag = "tasks",
+    operation_id = "replace_task",
+    security(("bearer" = [])),
+    params(
+        ("user_id" = uuid::Uuid, Path, description = USER_ID_DOC),
+        ("id" = uuid::Uuid, Path, description = TASK_ID_DOC),
+        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC),
+    ),
+    request_body(content = crate::dto::TaskInputDoc, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The task after the change.", body = TaskDto,
+            headers(("ETag" = String, description = "The task's new version."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn replace(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, Problem> {
+    let owner = authorize_owner(&req, state.verifier.as_ref()).await?;
+    let id = task_id(&req)?;
+    let condition = preconditions::if_match(&req)?;
+    let body = read_json_object(&req, payload, EmptyBody::Rejected).await?;
+    let fields = task_input::task_fields(&body.unwrap_or_default()).map_err(Problem::validation)?;
+    let expected = expected_version(state.repo.as_ref(), owner, id, condition).await?;
+    let task = state.repo.replace(owner, id, fields, expected).await?;
+    Ok(task_response(&task))
+}
+
+/// Change only the fields present in the body; `null` clears an optional
+/// field.
+#[utoipa::path(
+    patch,
+    path = "/api/{user_id}/tasks/{id}",
+    tag = "tasks",
+    operation_id = "patch_task",
+    security(("bearer" = [])),
+    params(
+        ("user_id" = uuid::Uuid, Path, description = USER_ID_DOC),
+        ("id" = uuid::Uuid, Path, description = TASK_ID_DOC),
+        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC),
+    ),
+    request_body(content = crate::dto::TaskPatchDoc, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The task after the change.", body = TaskDto,
+            headers(("ETag" = String, description = "The task's new version."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn patch(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, Problem> {
+    let owner = authorize_owner(&req, state.verifier.as_ref()).await?;
+    let id = task_id(&req)?;
+    let condition = preconditions::if_match(&req)?;
+    let body = read_json_object(&req, payload, EmptyBody::Rejected).await?;
+    let patch = task_input::task_patch(&body.unwrap_or_default()).map_err(Problem::validation)?;
+    let expected = expected_version(state.repo.as_ref(), owner, id, condition).await?;
+    let task = state.repo.patch(owner, id, patch, expected).await?;
+    Ok(task_response(&task))
+}
+
+/// Toggle a task's completion, or set it with `{"completed": bool}`.
+#[utoipa::path(
+    patch,
+    path = "/api/{user_id}/tasks/{id}/complete",
+    tag = "tasks",
+    operation_id = "complete_task",
+    security(("bearer" = [])),
+    params(
+        ("user_id" = uuid::Uuid, Path, description = USER_ID_DOC),
+        ("id" = uuid::Uuid, Path, description = TASK_ID_DOC),
+        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC),
+    ),
+    request_body(content = Option<crate::dto::CompletionDoc>, content_type = "application/json",
+        description = "Optional: without a body (or with `{}`) completion is toggled."),
+    responses(
+        (status = 200, description = "The task after the change.", body = TaskDto,
+            headers(("ETag" = String, description = "The task's new version."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn complete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, Problem> {
+    let owner = authorize_owner(&req, state.verifier.as_ref()).await?;
+    let id = task_id(&req)?;
+    let condition = preconditions::if_match(&req)?;
+    let body = read_json_object(&req, payload, EmptyBody::Allowed).await?;
+    let change = task_input::completion_change(body.as_ref()).map_err(Problem::validation)?;
+    let expected = expected_version(state.repo.as_ref(), owner, id, condition).await?;
+    let task = state
+        .repo
+        .set_completed(owner, id, change, expected)
+        .await?;
+    Ok(task_response(&task))
+}
+
+/// Delete a task. A request body, if any, is ignored.
+#[utoipa::path(
+    delete,
+    path = "/api/{user_id}/tasks/{id}",
+    tag = "tasks",
+    operation_id = "delete_task",
+    security(("bearer" = [])),
+    params(
+        ("user_id" = uuid::Uuid, Path, description = USER_ID_DOC),
+        ("id" = uuid::Uuid, Path, description = TASK_ID_DOC),
+        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC),
+    ),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+pub async fn delete(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+    let owner = authorize_owner(&req, state.verifier.as_ref()).await?;
+    let id = task_id(&req)?;
+    let condition = preconditions::if_match(&req)?;
+    let expected = expected_version(state.repo.as_ref(), owner, id, condition).await?;
+    state.repo.delete(owner, id, expected).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
