@@ -1,6 +1,7 @@
 //! The claims policy shared by both modes: time window, issuer, audience,
 //! subject. Runs only on payloads whose signature has been verified.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use domain::{Principal, UserId};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
+use crate::json_str::JsonStr;
 use crate::rejection::Rejection;
 use crate::token::{decode_segment, parse_object};
 
@@ -19,13 +21,16 @@ pub(crate) struct ClaimsPolicy {
 }
 
 #[derive(Deserialize)]
-struct RawClaims {
+struct RawClaims<'a> {
     exp: Option<NumericDate>,
     nbf: Option<NumericDate>,
     iat: Option<NumericDate>,
-    iss: Option<String>,
-    aud: Option<Audience>,
-    sub: Option<String>,
+    #[serde(borrow)]
+    iss: Option<JsonStr<'a>>,
+    #[serde(borrow)]
+    aud: Option<Audience<'a>>,
+    #[serde(borrow)]
+    sub: Option<JsonStr<'a>>,
     email: Option<String>,
     name: Option<String>,
 }
@@ -66,25 +71,40 @@ impl<'de> Deserialize<'de> for NumericDate {
 
 /// `aud` is either one string or an array of strings (RFC 7519 §4.1.3).
 #[derive(Debug)]
-struct Audience(Vec<String>);
+enum Audience<'a> {
+    One(JsonStr<'a>),
+    Many(Vec<JsonStr<'a>>),
+}
 
-impl<'de> Deserialize<'de> for Audience {
+impl Audience<'_> {
+    fn contains(&self, wanted: &str) -> bool {
+        match self {
+            Self::One(aud) => **aud == *wanted,
+            Self::Many(auds) => auds.iter().any(|aud| **aud == *wanted),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Audience<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct AudienceVisitor;
         impl<'de> Visitor<'de> for AudienceVisitor {
-            type Value = Audience;
+            type Value = Audience<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string or an array of strings")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Audience, E> {
-                Ok(Audience(vec![v.to_owned()]))
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Audience<'de>, E> {
+                Ok(Audience::One(JsonStr(Cow::Borrowed(v))))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Audience, A::Error> {
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Audience<'de>, E> {
+                Ok(Audience::One(JsonStr(Cow::Owned(v.to_owned()))))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Audience<'de>, A::Error> {
                 let mut values = Vec::with_capacity(seq.size_hint().unwrap_or(1).min(8));
-                while let Some(value) = seq.next_element::<String>()? {
+                while let Some(value) = seq.next_element::<JsonStr<'de>>()? {
                     values.push(value);
                 }
-                Ok(Audience(values))
+                Ok(Audience::Many(values))
             }
         }
         deserializer.deserialize_any(AudienceVisitor)
@@ -108,7 +128,7 @@ impl ClaimsPolicy {
     pub(crate) fn check(&self, payload_segment: &str, now: i64) -> Result<Principal, Rejection> {
         let json = decode_segment(payload_segment)
             .ok_or(Rejection::Malformed("payload is not base64url"))?;
-        let claims: RawClaims = parse_object(&json).ok_or(Rejection::Malformed(
+        let claims: RawClaims<'_> = parse_object(&json).ok_or(Rejection::Malformed(
             "payload is not a JSON object of claims",
         ))?;
 
@@ -128,7 +148,7 @@ impl ClaimsPolicy {
         if claims.iss.as_deref() != Some(self.issuer.as_str()) {
             return Err(Rejection::WrongIssuer);
         }
-        if !claims.aud.is_some_and(|aud| aud.0.contains(&self.audience)) {
+        if !claims.aud.is_some_and(|aud| aud.contains(&self.audience)) {
             return Err(Rejection::WrongAudience);
         }
         let sub = claims.sub.ok_or(Rejection::MissingSubject)?;

@@ -19,6 +19,7 @@ mod claims;
 mod clock;
 mod config_error;
 mod hs256_verifier;
+mod json_str;
 mod jwks_fetch;
 mod jwks_verifier;
 mod key_cache;

@@ -5,6 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Deserializer};
 
+use crate::json_str::JsonStr;
 use crate::rejection::Rejection;
 
 /// Better Auth's tokens are well under 1 KiB; anything this large is not one
@@ -59,10 +60,13 @@ pub(crate) struct UnverifiedToken<'a> {
 }
 
 #[derive(Deserialize)]
-struct RawHeader {
-    alg: Option<String>,
-    kid: Option<String>,
-    typ: Option<String>,
+struct RawHeader<'a> {
+    #[serde(borrow)]
+    alg: Option<JsonStr<'a>>,
+    #[serde(borrow)]
+    kid: Option<JsonStr<'a>>,
+    #[serde(borrow)]
+    typ: Option<JsonStr<'a>>,
     #[serde(default, deserialize_with = "is_present")]
     crit: bool,
 }
@@ -94,7 +98,7 @@ impl<'a> UnverifiedToken<'a> {
         };
         let header_json =
             decode_segment(header).ok_or(Rejection::Malformed("header is not base64url"))?;
-        let raw: RawHeader = parse_object(&header_json)
+        let raw: RawHeader<'_> = parse_object(&header_json)
             .ok_or(Rejection::Malformed("header is not a JSON object"))?;
 
         let alg_name = raw.alg.ok_or(Rejection::Malformed("header has no alg"))?;
@@ -111,7 +115,7 @@ impl<'a> UnverifiedToken<'a> {
         let signing_input = &token[..header.len() + 1 + payload.len()];
         Ok(Self {
             alg,
-            kid: raw.kid,
+            kid: raw.kid.map(|kid| kid.0.into_owned()),
             signing_input,
             payload,
             signature,
