@@ -33,10 +33,13 @@ CREATE TABLE tasks (
 
 -- Every listing is scoped to one user and ordered by a sort key with the id
 -- as tie-breaker (keyset pagination); one index per sort key serves both the
--- filter and the order, in either direction.
+-- filter and the order, in either direction (read backwards for desc).
+-- Except due_at: undated tasks come last in both orders, and a backward
+-- scan would put NULLs first, so descending order has its own index.
 CREATE INDEX tasks_user_created_idx  ON tasks (user_id, created_at, id);
 CREATE INDEX tasks_user_updated_idx  ON tasks (user_id, updated_at, id);
 CREATE INDEX tasks_user_due_idx      ON tasks (user_id, due_at, id);
+CREATE INDEX tasks_user_due_desc_idx ON tasks (user_id, due_at DESC NULLS LAST, id DESC);
 CREATE INDEX tasks_user_priority_idx ON tasks (user_id, priority, id);
 CREATE INDEX tasks_user_title_idx    ON tasks (user_id, lower(title), id);
 

@@ -1,1 +1,18 @@
-//! Work in progress.
+//! PostgreSQL adapter: [`PgTaskRepo`] implements the `TaskRepo` port with
+//! diesel-async over a deadpool pool (TLS via rustls when the URL asks for
+//! it), and [`run_migrations`] applies the embedded migrations from the
+//! top-level `migrations/` directory.
+
+mod connect;
+mod errors;
+mod listing;
+mod migrations;
+mod rows;
+mod schema;
+mod settings;
+mod task_repo;
+
+pub use errors::{MigrationError, PgSetupError};
+pub use migrations::run_migrations;
+pub use settings::PgSettings;
+pub use task_repo::PgTaskRepo;

@@ -1,1 +1,13 @@
-//! Work in progress.
+//! Fixtures for tests that need the real PostgreSQL: a throwaway database
+//! per test ([`TestDatabase`]) and a TCP proxy that can simulate an outage
+//! without touching the shared server ([`TcpProxy`]).
+//!
+//! Test code only: the helpers panic with a clear message when the test
+//! environment is broken (e.g. PostgreSQL is not running), which is the
+//! useful outcome in a test.
+
+mod database;
+mod proxy;
+
+pub use database::TestDatabase;
+pub use proxy::TcpProxy;

@@ -1,0 +1,167 @@
+//! The adapter's own errors (setup and migration) and the translation of
+//! driver and pool failures into the port's error enums.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel_async::pooled_connection::PoolError as ManagerError;
+use diesel_async::pooled_connection::deadpool::PoolError;
+use ports::{
+    BoxError, CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, RepoUnavailable,
+    UpdateTaskError,
+};
+
+/// The repository could not be built from its settings. Messages never
+/// contain the database URL (it may hold a password).
+#[derive(Debug, thiserror::Error)]
+pub enum PgSetupError {
+    #[error("invalid database URL: {0}")]
+    InvalidUrl(String),
+    #[error("invalid database setting: {0}")]
+    InvalidSettings(String),
+    #[error("cannot set up TLS for the database connection: {0}")]
+    Tls(String),
+    #[error("cannot build the database connection pool: {0}")]
+    Pool(String),
+}
+
+/// Applying the embedded migrations failed. The message carries the
+/// database's own explanation, e.g. that Better Auth's schema is missing.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    #[error(transparent)]
+    Setup(#[from] PgSetupError),
+    #[error("cannot connect to the database to migrate it: {0}")]
+    Connect(String),
+    #[error("migration failed: {0}")]
+    Failed(String),
+}
+
+/// A failure below the port, before it is fitted to an operation's enum.
+#[derive(Debug)]
+pub(crate) enum StoreError {
+    Unavailable(BoxError),
+    Internal(BoxError),
+}
+
+impl From<PoolError> for StoreError {
+    fn from(err: PoolError) -> Self {
+        match err {
+            // Waiting for a slot, connecting or checking a connection took
+            // too long, the database refused us, or a pooled connection
+            // turned out dead: all mean "not reachable right now".
+            PoolError::Timeout(_)
+            | PoolError::Closed
+            | PoolError::Backend(ManagerError::ConnectionError(_) | ManagerError::QueryError(_)) => {
+                StoreError::Unavailable(Box::new(err))
+            }
+            PoolError::NoRuntimeSpecified | PoolError::PostCreateHook(_) => {
+                StoreError::Internal(Box::new(err))
+            }
+        }
+    }
+}
+
+impl From<DieselError> for StoreError {
+    fn from(err: DieselError) -> Self {
+        match err {
+            // diesel-async reports a dropped or unusable socket this way;
+            // the pool discards such a connection on its next check.
+            DieselError::DatabaseError(
+                DatabaseErrorKind::UnableToSendCommand | DatabaseErrorKind::ClosedConnection,
+                _,
+            )
+            | DieselError::BrokenTransactionManager => StoreError::Unavailable(Box::new(err)),
+            other => StoreError::Internal(Box::new(other)),
+        }
+    }
+}
+
+impl From<StoreError> for RepoUnavailable {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Unavailable(e) | StoreError::Internal(e) => RepoUnavailable(e),
+        }
+    }
+}
+
+macro_rules! from_store_error {
+    ($($target:ty),+) => {$(
+        impl From<StoreError> for $target {
+            fn from(err: StoreError) -> Self {
+                match err {
+                    StoreError::Unavailable(e) => Self::Unavailable(RepoUnavailable(e)),
+                    StoreError::Internal(e) => Self::Internal(e),
+                }
+            }
+        }
+    )+};
+}
+
+from_store_error!(
+    CreateTaskError,
+    GetTaskError,
+    ListTasksError,
+    UpdateTaskError,
+    DeleteTaskError
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_connections_are_unavailable_other_database_errors_internal() {
+        let closed = DieselError::DatabaseError(
+            DatabaseErrorKind::ClosedConnection,
+            Box::new("connection closed".to_owned()),
+        );
+        assert!(matches!(
+            StoreError::from(closed),
+            StoreError::Unavailable(_)
+        ));
+        let unsent = DieselError::DatabaseError(
+            DatabaseErrorKind::UnableToSendCommand,
+            Box::new("connection closed".to_owned()),
+        );
+        assert!(matches!(
+            StoreError::from(unsent),
+            StoreError::Unavailable(_)
+        ));
+        let check = DieselError::DatabaseError(
+            DatabaseErrorKind::CheckViolation,
+            Box::new("check".to_owned()),
+        );
+        assert!(matches!(StoreError::from(check), StoreError::Internal(_)));
+        assert!(matches!(
+            StoreError::from(DieselError::NotFound),
+            StoreError::Internal(_)
+        ));
+    }
+
+    #[test]
+    fn pool_timeouts_and_refused_connections_are_unavailable() {
+        let timeout = PoolError::Timeout(deadpool::managed::TimeoutType::Wait);
+        assert!(matches!(
+            StoreError::from(timeout),
+            StoreError::Unavailable(_)
+        ));
+        let refused = PoolError::Backend(ManagerError::ConnectionError(
+            diesel::ConnectionError::BadConnection("refused".into()),
+        ));
+        assert!(matches!(
+            StoreError::from(refused),
+            StoreError::Unavailable(_)
+        ));
+        assert!(matches!(
+            StoreError::from(PoolError::NoRuntimeSpecified),
+            StoreError::Internal(_)
+        ));
+    }
+
+    #[test]
+    fn operation_errors_keep_the_category() {
+        let e: UpdateTaskError = StoreError::Unavailable("down".into()).into();
+        assert!(matches!(e, UpdateTaskError::Unavailable(_)));
+        let e: CreateTaskError = StoreError::Internal("bad".into()).into();
+        assert!(matches!(e, CreateTaskError::Internal(_)));
+    }
+}

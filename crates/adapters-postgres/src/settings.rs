@@ -1,0 +1,32 @@
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+/// How to reach PostgreSQL and how many connections to keep.
+#[derive(Debug, Clone)]
+pub struct PgSettings {
+    /// `postgres://…` URL. `sslmode=require`, `verify-ca` or `verify-full`
+    /// switch on TLS (rustls, Mozilla roots or the file named by
+    /// `sslrootcert`); anything else connects in plain text.
+    pub url: SecretString,
+    /// Upper bound of the pool; at least 1.
+    pub max_connections: usize,
+    /// How long an operation may wait for a pooled connection, and how long
+    /// opening or checking one may take. Bounds how long a request waits
+    /// before reporting the database as unavailable.
+    pub acquire_timeout: Duration,
+}
+
+impl PgSettings {
+    pub const DEFAULT_MAX_CONNECTIONS: usize = 10;
+    pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
+    /// Settings for `url` with the default pool size and timeout.
+    pub fn new(url: SecretString) -> Self {
+        Self {
+            url,
+            max_connections: Self::DEFAULT_MAX_CONNECTIONS,
+            acquire_timeout: Self::DEFAULT_ACQUIRE_TIMEOUT,
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The PostgreSQL adapter against the real server: one test binary, each
+//! test in a fresh database (see test-support).
+// Test helpers outside #[test] functions unwrap too: a failure there is a
+// failed test.
+#![allow(clippy::unwrap_used)]
+
+mod concurrency;
+mod crud;
+mod fixtures;
+mod listing;
+mod migrations;
+mod outage;
+mod ownership;
+mod pagination;
+mod tls;
