@@ -111,6 +111,21 @@ impl<'de: 'a, 'a> Deserialize<'de> for Audience<'a> {
     }
 }
 
+/// The instants (Unix seconds, inclusive) at which the claims policy
+/// accepts a token, leeway included. A cached verification is reused only
+/// inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ValidityWindow {
+    pub(crate) from: i64,
+    pub(crate) until: i64,
+}
+
+impl ValidityWindow {
+    pub(crate) fn contains(self, now: i64) -> bool {
+        self.from <= now && now <= self.until
+    }
+}
+
 impl ClaimsPolicy {
     pub(crate) fn new(issuer: String, audience: String, leeway: Duration) -> Self {
         Self {
@@ -123,9 +138,16 @@ impl ClaimsPolicy {
     /// Decodes the (already signature-checked) payload segment and applies
     /// the policy at the instant `now` (Unix seconds).
     ///
+    /// Returns the principal and the window in which these claims remain
+    /// acceptable.
+    ///
     /// # Errors
     /// A [`Rejection`] naming the first rule the claims break.
-    pub(crate) fn check(&self, payload_segment: &str, now: i64) -> Result<Principal, Rejection> {
+    pub(crate) fn check(
+        &self,
+        payload_segment: &str,
+        now: i64,
+    ) -> Result<(Principal, ValidityWindow), Rejection> {
         let json = decode_segment(payload_segment)
             .ok_or(Rejection::Malformed("payload is not base64url"))?;
         let claims: RawClaims<'_> = parse_object(&json).ok_or(Rejection::Malformed(
@@ -135,7 +157,8 @@ impl ClaimsPolicy {
         // A token valid until `exp` stays acceptable up to `exp + leeway`
         // inclusive; `nbf` and `iat` may lie up to `leeway` ahead of us.
         let exp = claims.exp.ok_or(Rejection::MissingExpiry)?;
-        if now > exp.0.saturating_add(self.leeway_secs) {
+        let until = exp.0.saturating_add(self.leeway_secs);
+        if now > until {
             return Err(Rejection::Expired);
         }
         let latest_start = now.saturating_add(self.leeway_secs);
@@ -153,11 +176,16 @@ impl ClaimsPolicy {
         }
         let sub = claims.sub.ok_or(Rejection::MissingSubject)?;
         let user_id = UserId::parse(&sub).map_err(|_| Rejection::SubjectNotUuid)?;
-        Ok(Principal {
+        let starts = [claims.nbf, claims.iat].into_iter().flatten().map(|d| d.0);
+        let from = starts
+            .max()
+            .map_or(i64::MIN, |start| start.saturating_sub(self.leeway_secs));
+        let principal = Principal {
             user_id,
             email: claims.email,
             name: claims.name,
-        })
+        };
+        Ok((principal, ValidityWindow { from, until }))
     }
 }
 
@@ -180,7 +208,45 @@ mod tests {
     }
 
     fn check(json: &str) -> Result<Principal, Rejection> {
-        policy().check(&URL_SAFE_NO_PAD.encode(json), NOW)
+        policy()
+            .check(&URL_SAFE_NO_PAD.encode(json), NOW)
+            .map(|(principal, _)| principal)
+    }
+
+    #[test]
+    fn the_validity_window_spans_nbf_or_iat_to_exp_with_leeway() {
+        let window = |json: &str| {
+            policy()
+                .check(&URL_SAFE_NO_PAD.encode(json), NOW)
+                .unwrap()
+                .1
+        };
+        let base = format!(r#""iss":"http://localhost:3000","aud":"todo-api","sub":"{SUB}""#);
+        assert_eq!(
+            window(&format!(
+                r#"{{{base},"exp":{},"iat":{},"nbf":{}}}"#,
+                NOW + 600,
+                NOW - 10,
+                NOW - 5
+            )),
+            ValidityWindow {
+                from: NOW - 35,
+                until: NOW + 630
+            }
+        );
+        assert_eq!(
+            window(&format!(r#"{{{base},"exp":{}}}"#, NOW + 600)),
+            ValidityWindow {
+                from: i64::MIN,
+                until: NOW + 630
+            }
+        );
+        let w = ValidityWindow {
+            from: 10,
+            until: 20,
+        };
+        assert!(w.contains(10) && w.contains(20));
+        assert!(!w.contains(9) && !w.contains(21));
     }
 
     fn claims_with(extra: &str) -> String {

@@ -34,7 +34,9 @@ impl Hs256Verifier {
             return Err(Rejection::KeyAlgorithmMismatch);
         }
         token.verify_signature(&self.key)?;
-        self.policy.check(token.payload, self.clock.now_unix())
+        self.policy
+            .check(token.payload, self.clock.now_unix())
+            .map(|(principal, _)| principal)
     }
 }
 

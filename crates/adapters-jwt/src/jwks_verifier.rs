@@ -9,7 +9,8 @@ use crate::claims::ClaimsPolicy;
 use crate::clock::Clock;
 use crate::key_cache::KeyCache;
 use crate::rejection::Rejection;
-use crate::token::{SigningAlg, UnverifiedToken};
+use crate::token::{MAX_TOKEN_BYTES, SigningAlg, UnverifiedToken};
+use crate::verified_tokens::digest_of;
 
 /// Verifies tokens signed by Better Auth with a key from its JWKS.
 #[derive(Debug)]
@@ -36,6 +37,17 @@ impl JwksVerifier {
     }
 
     async fn check(&self, raw: &str) -> Result<Principal, AuthError> {
+        if raw.len() > MAX_TOKEN_BYTES {
+            return Err(Rejection::TooLarge.into_auth_error());
+        }
+        let now = self.clock.now_unix();
+        let digest = digest_of(raw);
+        let attempts = self.cache.attempts();
+        let mut generation = self.cache.current();
+        if let Some(principal) = generation.verified.get(&digest, now) {
+            return Ok(principal);
+        }
+
         let token = UnverifiedToken::parse(raw).map_err(Rejection::into_auth_error)?;
         if token.alg == SigningAlg::Hs256 {
             // Only asymmetric keys come from the JWKS; an HMAC "signature"
@@ -47,12 +59,12 @@ impl JwksVerifier {
             .as_deref()
             .ok_or_else(|| Rejection::MissingKeyId.into_auth_error())?;
 
-        let attempts = self.cache.attempts();
-        let key = match self.cache.get(kid) {
+        let key = match generation.keys.get(kid) {
             Some(key) => key,
             None => {
                 self.cache.refetch_after_miss(attempts).await;
-                match self.cache.get(kid) {
+                generation = self.cache.current();
+                match generation.keys.get(kid) {
                     Some(key) => key,
                     None if !self.cache.is_ready() => {
                         tracing::debug!("token not checked: no JWKS key loaded yet");
@@ -70,9 +82,16 @@ impl JwksVerifier {
         token
             .verify_signature(&key.key)
             .map_err(Rejection::into_auth_error)?;
-        self.policy
-            .check(token.payload, self.clock.now_unix())
-            .map_err(Rejection::into_auth_error)
+        let (principal, window) = self
+            .policy
+            .check(token.payload, now)
+            .map_err(Rejection::into_auth_error)?;
+        // Into the generation whose key verified it: if a refresh replaced
+        // that key set meanwhile, the entry goes away with it.
+        generation
+            .verified
+            .insert(digest, principal.clone(), window, now);
+        Ok(principal)
     }
 }
 

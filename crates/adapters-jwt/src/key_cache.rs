@@ -14,16 +14,26 @@ use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
 use crate::jwks_fetch::{FetchError, JwksFetcher};
-use crate::key_set::{KeySet, NotAJwks, VerificationKey, parse_jwks};
+use crate::key_set::{KeySet, NotAJwks, parse_jwks};
+use crate::verified_tokens::VerifiedTokens;
 
 /// After a failed fetch the background task retries sooner than the normal
 /// refresh interval (but never more often than this), so an API started
 /// before Better Auth becomes ready soon after it comes up.
 const MIN_RETRY_INTERVAL: Duration = Duration::from_secs(1);
 
+/// One loaded key set, with the tokens verified against it. Replaced as a
+/// whole by every successful fetch, so cached verifications never outlive
+/// the keys that made them.
+#[derive(Debug, Default)]
+pub(crate) struct KeyGeneration {
+    pub(crate) keys: KeySet,
+    pub(crate) verified: VerifiedTokens,
+}
+
 #[derive(Debug)]
 pub(crate) struct KeyCache {
-    current: ArcSwap<KeySet>,
+    current: ArcSwap<KeyGeneration>,
     /// Set once a fetch has produced at least one usable key; never unset,
     /// since a failed fetch keeps the last good keys.
     ready: AtomicBool,
@@ -55,7 +65,7 @@ enum RefreshError {
 impl KeyCache {
     pub(crate) fn new(fetcher: JwksFetcher, refetch_cooldown: Duration) -> Self {
         Self {
-            current: ArcSwap::from_pointee(KeySet::default()),
+            current: ArcSwap::from_pointee(KeyGeneration::default()),
             ready: AtomicBool::new(false),
             attempts: AtomicU64::new(0),
             fetcher,
@@ -74,8 +84,8 @@ impl KeyCache {
         self.attempts.load(Ordering::Acquire)
     }
 
-    pub(crate) fn get(&self, kid: &str) -> Option<Arc<VerificationKey>> {
-        self.current.load().get(kid)
+    pub(crate) fn current(&self) -> Arc<KeyGeneration> {
+        self.current.load_full()
     }
 
     /// Called when a token names a `kid` we do not have. Returns once a
@@ -109,7 +119,7 @@ impl KeyCache {
         match outcome {
             Ok(()) => true,
             Err(err) => {
-                let kept = self.current.load().len();
+                let kept = self.current.load().keys.len();
                 tracing::warn!(error = %err, kept_keys = kept, "JWKS refresh failed; keeping the last good keys");
                 false
             }
@@ -136,7 +146,10 @@ impl KeyCache {
         }
         // A well-formed document is the authority's current word, even when
         // it drops keys: removed keys must stop verifying.
-        self.current.store(Arc::new(parsed.keys));
+        self.current.store(Arc::new(KeyGeneration {
+            keys: parsed.keys,
+            verified: VerifiedTokens::default(),
+        }));
         if count > 0 {
             self.ready.store(true, Ordering::Release);
         }

@@ -6,7 +6,9 @@
 //!   each only with a key of the matching type and `alg`. Refreshed in the
 //!   background and on an unknown `kid` (one fetch at a time, with a
 //!   cooldown); verification itself never waits for the network when the
-//!   key is known.
+//!   key is known. Tokens that passed are remembered (by SHA-256, inside
+//!   their validity window, until the next key refresh) so a reused token
+//!   skips the signature check.
 //! - **HS256**: a shared secret of at least 32 bytes.
 //!
 //! Both apply the same claims policy: `exp` required, `nbf`/`iat` honoured
@@ -27,6 +29,7 @@ mod key_set;
 mod rejection;
 mod settings;
 mod token;
+mod verified_tokens;
 
 use std::sync::Arc;
 

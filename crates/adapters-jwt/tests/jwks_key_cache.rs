@@ -201,6 +201,8 @@ async fn a_removed_key_stops_verifying_after_the_next_refresh() {
     let verifier = build_refreshing(&server);
     support::wait_ready(&verifier).await;
     let b = token_for(&KEY_B);
+    // Twice: the second answer comes from the verified-token cache.
+    assert!(verifier.verify(&b).await.is_ok());
     assert!(verifier.verify(&b).await.is_ok());
 
     server.serve_json(jwks_json(&[KEY_A.jwk()]));
@@ -277,6 +279,71 @@ async fn a_known_key_verifies_while_a_fetch_is_stuck() {
             .expect("verification waited for the stuck fetch");
     assert!(verified.is_ok());
     server.release();
+}
+
+// ------------------------------------------------ verified-token cache
+
+#[tokio::test]
+async fn a_cached_token_stops_verifying_once_it_expires() {
+    let server = JwksServer::start(Reply::Json(only_a())).await;
+    let clock = ManualClock::at(NOW);
+    let settings = support::settings(VerifierMode::Jwks(support::fast_jwks_settings(
+        &server.url(),
+    )));
+    let verifier = adapters_jwt::build_verifier_with_clock(settings, clock.clone()).unwrap();
+    support::wait_ready(&verifier).await;
+
+    let c = claims(NOW - 60);
+    let exp = c["exp"].as_i64().unwrap();
+    let t = token(&KEY_A, &c);
+    assert!(verifier.verify(&t).await.is_ok());
+    assert!(verifier.verify(&t).await.is_ok());
+    clock.set(exp + 31);
+    assert!(
+        matches!(verifier.verify(&t).await, Err(AuthError::Rejected(why)) if why.contains("expired"))
+    );
+}
+
+#[tokio::test]
+async fn a_cached_token_is_not_served_before_it_is_valid() {
+    let server = JwksServer::start(Reply::Json(only_a())).await;
+    let clock = ManualClock::at(NOW);
+    let settings = support::settings(VerifierMode::Jwks(support::fast_jwks_settings(
+        &server.url(),
+    )));
+    let verifier = adapters_jwt::build_verifier_with_clock(settings, clock.clone()).unwrap();
+    support::wait_ready(&verifier).await;
+
+    let mut c = claims(NOW);
+    c["nbf"] = json!(NOW);
+    let t = token(&KEY_A, &c);
+    assert!(verifier.verify(&t).await.is_ok());
+    // A clock stepped back past nbf - leeway must not be answered from
+    // the cache.
+    clock.set(NOW - 31);
+    assert!(
+        matches!(verifier.verify(&t).await, Err(AuthError::Rejected(why)) if why.contains("not yet valid"))
+    );
+}
+
+#[tokio::test]
+async fn a_refresh_drops_cached_tokens_even_when_the_kid_stays() {
+    // The authority replaces the key material behind an unchanged kid: a
+    // token cached under the old key must not survive the refresh.
+    let replacement = TestKey::ed25519(&KEY_A.kid);
+    let server = JwksServer::start(Reply::Json(only_a())).await;
+    let verifier = build_refreshing(&server);
+    support::wait_ready(&verifier).await;
+    let old = token_for(&KEY_A);
+    assert!(verifier.verify(&old).await.is_ok());
+    assert!(verifier.verify(&old).await.is_ok());
+
+    server.serve_json(jwks_json(&[replacement.jwk()]));
+    wait_for_a_fresh_fetch(&server).await;
+    assert!(
+        matches!(verifier.verify(&old).await, Err(AuthError::Rejected(why)) if why.contains("signature")),
+    );
+    assert!(verifier.verify(&token_for(&replacement)).await.is_ok());
 }
 
 // ------------------------------------------------ failed fetches keep keys
