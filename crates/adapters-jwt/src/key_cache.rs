@@ -17,10 +17,11 @@ use crate::jwks_fetch::{FetchError, JwksFetcher};
 use crate::key_set::{KeySet, NotAJwks, parse_jwks};
 use crate::verified_tokens::VerifiedTokens;
 
-/// After a failed fetch the background task retries sooner than the normal
-/// refresh interval (but never more often than this), so an API started
-/// before Better Auth becomes ready soon after it comes up.
-const MIN_RETRY_INTERVAL: Duration = Duration::from_secs(1);
+/// After a failed fetch the background task retries after the refetch
+/// cooldown rather than the full refresh interval, so an API started before
+/// Better Auth becomes ready soon after it comes up; never more often than
+/// this, even with no cooldown configured.
+const MIN_RETRY_INTERVAL: Duration = Duration::from_millis(100);
 
 /// One loaded key set, with the tokens verified against it. Replaced as a
 /// whole by every successful fetch, so cached verifications never outlive
@@ -172,7 +173,9 @@ impl KeyCache {
                     let Some(strong) = cache.upgrade() else {
                         return;
                     };
-                    let ok = strong.refresh().await;
+                    // A well-formed but empty document also counts as not
+                    // there yet: retry soon rather than after a full interval.
+                    let ok = strong.refresh().await && strong.is_ready();
                     drop(strong);
                     tokio::time::sleep(if ok { refresh_interval } else { retry_interval }).await;
                 }

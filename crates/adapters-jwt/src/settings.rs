@@ -42,7 +42,8 @@ pub struct JwksSettings {
     pub url: String,
     /// How often the key set is refreshed in the background.
     pub refresh_interval: Duration,
-    /// Minimum time between two fetches triggered by an unknown `kid`.
+    /// Minimum time between two fetches triggered by an unknown `kid`; also
+    /// the retry delay after a failed fetch (bounded by `refresh_interval`).
     pub refetch_cooldown: Duration,
     /// Upper bound for one whole fetch: connect, headers and body.
     pub fetch_timeout: Duration,

@@ -236,6 +236,23 @@ async fn jwks_down_at_startup_then_up_becomes_ready() {
 }
 
 #[tokio::test]
+async fn failed_or_empty_fetches_are_retried_after_the_cooldown_not_the_refresh_interval() {
+    for first in [Reply::Status(500), Reply::Json(jwks_json(&[]))] {
+        let server = JwksServer::start(first).await;
+        // A one-hour refresh: becoming ready within the wait below is only
+        // possible through the retry after the 50 ms cooldown.
+        let verifier = build(JwksSettings {
+            refetch_cooldown: Duration::from_millis(50),
+            ..support::fast_jwks_settings(&server.url())
+        });
+        server.wait_for_hits(1).await;
+        server.serve_json(only_a());
+        support::wait_ready(&verifier).await;
+        assert!(verifier.verify(&token_for(&KEY_A)).await.is_ok());
+    }
+}
+
+#[tokio::test]
 async fn an_unreachable_endpoint_leaves_the_verifier_unavailable() {
     let server = JwksServer::start(Reply::Status(200)).await;
     let url = server.url();
