@@ -59,6 +59,8 @@ export function TaskBoard({ userId }: { userId: string }) {
   const [outcome, setOutcome] = React.useState<{ key: string; state: ListState } | null>(null);
   const [loadingMore, setLoadingMore] = React.useState(false);
   const [editingId, setEditingId] = React.useState<string | null>(null);
+  // Bumped to restart the editor from the task's latest version (after a 412).
+  const [editorGeneration, setEditorGeneration] = React.useState(0);
   const [busyIds, setBusyIds] = React.useState<ReadonlySet<string>>(new Set());
   const [outage, setOutage] = React.useState<string | null>(null);
   const [reloadKey, setReloadKey] = React.useState(0);
@@ -239,6 +241,7 @@ export function TaskBoard({ userId }: { userId: string }) {
     try {
       const fresh = await api.get(id);
       replaceTask(fresh.task, fresh.etag);
+      setEditorGeneration((g) => g + 1);
       toast({
         title: "This task was changed elsewhere",
         description: "Your edit was not saved. The latest version is shown; make your change again.",
@@ -343,6 +346,7 @@ export function TaskBoard({ userId }: { userId: string }) {
               <li key={task.id}>
                 {editingId === task.id ? (
                   <TaskEditor
+                    key={`${task.id}:${editorGeneration}`}
                     task={task}
                     categories={knownCategories}
                     onSave={(draft) => saveTask(task, draft)}

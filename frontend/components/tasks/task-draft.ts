@@ -57,3 +57,13 @@ export function validateDraft(draft: TaskDraft): Record<string, string> {
   if (draft.due && !dueDateToIso(draft.due)) errors.due_at = "Pick a valid date.";
   return errors;
 }
+
+export function sameDraft(a: TaskDraft, b: TaskDraft): boolean {
+  return (
+    a.title === b.title &&
+    a.description === b.description &&
+    a.priority === b.priority &&
+    a.category === b.category &&
+    a.due === b.due
+  );
+}

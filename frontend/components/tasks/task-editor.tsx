@@ -8,7 +8,7 @@ import { Label } from "@/components/ui/label";
 import type { Task } from "@/lib/tasks-api";
 
 import { FieldError, TaskDetailFields } from "./task-detail-fields";
-import { draftFromTask, validateDraft, type TaskDraft } from "./task-draft";
+import { draftFromTask, sameDraft, validateDraft, type TaskDraft } from "./task-draft";
 
 interface Props {
   task: Task;
@@ -18,7 +18,10 @@ interface Props {
   onCancel: () => void;
 }
 
-/** Edit in place: Enter in the title saves, Escape anywhere in the form cancels. */
+/**
+ * Edit in place: Enter in the title saves, Escape anywhere in the form cancels.
+ * The board remounts it (new key) to start over from the latest version.
+ */
 export function TaskEditor({ task, categories, onSave, onCancel }: Props) {
   const [draft, setDraft] = React.useState<TaskDraft>(() => draftFromTask(task));
   const [errors, setErrors] = React.useState<Record<string, string>>({});
@@ -26,10 +29,11 @@ export function TaskEditor({ task, categories, onSave, onCancel }: Props) {
   const titleRef = React.useRef<HTMLInputElement>(null);
   const [baseline, setBaseline] = React.useState(task);
 
-  // A newer version arrived (reloaded after a conflict): show it.
+  // A fresher copy of the task arrived (the editor fetches it on opening):
+  // show it, unless the user has already started typing.
   if (task !== baseline) {
     setBaseline(task);
-    setDraft(draftFromTask(task));
+    if (sameDraft(draft, draftFromTask(baseline))) setDraft(draftFromTask(task));
   }
 
   React.useEffect(() => {
