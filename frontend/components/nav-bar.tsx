@@ -1,4 +1,4 @@
-import { CheckSquare } from "lucide-react";
+import { CheckSquare, ListTodo, Settings } from "lucide-react";
 import Link from "next/link";
 
 import { SignOutButton } from "@/components/sign-out-button";
@@ -11,10 +11,10 @@ export async function NavBar() {
   const user = session?.user;
   return (
     <header className="border-b bg-card/60 backdrop-blur">
-      <nav aria-label="Main" className="mx-auto flex h-14 max-w-3xl items-center gap-2 px-4">
+      <nav aria-label="Main" className="mx-auto flex h-14 max-w-3xl items-center gap-1 px-4 sm:gap-2">
         <Link
           href={user ? "/dashboard" : "/"}
-          className="mr-auto flex items-center gap-2 rounded-md font-semibold outline-none focus-visible:ring-2 focus-visible:ring-ring"
+          className="mr-auto flex shrink-0 items-center gap-2 rounded-md font-semibold outline-none focus-visible:ring-2 focus-visible:ring-ring"
         >
           <CheckSquare className="size-5 text-primary" aria-hidden />
           Todo
@@ -22,7 +22,7 @@ export async function NavBar() {
         {user ? (
           <>
             <span
-              className="max-w-[7rem] truncate text-sm text-muted-foreground sm:max-w-[16rem]"
+              className="min-w-0 max-w-[10rem] truncate text-sm text-muted-foreground sm:max-w-[16rem]"
               data-testid="signed-in-user"
               title={user.email}
             >
@@ -30,11 +30,14 @@ export async function NavBar() {
               <span className="font-medium text-foreground">{user.name}</span>
               <span className="hidden sm:inline"> ({user.email})</span>
             </span>
-            <Link href="/dashboard" className={cn(buttonVariants({ variant: "ghost", size: "sm" }))}>
-              Tasks
+            {/* Icons only on a phone; the words stay for screen readers. */}
+            <Link href="/dashboard" className={cn(buttonVariants({ variant: "ghost", size: "sm" }), "px-2 sm:px-3")}>
+              <ListTodo aria-hidden className="sm:hidden" />
+              <span className="sr-only sm:not-sr-only">Tasks</span>
             </Link>
-            <Link href="/settings" className={cn(buttonVariants({ variant: "ghost", size: "sm" }))}>
-              Settings
+            <Link href="/settings" className={cn(buttonVariants({ variant: "ghost", size: "sm" }), "px-2 sm:px-3")}>
+              <Settings aria-hidden className="sm:hidden" />
+              <span className="sr-only sm:not-sr-only">Settings</span>
             </Link>
             <SignOutButton />
           </>

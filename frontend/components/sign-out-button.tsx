@@ -33,9 +33,9 @@ export function SignOutButton() {
   }
 
   return (
-    <Button variant="ghost" size="sm" onClick={signOut} disabled={busy}>
+    <Button variant="ghost" size="sm" onClick={signOut} disabled={busy} className="px-2 sm:px-3">
       <LogOut aria-hidden />
-      <span>Sign out</span>
+      <span className="sr-only sm:not-sr-only">Sign out</span>
     </Button>
   );
 }

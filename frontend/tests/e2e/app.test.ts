@@ -151,6 +151,9 @@ describe("managing tasks", () => {
     await page.getByText("Give the task a title.").waitFor();
     expect(await page.inputValue("#new-task-description")).toBe("kept");
     await page.fill("#new-task-description", "");
+    await page.fill("#new-task-title", "");
+    await page.getByText("Give the task a title.").waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "Hide details" }).click();
   });
 
   it("edits in place: Enter saves, Escape cancels", async () => {
@@ -296,6 +299,8 @@ describe("a second user", () => {
 
       const bobBoard = new DashboardPage(bob);
       await bobBoard.add("Bob's own task", { priority: "High", due: isoDate(-1), category: "Home" });
+      await bobBoard.add("Water the plants", { priority: "Low", due: isoDate(3) });
+      await bob.getByRole("button", { name: "Hide details" }).click();
       await docScreenshot(bob, "dashboard-phone-dark");
 
       const peek = await apiFromPage(bob, `/api/${aliceId}/tasks`);
