@@ -2,15 +2,27 @@ import { getSessionCookie } from "better-auth/cookies";
 import { NextResponse, type NextRequest } from "next/server";
 
 import { apiTarget } from "./lib/api-target";
+import { trustsForwardedFor } from "./lib/client-ip";
 
 /**
- * Two jobs, both before any page renders:
+ * Three jobs, all before any page or handler runs:
  * - send signed-out visitors of protected pages to /sign-in early (the pages
  *   still check the session on the server: a cookie is not proof);
- * - forward /api/{user_id}/tasks… to the Rust API, same-origin for the browser.
+ * - forward /api/{user_id}/tasks… to the Rust API, same-origin for the browser;
+ * - make Better Auth's rate limiter see the real client address.
  */
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+
+  if (pathname.startsWith("/api/auth/")) {
+    if (trustsForwardedFor(process.env) || !request.headers.has("x-forwarded-for")) return NextResponse.next();
+    // Better Auth keys its rate limits on X-Forwarded-For, and Next passes a
+    // client's own value through. Dropping it lets Next fill in the socket's
+    // address, so no one escapes the limits by inventing addresses.
+    const headers = new Headers(request.headers);
+    headers.delete("x-forwarded-for");
+    return NextResponse.next({ request: { headers } });
+  }
 
   if (pathname.startsWith("/api/")) {
     const target = apiTarget(pathname, search, process.env.API_URL);
@@ -31,5 +43,11 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/dashboard/:path*", "/settings/:path*", "/api/:userId/tasks", "/api/:userId/tasks/:path*"],
+  matcher: [
+    "/dashboard/:path*",
+    "/settings/:path*",
+    "/api/auth/:path*",
+    "/api/:userId/tasks",
+    "/api/:userId/tasks/:path*",
+  ],
 };
