@@ -53,7 +53,12 @@ export function readRateLimitSettings(env: Env): RateLimitSettings {
   };
 }
 
-export function readServerConfig(env: Env = process.env): ServerConfig {
+export const MIN_SECRET_LENGTH = 32;
+
+/**
+ * @param requireSecret false only for the schema migration, which signs nothing.
+ */
+export function readServerConfig(env: Env = process.env, { requireSecret = true } = {}): ServerConfig {
   const baseUrl = required(env, "BETTER_AUTH_URL").replace(/\/+$/, "");
   try {
     new URL(baseUrl);
@@ -63,7 +68,20 @@ export function readServerConfig(env: Env = process.env): ServerConfig {
   return {
     databaseUrl: required(env, "DATABASE_URL"),
     baseUrl,
-    secret: env.BETTER_AUTH_SECRET?.trim() || undefined,
+    secret: readSecret(env, requireSecret),
     rateLimit: readRateLimitSettings(env),
   };
+}
+
+function readSecret(env: Env, requireSecret: boolean): string | undefined {
+  const secret = env.BETTER_AUTH_SECRET?.trim() || undefined;
+  if (!secret) {
+    if (requireSecret) throw new ConfigError("BETTER_AUTH_SECRET is not set (see frontend/.env.example).");
+    return undefined;
+  }
+  if (secret.length < MIN_SECRET_LENGTH) {
+    // Never echo the secret itself.
+    throw new ConfigError(`BETTER_AUTH_SECRET must be at least ${MIN_SECRET_LENGTH} characters long.`);
+  }
+  return secret;
 }

@@ -12,10 +12,10 @@ import { loadRootEnv } from "./load-env";
 async function main(): Promise<void> {
   loadRootEnv();
   // BETTER_AUTH_URL only matters to running servers; the schema does not depend on it.
-  const config = readServerConfig({
-    ...process.env,
-    BETTER_AUTH_URL: process.env.BETTER_AUTH_URL || "http://localhost:3000",
-  });
+  const config = readServerConfig(
+    { ...process.env, BETTER_AUTH_URL: process.env.BETTER_AUTH_URL || "http://localhost:3000" },
+    { requireSecret: false },
+  );
   const options = buildAuthOptions(config);
   try {
     const { toBeCreated, toBeAdded, runMigrations } = await getMigrations(options);

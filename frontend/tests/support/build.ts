@@ -10,6 +10,7 @@ const INPUTS = [
   "components",
   "lib",
   "proxy.ts",
+  "instrumentation.ts",
   "next.config.ts",
   "postcss.config.mjs",
   "tsconfig.json",
