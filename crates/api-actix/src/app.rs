@@ -109,19 +109,19 @@ async fn log_request(
     let started = Instant::now();
     let method = req.method().clone();
     let result = next.call(req).await;
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let latency_ms = format!("{:.3}", started.elapsed().as_secs_f64() * 1000.0);
     match &result {
         Ok(res) => {
             let route = res.request().match_pattern();
             let route = route.as_deref().unwrap_or("<no route>");
             let status = res.status().as_u16();
             if res.status().is_server_error() {
-                tracing::warn!(%method, route, status, latency_ms, "request");
+                tracing::warn!(%method, route, status, %latency_ms, "request");
             } else {
-                tracing::info!(%method, route, status, latency_ms, "request");
+                tracing::info!(%method, route, status, %latency_ms, "request");
             }
         }
-        Err(error) => tracing::warn!(%method, %error, latency_ms, "request failed"),
+        Err(error) => tracing::warn!(%method, %error, %latency_ms, "request failed"),
     }
     result
 }
@@ -134,20 +134,20 @@ fn is_problem(res: &ServiceResponse<impl MessageBody>) -> bool {
 
 /// Any error response that did not come from a handler as a `Problem`
 /// (actix's own answers) is replaced by a problem document with the same
-/// status, and a panic in a handler becomes a 500 rather than a dropped
-/// connection.
+/// status, and a panic in a handler becomes a 500 problem rather than a
+/// dropped connection.
 async fn problem_responses(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let http_request = req.request().clone();
-    let outcome = AssertUnwindSafe(next.call(req)).catch_unwind().await;
-    let res = match outcome {
+    // Nothing may hold a clone of the request here: routing needs it
+    // unshared. So a panic becomes an `Error`, which actix turns into the
+    // problem's response.
+    let res = match AssertUnwindSafe(next.call(req)).catch_unwind().await {
         Ok(result) => result?,
         Err(_) => {
             tracing::error!("a request handler panicked");
-            let response = actix_web::ResponseError::error_response(&Problem::internal());
-            return Ok(ServiceResponse::new(http_request, response));
+            return Err(Problem::internal().into());
         }
     };
     let status = res.status();

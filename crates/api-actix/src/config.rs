@@ -694,4 +694,24 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn env_example_documents_every_variable_and_is_a_valid_configuration() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.env.example");
+        let text = std::fs::read_to_string(path).unwrap();
+        let vars: Vec<(&str, &str)> = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .filter_map(|l| l.split_once('='))
+            .collect();
+        for name in VARIABLES.iter().chain(&["APP_ENV"]) {
+            assert!(
+                vars.iter().any(|(k, _)| k == name),
+                ".env.example lacks {name}"
+            );
+        }
+        let config = load_serve(&sources(&vars)).unwrap();
+        assert_eq!(config.bind_addr, "127.0.0.1:8000".parse().unwrap());
+        assert!(matches!(config.auth.mode, AuthModeConfig::Jwks { .. }));
+    }
 }

@@ -12,6 +12,7 @@ use uuid::Uuid;
 /// How urgent a task is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
+#[schema(as = Priority)]
 pub enum PriorityDto {
     Low,
     Medium,
@@ -123,6 +124,7 @@ pub struct CompletionDoc {
 
 /// The answer of the health probes.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(as = ProbeStatus)]
 pub struct StatusDto {
     #[schema(example = "ok")]
     pub status: String,

@@ -1,12 +1,18 @@
 //! `todo-api [serve]` runs the API; `todo-api migrate` applies the database
-//! migrations. Configuration: see `config/default.toml` and `.env.example`.
+//! migrations. Configuration: `config/default.toml` and `.env.example`.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use api_actix::config::{self, Sources};
-use api_actix::telemetry;
+use adapters_jwt::{JwksSettings, VerifierMode, VerifierSettings, build_verifier};
+use adapters_postgres::{PgSettings, PgTaskRepo, run_migrations};
+use api_actix::config::{self, AuthConfig, AuthModeConfig, Sources};
+use api_actix::{AppState, server, telemetry};
 
-const USAGE: &str = "usage: todo-api [serve|migrate]\n  serve    run the HTTP API (default)\n  migrate  apply pending database migrations and exit";
+const USAGE: &str = "usage: todo-api [serve|migrate]
+  serve    run the HTTP API (the default)
+  migrate  apply pending database migrations, then exit
+Settings come from config/default.toml, config/$APP_ENV.toml and the environment (see .env.example).";
 
 enum Command {
     Serve,
@@ -16,12 +22,8 @@ enum Command {
 
 fn parse_args() -> Result<Command, String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
         [] | ["serve"] => Ok(Command::Serve),
         ["migrate"] => Ok(Command::Migrate),
         ["help" | "--help" | "-h"] => Ok(Command::Help),
@@ -45,6 +47,37 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Reports a startup failure on one line, to stderr and to the log.
+fn fail(message: &str) -> ExitCode {
+    tracing::error!("{message}");
+    eprintln!("todo-api: {message}");
+    ExitCode::FAILURE
+}
+
+fn verifier_settings(auth: AuthConfig) -> VerifierSettings {
+    let mode = match auth.mode {
+        AuthModeConfig::Jwks {
+            url,
+            refresh_interval,
+            refetch_cooldown,
+            fetch_timeout,
+        } => VerifierMode::Jwks(JwksSettings {
+            url,
+            refresh_interval,
+            refetch_cooldown,
+            fetch_timeout,
+            max_body_bytes: adapters_jwt::DEFAULT_MAX_BODY_BYTES,
+        }),
+        AuthModeConfig::Hs256 { secret } => VerifierMode::Hs256 { secret },
+    };
+    VerifierSettings {
+        issuer: auth.issuer,
+        audience: auth.audience,
+        leeway: auth.leeway,
+        mode,
+    }
+}
+
 async fn serve() -> ExitCode {
     let settings = match config::load_serve(&Sources::from_process()) {
         Ok(settings) => settings,
@@ -54,8 +87,39 @@ async fn serve() -> ExitCode {
         }
     };
     telemetry::init(&settings.log_filter);
-    eprintln!("todo-api: serve is not wired to the adapters yet");
-    ExitCode::FAILURE
+    tracing::info!(
+        auth = %settings.auth.mode,
+        issuer = %settings.auth.issuer,
+        audience = %settings.auth.audience,
+        max_connections = settings.database.max_connections,
+        "starting todo-api"
+    );
+
+    // The pool connects lazily and the JWKS is fetched in the background:
+    // the API starts (and answers 503) while either is still unavailable.
+    let repo = match PgTaskRepo::new(&PgSettings {
+        url: settings.database.url,
+        max_connections: settings.database.max_connections,
+        acquire_timeout: settings.database.acquire_timeout,
+    }) {
+        Ok(repo) => repo,
+        Err(error) => return fail(&format!("DATABASE_URL: {error}")),
+    };
+    let verifier = match build_verifier(verifier_settings(settings.auth)) {
+        Ok(verifier) => verifier,
+        Err(error) => return fail(&format!("token verifier: {error}")),
+    };
+    let state = AppState {
+        repo: Arc::new(repo),
+        verifier,
+    };
+    match server::run(settings.bind_addr, state).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(&format!(
+            "cannot serve on {} (API_BIND_ADDR): {error}",
+            settings.bind_addr
+        )),
+    }
 }
 
 async fn migrate() -> ExitCode {
@@ -67,6 +131,12 @@ async fn migrate() -> ExitCode {
         }
     };
     telemetry::init(&settings.log_filter);
-    eprintln!("todo-api: migrate is not wired to the adapters yet");
-    ExitCode::FAILURE
+    match run_migrations(&settings.database_url).await {
+        Ok(()) => {
+            tracing::info!("migrations applied");
+            println!("migrations applied");
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&error.to_string()),
+    }
 }

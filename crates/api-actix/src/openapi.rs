@@ -164,6 +164,24 @@ impl Modify for BearerAuth {
     }
 }
 
+/// utoipa marks every request body required; the one of `…/complete` is
+/// not.
+struct OptionalCompletionBody;
+
+impl Modify for OptionalCompletionBody {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let body = openapi
+            .paths
+            .paths
+            .get_mut("/api/{user_id}/tasks/{id}/complete")
+            .and_then(|item| item.patch.as_mut())
+            .and_then(|op| op.request_body.as_mut());
+        if let Some(utoipa::openapi::RefOr::T(body)) = body {
+            body.required = Some(utoipa::openapi::Required::False);
+        }
+    }
+}
+
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(
@@ -194,7 +212,7 @@ impl Modify for BearerAuth {
             UnsupportedMediaType, ValidationFailed, ServiceUnavailable, InternalError
         )
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &OptionalCompletionBody),
     tags(
         (name = "tasks", description = "The caller's tasks."),
         (name = "health", description = "Probes."),

@@ -188,7 +188,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     params(
         ("user_id" = uuid::Uuid, Path, description = USER_ID_DOC),
         ("id" = uuid::Uuid, Path, description = TASK_ID_DOC),
-        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC),
+        ("If-Match" = Option<String>, Header, nullable = false, description = IF_MATCH_DOC),
     ),
     request_body(content = crate::dto::TaskInputDoc, content_type = "application/json"),
     responses(
@@ -232,7 +232,7 @@ pub async fn replace(
     params(
         ("user_id" = uuid::Uuid, Path, description = USER_ID_DOC),
         ("id" = uuid::Uuid, Path, description = TASK_ID_DOC),
-        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC),
+        ("If-Match" = Option<String>, Header, nullable = false, description = IF_MATCH_DOC),
     ),
     request_body(content = crate::dto::TaskPatchDoc, content_type = "application/json"),
     responses(
@@ -275,9 +275,10 @@ pub async fn patch(
     params(
         ("user_id" = uuid::Uuid, Path, description = USER_ID_DOC),
         ("id" = uuid::Uuid, Path, description = TASK_ID_DOC),
-        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC),
+        ("If-Match" = Option<String>, Header, nullable = false, description = IF_MATCH_DOC),
     ),
-    request_body(content = Option<crate::dto::CompletionDoc>, content_type = "application/json",
+    // Marked optional (`required: false`) by `openapi::OptionalCompletionBody`.
+    request_body(content = crate::dto::CompletionDoc, content_type = "application/json",
         description = "Optional: without a body (or with `{}`) completion is toggled."),
     responses(
         (status = 200, description = "The task after the change.", body = TaskDto,
@@ -322,7 +323,7 @@ pub async fn complete(
     params(
         ("user_id" = uuid::Uuid, Path, description = USER_ID_DOC),
         ("id" = uuid::Uuid, Path, description = TASK_ID_DOC),
-        ("If-Match" = Option<String>, Header, description = IF_MATCH_DOC),
+        ("If-Match" = Option<String>, Header, nullable = false, description = IF_MATCH_DOC),
     ),
     responses(
         (status = 204, description = "Deleted."),

@@ -1,0 +1,662 @@
+//! End to end: the real `todo-api` binary, migrated with `todo-api migrate`
+//! into a fresh PostgreSQL database, serving on port 0, driven over HTTP
+//! with real tokens — HS256 with a shared secret, and EdDSA through a JWKS
+//! endpoint served by this test. The database is reached through a TCP
+//! proxy the test can cut, to show 503 + Retry-After and recovery without
+//! touching the shared server. Finally SIGTERM during an in-flight request
+//! (a slowly sent body): the request still gets its answer and the process
+//! exits cleanly.
+#![allow(clippy::unwrap_used)]
+
+use std::net::SocketAddr;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use domain::UserId;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use test_support::{TcpProxy, TestDatabase};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use tokio::process::{Child, Command};
+
+const BIN: &str = env!("CARGO_BIN_EXE_todo-api");
+const ISSUER: &str = "http://better-auth.test";
+/// Bounds every wait for the server; the test never asserts on speed.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// The binary, run with exactly these variables (nothing inherited, so a
+/// developer's own .env cannot change the outcome).
+fn command(args: &[&str], env: &[(&str, String)]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .current_dir(workspace_root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    cmd
+}
+
+async fn migrate(database_url: &str) {
+    let output = command(&["migrate"], &[("DATABASE_URL", database_url.to_owned())])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "migrate failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("migrations applied"));
+}
+
+/// A running `todo-api serve`.
+struct Api {
+    child: Child,
+    base: String,
+    log: Arc<Mutex<String>>,
+    http: reqwest::Client,
+}
+
+impl Api {
+    async fn start(env: &[(&str, String)]) -> Self {
+        let mut child = command(&["serve"], env).spawn().unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+        let sink = log.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = stderr.next_line().await {
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+        let base = tokio::time::timeout(PATIENCE, async {
+            while let Some(line) = stdout.next_line().await.unwrap() {
+                if let Some(url) = line.strip_prefix("listening on ") {
+                    return url.to_owned();
+                }
+            }
+            panic!("todo-api exited before listening: {}", log.lock().unwrap());
+        })
+        .await
+        .expect("todo-api announces its address");
+        tokio::spawn(async move { while let Ok(Some(_)) = stdout.next_line().await {} });
+        Self {
+            child,
+            base,
+            log,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        if_match: Option<&str>,
+    ) -> Reply {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        if let Some(tag) = if_match {
+            req = req.header("If-Match", tag);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap();
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            json,
+        }
+    }
+
+    async fn get(&self, path: &str, token: &str) -> Reply {
+        self.call(reqwest::Method::GET, path, Some(token), None, None)
+            .await
+    }
+
+    /// Polls `path` until it answers `status`.
+    async fn wait_for(&self, path: &str, token: Option<&str>, status: StatusCode) {
+        let outcome = tokio::time::timeout(PATIENCE, async {
+            loop {
+                let reply = self
+                    .call(reqwest::Method::GET, path, token, None, None)
+                    .await;
+                if reply.status == status {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        })
+        .await;
+        assert!(
+            outcome.is_ok(),
+            "{path} never answered {status}; log:\n{}",
+            self.log()
+        );
+    }
+}
+
+#[derive(Debug)]
+struct Reply {
+    status: StatusCode,
+    headers: reqwest::header::HeaderMap,
+    json: Value,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(|v| v.to_str().unwrap())
+    }
+
+    fn expect(&self, status: u16) -> &Self {
+        assert_eq!(self.status.as_u16(), status, "{:?}", self.json);
+        if status >= 400 {
+            assert_eq!(
+                self.header("content-type"),
+                Some("application/problem+json")
+            );
+            assert_eq!(self.json["status"], status);
+        }
+        self
+    }
+}
+
+async fn postgres_addr(db: &TestDatabase) -> SocketAddr {
+    let after_at = db.url().rsplit_once('@').map_or(db.url(), |(_, rest)| rest);
+    let host_port = after_at.split(['/', '?']).next().unwrap();
+    let host_port = if host_port.contains(':') {
+        host_port.to_owned()
+    } else {
+        format!("{host_port}:5432")
+    };
+    tokio::net::lookup_host(host_port)
+        .await
+        .unwrap()
+        .next()
+        .unwrap()
+}
+
+/// Signs tokens the way the real issuer would.
+trait Minter {
+    fn token(&self, user: UserId, expires_at: u64) -> String;
+}
+
+struct Hs256 {
+    secret: String,
+}
+
+impl Minter for Hs256 {
+    fn token(&self, user: UserId, expires_at: u64) -> String {
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims(user, expires_at),
+            &EncodingKey::from_secret(self.secret.as_bytes()),
+        )
+        .unwrap()
+    }
+}
+
+struct EdDsa {
+    pkcs8: Vec<u8>,
+    kid: String,
+}
+
+impl Minter for EdDsa {
+    fn token(&self, user: UserId, expires_at: u64) -> String {
+        // Like Better Auth: alg EdDSA, a kid, no typ.
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        header.typ = None;
+        jsonwebtoken::encode(
+            &header,
+            &claims(user, expires_at),
+            &EncodingKey::from_ed_der(&self.pkcs8),
+        )
+        .unwrap()
+    }
+}
+
+fn claims(user: UserId, expires_at: u64) -> Value {
+    json!({
+        "sub": user.to_string(),
+        "iss": ISSUER,
+        "aud": "todo-api",
+        "iat": now(),
+        "exp": expires_at,
+        "email": "someone@example.test",
+    })
+}
+
+/// A JWKS endpoint: answers 503 until `publish` is set, then the key set.
+struct JwksServer {
+    addr: SocketAddr,
+    publish: Arc<AtomicBool>,
+}
+
+impl JwksServer {
+    async fn start(jwks: Value) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let publish = Arc::new(AtomicBool::new(false));
+        let serving = publish.clone();
+        let body = jwks.to_string();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let body = body.clone();
+                let serving = serving.load(Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let mut request = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match socket.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => request.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let response = if serving {
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        )
+                    } else {
+                        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
+                    };
+                    let _ = socket.write_all(response.as_bytes()).await;
+                    let _ = socket.shutdown().await;
+                });
+            }
+        });
+        Self { addr, publish }
+    }
+}
+
+/// Sets up a database with two users, migrated, behind a proxy.
+async fn database() -> (TestDatabase, TcpProxy, UserId, UserId) {
+    let db = TestDatabase::create().await;
+    let alice = db.insert_user().await;
+    let bob = db.insert_user().await;
+    migrate(db.url()).await;
+    // Idempotent: a second run finds nothing to do.
+    migrate(db.url()).await;
+    let proxy = TcpProxy::start(postgres_addr(&db).await).await;
+    (db, proxy, alice, bob)
+}
+
+fn common_env(db: &TestDatabase, proxy: &TcpProxy) -> Vec<(&'static str, String)> {
+    vec![
+        ("DATABASE_URL", db.url_via(proxy.addr())),
+        ("API_BIND_ADDR", "127.0.0.1:0".to_owned()),
+        ("BETTER_AUTH_URL", ISSUER.to_owned()),
+        // Outages are detected within a second rather than the default two.
+        ("DATABASE_ACQUIRE_TIMEOUT_MS", "1000".to_owned()),
+        (
+            "RUST_LOG",
+            "info,api_actix=debug,adapters_jwt=debug".to_owned(),
+        ),
+    ]
+}
+
+/// The scenario both modes run: CRUD, pagination, concurrency control,
+/// isolation between users, a database outage, graceful shutdown.
+async fn scenario(mut api: Api, minter: &dyn Minter, proxy: &TcpProxy, alice: UserId, bob: UserId) {
+    let a = minter.token(alice, now() + 600);
+    let b = minter.token(bob, now() + 600);
+    let tasks = format!("/api/{alice}/tasks");
+    use reqwest::Method as M;
+
+    // Create.
+    let created = api
+        .call(
+            M::POST,
+            &tasks,
+            Some(&a),
+            Some(json!({"title": " Write the report ", "priority": "high",
+                        "description": "quarterly", "due_at": "2030-01-31T10:00:00+01:00"})),
+            None,
+        )
+        .await;
+    created.expect(201);
+    let id = created.json["id"].as_str().unwrap().to_owned();
+    let task = format!("{tasks}/{id}");
+    assert_eq!(created.header("location"), Some(task.as_str()));
+    assert_eq!(created.header("etag"), Some("\"1\""));
+    assert_eq!(created.json["title"], "Write the report");
+    assert_eq!(created.json["user_id"], alice.to_string());
+    assert_eq!(created.json["due_at"], "2030-01-31T09:00:00Z");
+    assert_eq!(created.json["completed"], false);
+
+    // Validation happens before storage.
+    let invalid = api
+        .call(
+            M::POST,
+            &tasks,
+            Some(&a),
+            Some(json!({"title": "", "id": "x"})),
+            None,
+        )
+        .await;
+    invalid.expect(422);
+    assert_eq!(invalid.json["errors"].as_array().unwrap().len(), 2);
+
+    // Read one, with its ETag.
+    let got = api.get(&task, &a).await;
+    got.expect(200);
+    assert_eq!(got.header("etag"), Some("\"1\""));
+    assert_eq!(got.json, created.json);
+
+    // Two more, then page through all three, two at a time, oldest first.
+    for title in ["second", "third"] {
+        api.call(
+            M::POST,
+            &tasks,
+            Some(&a),
+            Some(json!({"title": title})),
+            None,
+        )
+        .await
+        .expect(201);
+    }
+    let first = api
+        .get(&format!("{tasks}?sort=created_at&order=asc&limit=2"), &a)
+        .await;
+    first.expect(200);
+    let link = first.header("link").expect("a next page");
+    let next = link
+        .strip_prefix('<')
+        .and_then(|l| l.split_once(">; rel=\"next\""))
+        .map(|(url, _)| url.to_owned())
+        .unwrap();
+    let second = api.get(&next, &a).await;
+    second.expect(200);
+    assert_eq!(second.header("link"), None);
+    let titles: Vec<String> = first
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second.json.as_array().unwrap())
+        .map(|t| t["title"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(titles, ["Write the report", "second", "third"]);
+    let found = api.get(&format!("{tasks}?q=REPORT"), &a).await;
+    found.expect(200);
+    assert_eq!(found.json.as_array().unwrap().len(), 1);
+
+    // Patch with the current ETag, then again with the stale one.
+    let patched = api
+        .call(
+            M::PATCH,
+            &task,
+            Some(&a),
+            Some(json!({"description": null, "category": "work"})),
+            Some("\"1\""),
+        )
+        .await;
+    patched.expect(200);
+    assert_eq!(patched.header("etag"), Some("\"2\""));
+    assert_eq!(patched.json["description"], Value::Null);
+    assert_eq!(patched.json["category"], "work");
+    assert_eq!(patched.json["priority"], "high");
+    api.call(
+        M::PATCH,
+        &task,
+        Some(&a),
+        Some(json!({"title": "late"})),
+        Some("\"1\""),
+    )
+    .await
+    .expect(412);
+
+    // Replace: omitted optional fields are cleared or defaulted.
+    let replaced = api
+        .call(
+            M::PUT,
+            &task,
+            Some(&a),
+            Some(json!({"title": "Replaced"})),
+            Some("\"2\""),
+        )
+        .await;
+    replaced.expect(200);
+    assert_eq!(replaced.json["title"], "Replaced");
+    assert_eq!(replaced.json["priority"], "medium");
+    assert_eq!(replaced.json["category"], Value::Null);
+    assert_eq!(replaced.json["due_at"], Value::Null);
+
+    // Complete: toggle, toggle back, set.
+    let complete = format!("{task}/complete");
+    let toggled = api.call(M::PATCH, &complete, Some(&a), None, None).await;
+    toggled.expect(200);
+    assert_eq!(toggled.json["completed"], true);
+    let back = api.call(M::PATCH, &complete, Some(&a), None, None).await;
+    assert_eq!(back.json["completed"], false);
+    let set = api
+        .call(
+            M::PATCH,
+            &complete,
+            Some(&a),
+            Some(json!({"completed": true})),
+            None,
+        )
+        .await;
+    set.expect(200);
+    assert_eq!(set.json["completed"], true);
+    let done = api.get(&format!("{tasks}?status=completed"), &a).await;
+    assert_eq!(done.json.as_array().unwrap().len(), 1);
+    assert_eq!(done.json[0]["id"], id.as_str());
+
+    // Bob: not on Alice's path, and Alice's task is not found on his.
+    api.get(&tasks, &b).await.expect(403);
+    api.call(M::DELETE, &task, Some(&b), None, None)
+        .await
+        .expect(403);
+    let bobs_view = format!("/api/{bob}/tasks/{id}");
+    api.get(&bobs_view, &b).await.expect(404);
+    api.call(
+        M::PATCH,
+        &bobs_view,
+        Some(&b),
+        Some(json!({"title": "mine"})),
+        None,
+    )
+    .await
+    .expect(404);
+    api.call(
+        M::PATCH,
+        &format!("{bobs_view}/complete"),
+        Some(&b),
+        None,
+        None,
+    )
+    .await
+    .expect(404);
+    api.call(M::DELETE, &bobs_view, Some(&b), None, None)
+        .await
+        .expect(404);
+    let bobs_list = api.get(&format!("/api/{bob}/tasks"), &b).await;
+    bobs_list.expect(200);
+    assert_eq!(bobs_list.json, json!([]));
+
+    // Bad and expired tokens: the same 401.
+    let forged = api.get(&tasks, "not.a.token").await;
+    forged.expect(401);
+    assert_eq!(
+        forged.header("www-authenticate"),
+        Some(r#"Bearer error="invalid_token""#)
+    );
+    let expired = api.get(&tasks, &minter.token(alice, now() - 3600)).await;
+    expired.expect(401);
+    assert_eq!(expired.json, forged.json);
+    api.call(M::GET, &tasks, None, None, None).await.expect(401);
+
+    // Delete, then it is gone.
+    api.call(M::DELETE, &task, Some(&a), None, None)
+        .await
+        .expect(204);
+    api.get(&task, &a).await.expect(404);
+
+    // The document is served.
+    let doc = api
+        .call(M::GET, "/api/openapi.json", None, None, None)
+        .await;
+    assert_eq!(doc.status, 200);
+    assert_eq!(doc.json["openapi"], "3.1.0");
+
+    // Database outage: 503 with Retry-After, liveness unaffected, then
+    // recovery on its own once the database is back.
+    proxy.cut();
+    let down = api.get(&tasks, &a).await;
+    down.expect(503);
+    assert_eq!(down.header("retry-after"), Some("5"));
+    api.call(M::GET, "/readyz", None, None, None)
+        .await
+        .expect(503);
+    api.call(M::GET, "/healthz", None, None, None)
+        .await
+        .expect(200);
+    proxy.restore();
+    api.wait_for(&tasks, Some(&a), StatusCode::OK).await;
+    api.wait_for("/readyz", None, StatusCode::OK).await;
+
+    // Graceful shutdown: SIGTERM while a request is in flight (its body
+    // only half sent). The server stops accepting, lets the request finish
+    // (201), then exits with success.
+    let body = json!({"title": "sent slowly"}).to_string();
+    let (head, tail) = body.split_at(body.len() / 2);
+    let addr = api.base.trim_start_matches("http://").to_owned();
+    let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let request = format!(
+        "POST {tasks} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {a}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{head}",
+        body.len()
+    );
+    conn.write_all(request.as_bytes()).await.unwrap();
+    // Ample time for the server to accept the connection and start the
+    // handler, which then waits for the rest of the body.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let pid = api.child.id().unwrap();
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    conn.write_all(tail.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(PATIENCE, conn.read_to_string(&mut response))
+        .await
+        .expect("the in-flight request is answered")
+        .unwrap();
+    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+    let exit = tokio::time::timeout(PATIENCE, api.child.wait())
+        .await
+        .expect("todo-api exits after SIGTERM")
+        .unwrap();
+    assert!(exit.success(), "exit status {exit:?}");
+
+    // The log has a line per request with the route pattern, and no token.
+    let log = api.log();
+    if std::env::var_os("TEST_VERBOSE").is_some() {
+        eprintln!("--- todo-api log ---\n{log}");
+    }
+    assert!(log.contains("route=\"/api/{user_id}/tasks/{id}\""), "{log}");
+    assert!(log.contains("SIGTERM"), "{log}");
+    for token in [&a, &b] {
+        assert!(!log.contains(token.as_str()), "a token was logged");
+    }
+    assert!(!log.contains("Bearer"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hs256_tokens_against_the_real_binary() {
+    let (db, proxy, alice, bob) = database().await;
+    let secret: String = (0..48)
+        .map(|i| char::from(b'a' + (i * 7 % 26) as u8))
+        .collect();
+    let mut env = common_env(&db, &proxy);
+    env.push(("AUTH_MODE", "hs256".to_owned()));
+    env.push(("BETTER_AUTH_SECRET", secret.clone()));
+    let api = Api::start(&env).await;
+    api.wait_for("/readyz", None, StatusCode::OK).await;
+    assert!(!api.log().contains(&secret), "the secret was logged");
+    scenario(api, &Hs256 { secret }, &proxy, alice, bob).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eddsa_tokens_through_a_jwks_endpoint_against_the_real_binary() {
+    let (db, proxy, alice, bob) = database().await;
+    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).unwrap();
+    let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+    let minter = EdDsa {
+        pkcs8: pkcs8.as_ref().to_vec(),
+        kid: "e2e-key-1".to_owned(),
+    };
+    let jwks = json!({"keys": [{
+        "kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "kid": minter.kid,
+        "x": URL_SAFE_NO_PAD.encode(pair.public_key().as_ref()),
+    }]});
+    let server = JwksServer::start(jwks).await;
+
+    let mut env = common_env(&db, &proxy);
+    env.push(("AUTH_MODE", "jwks".to_owned()));
+    env.push(("JWKS_URL", format!("http://{}/api/auth/jwks", server.addr)));
+    env.push(("JWKS_REFRESH_SECS", "2".to_owned()));
+    env.push(("JWKS_COOLDOWN_SECS", "1".to_owned()));
+    let api = Api::start(&env).await;
+
+    // Better Auth is not publishing keys yet: the API is up but not ready,
+    // and a perfectly good token gets 503, not 401.
+    let token = minter.token(alice, now() + 600);
+    let early = api.get(&format!("/api/{alice}/tasks"), &token).await;
+    early.expect(503);
+    assert!(early.header("retry-after").is_some());
+    api.call(reqwest::Method::GET, "/readyz", None, None, None)
+        .await
+        .expect(503);
+
+    // Once the keys are published the API becomes ready by itself.
+    server.publish.store(true, Ordering::SeqCst);
+    api.wait_for("/readyz", None, StatusCode::OK).await;
+    scenario(api, &minter, &proxy, alice, bob).await;
+}

@@ -1,0 +1,9 @@
+//! The HTTP contract, through the real app factory with mocked ports.
+#![allow(clippy::unwrap_used)]
+
+mod docs;
+mod errors;
+mod logging;
+mod probes;
+mod support;
+mod tasks;
