@@ -184,3 +184,41 @@ pub fn build_app(
     }
     app
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::{TestRequest, call_service, init_service, read_body};
+
+    use super::*;
+
+    #[actix_web::test]
+    async fn error_responses_from_outside_the_handlers_become_problems() {
+        let app = init_service(
+            App::new()
+                .wrap(from_fn(problem_responses))
+                .route(
+                    "/plain",
+                    web::get().to(|| async { HttpResponse::BadRequest().body("plain text") }),
+                )
+                .route(
+                    "/fine",
+                    web::get().to(|| async { HttpResponse::Ok().body("ok") }),
+                ),
+        )
+        .await;
+        let res = call_service(&app, TestRequest::get().uri("/plain").to_request()).await;
+        assert_eq!(res.status(), 400);
+        assert_eq!(
+            res.headers().get(header::CONTENT_TYPE).unwrap(),
+            PROBLEM_JSON
+        );
+        let body: serde_json::Value = serde_json::from_slice(&read_body(res).await).unwrap();
+        assert_eq!(body["type"], "about:blank");
+        assert_eq!(body["title"], "Bad Request");
+        assert_eq!(body["status"], 400);
+
+        let res = call_service(&app, TestRequest::get().uri("/fine").to_request()).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(read_body(res).await, "ok");
+    }
+}

@@ -20,8 +20,8 @@ use crate::routes::{health, openapi_json, tasks};
 pub struct BadRequest(pub ProblemDocument);
 
 /// The bearer token is missing, malformed, expired, not yet valid, for
-/// another issuer or audience, or wrongly signed. The body is the same for
-/// every cause.
+/// another issuer or audience, or wrongly signed, or its user's account no
+/// longer exists. The body is the same for every cause.
 #[derive(Debug, ToResponse)]
 #[response(
     content_type = "application/problem+json",

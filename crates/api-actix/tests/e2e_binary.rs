@@ -660,3 +660,63 @@ async fn eddsa_tokens_through_a_jwks_endpoint_against_the_real_binary() {
     api.wait_for("/readyz", None, StatusCode::OK).await;
     scenario(api, &minter, &proxy, alice, bob).await;
 }
+
+/// Runs the binary to completion and returns (exit code, stdout, stderr).
+async fn run(args: &[&str], env: &[(&str, String)]) -> (i32, String, String) {
+    let output = command(args, env).output().await.unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_bad_setting_stops_startup_with_one_line_naming_it() {
+    let (code, _, stderr) = run(&["serve"], &[]).await;
+    assert_eq!(code, 2);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("DATABASE_URL"), "{stderr}");
+
+    let secret = "too-short-secret";
+    let (code, _, stderr) = run(
+        &[],
+        &[
+            (
+                "DATABASE_URL",
+                "postgres://app:topsecret@127.0.0.1:1/todo".to_owned(),
+            ),
+            ("BETTER_AUTH_URL", ISSUER.to_owned()),
+            ("AUTH_MODE", "hs256".to_owned()),
+            ("BETTER_AUTH_SECRET", secret.to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(code, 2);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("BETTER_AUTH_SECRET"), "{stderr}");
+    assert!(
+        !stderr.contains(secret) && !stderr.contains("topsecret"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = run(&["frobnicate"], &[]).await;
+    assert_eq!(code, 2);
+    assert!(stderr.contains("usage: todo-api"), "{stderr}");
+}
+
+#[tokio::test]
+async fn migrate_against_an_unreachable_database_fails_without_leaking_the_url() {
+    let (code, stdout, stderr) = run(
+        &["migrate"],
+        &[(
+            "DATABASE_URL",
+            "postgres://app:topsecret@127.0.0.1:1/todo".to_owned(),
+        )],
+    )
+    .await;
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(!stdout.contains("migrations applied"));
+    assert!(!stderr.contains("topsecret"), "{stderr}");
+    assert!(stderr.contains("todo-api: "), "{stderr}");
+}
