@@ -47,9 +47,9 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Reports a startup failure on one line, to stderr and to the log.
+/// Reports a startup failure on one line on stderr (not through `tracing`,
+/// whose filter might hide it; stderr is where the log goes anyway).
 fn fail(message: &str) -> ExitCode {
-    tracing::error!("{message}");
     eprintln!("todo-api: {message}");
     ExitCode::FAILURE
 }
