@@ -27,7 +27,26 @@ export interface StackOptions {
 }
 
 /** Variables from the caller's environment that must not leak into the servers. */
-const SCRUBBED = ["DATABASE_URL", "BETTER_AUTH_URL", "BETTER_AUTH_SECRET", "API_URL", "API_BIND_ADDR", "AUTH_MODE", "JWT_ISSUER", "JWKS_URL", "APP_ENV", "NODE_OPTIONS"];
+const SCRUBBED = [
+  "DATABASE_URL",
+  "BETTER_AUTH_URL",
+  "BETTER_AUTH_SECRET",
+  "API_URL",
+  "API_BIND_ADDR",
+  "AUTH_MODE",
+  "JWT_ISSUER",
+  "JWT_AUDIENCE",
+  "JWKS_URL",
+  "JWKS_COOLDOWN_SECS",
+  "JWKS_REFRESH_SECS",
+  "APP_ENV",
+  "NODE_OPTIONS",
+  "AUTH_RATE_LIMIT_WINDOW_SECONDS",
+  "AUTH_RATE_LIMIT_MAX",
+  "AUTH_RATE_LIMIT_CREDENTIALS_WINDOW_SECONDS",
+  "AUTH_RATE_LIMIT_CREDENTIALS_MAX",
+  "AUTH_TRUST_FORWARDED_FOR",
+];
 
 function baseEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
@@ -55,7 +74,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const secret = randomBytes(32).toString("base64url");
     const webPort = await freePort();
     const webUrl = `http://127.0.0.1:${webPort}`;
-    const common = { ...baseEnv(), DATABASE_URL: db.url, BETTER_AUTH_URL: webUrl };
+    const common = { ...baseEnv(), TODO_NO_DOTENV: "1", DATABASE_URL: db.url, BETTER_AUTH_URL: webUrl };
 
     await run("auth migrate", join(FRONTEND_DIR, "node_modules", ".bin", "tsx"), ["scripts/migrate.ts"], {
       cwd: FRONTEND_DIR,
