@@ -229,6 +229,56 @@ describe("managing tasks", () => {
     expect(await dashboard.task("Write report").textContent()).toContain("Work");
   });
 
+  it("works from the keyboard alone, with a visible focus ring", async () => {
+    await page.reload();
+    await dashboard.expectTitles(["Buy oat milk", "Write report"]);
+    const active = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        const style = el ? getComputedStyle(el) : null;
+        return {
+          id: el?.id ?? "",
+          label: el?.getAttribute("aria-label") ?? el?.textContent?.trim() ?? "",
+          // Tailwind's focus ring is a box-shadow with a spread and no blur;
+          // the resting shadows (shadow-xs/sm) have a blur and no spread.
+          ring: !!style && /0px 0px 0px [1-9]/.test(style.boxShadow),
+        };
+      });
+    const tabTo = async (matches: (a: Awaited<ReturnType<typeof active>>) => boolean, key = "Tab") => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press(key);
+        const now = await active();
+        if (matches(now)) return now;
+      }
+      throw new Error(`${key} never reached the element`);
+    };
+
+    await tabTo((a) => a.id === "new-task-title");
+    await page.keyboard.type("Keyboard task");
+    await page.keyboard.press("Enter");
+    await dashboard.task("Keyboard task").waitFor();
+
+    const checkbox = await tabTo((a) => a.label === 'Mark "Keyboard task" as done');
+    expect(checkbox.ring).toBe(true);
+    await page.keyboard.press("Space");
+    await expect.poll(() => dashboard.task("Keyboard task").getAttribute("data-completed")).toBe("true");
+
+    const edit = await tabTo((a) => a.label === 'Edit "Keyboard task"');
+    expect(edit.ring).toBe(true);
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => (await active()).id).toMatch(/^edit-.*-title$/);
+    await page.keyboard.press("Escape");
+    await dashboard.task("Keyboard task").waitFor();
+
+    await tabTo((a) => a.label === 'Delete "Keyboard task"');
+    await page.keyboard.press("Enter");
+    await page.getByRole("alertdialog").waitFor();
+    await tabTo((a) => a.label === "Delete task");
+    await page.keyboard.press("Enter");
+    await dashboard.task("Keyboard task").waitFor({ state: "detached" });
+    await dashboard.expectTitles(["Buy oat milk", "Write report"]);
+  });
+
   it("loads more when the API has another page", async () => {
     for (let i = 1; i <= 21; i++) {
       const created = await apiFromPage(page, `/api/${aliceId}/tasks`, { method: "POST", body: { title: `Bulk ${String(i).padStart(2, "0")}` } });
@@ -261,7 +311,7 @@ describe("managing tasks", () => {
     expect(elsewhere.status).toBe(200);
 
     await form.getByRole("button", { name: "Save" }).click();
-    await page.getByText("This task was changed elsewhere").waitFor();
+    await page.getByText("This task was changed elsewhere", { exact: true }).waitFor();
     // The editor now shows the latest version; cancelling shows it in the list.
     await page.getByRole("form", { name: "Edit task Report (renamed elsewhere)" }).getByRole("button", { name: "Cancel" }).click();
     await dashboard.task("Report (renamed elsewhere)").waitFor();
