@@ -28,7 +28,10 @@ cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap cleanup INT TERM EXIT
+# Ctrl-C is the normal way to stop: exit cleanly. If one of the two dies on
+# its own, stop the other and report its failure.
+trap 'cleanup; exit 0' INT TERM
+trap cleanup EXIT
 
 "$api_bin" serve &
 pids+=($!)
