@@ -11,7 +11,7 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
 use crate::json_str::JsonStr;
 use crate::rejection::Rejection;
-use crate::token::{decode_segment, parse_object};
+use crate::token::{parse_object, with_decoded_segment};
 
 #[derive(Debug, Clone)]
 pub(crate) struct ClaimsPolicy {
@@ -148,9 +148,12 @@ impl ClaimsPolicy {
         payload_segment: &str,
         now: i64,
     ) -> Result<(Principal, ValidityWindow), Rejection> {
-        let json = decode_segment(payload_segment)
-            .ok_or(Rejection::Malformed("payload is not base64url"))?;
-        let claims: RawClaims<'_> = parse_object(&json).ok_or(Rejection::Malformed(
+        with_decoded_segment(payload_segment, |json| self.check_json(json, now))
+            .unwrap_or(Err(Rejection::Malformed("payload is not base64url")))
+    }
+
+    fn check_json(&self, json: &[u8], now: i64) -> Result<(Principal, ValidityWindow), Rejection> {
+        let claims: RawClaims<'_> = parse_object(json).ok_or(Rejection::Malformed(
             "payload is not a JSON object of claims",
         ))?;
 

@@ -96,10 +96,21 @@ impl<'a> UnverifiedToken<'a> {
         ) else {
             return Err(Rejection::Malformed("not three dot-separated segments"));
         };
-        let header_json =
-            decode_segment(header).ok_or(Rejection::Malformed("header is not base64url"))?;
-        let raw: RawHeader<'_> = parse_object(&header_json)
-            .ok_or(Rejection::Malformed("header is not a JSON object"))?;
+        with_decoded_segment(header, |json| {
+            Self::check_header(json, token, header, payload, signature)
+        })
+        .unwrap_or(Err(Rejection::Malformed("header is not base64url")))
+    }
+
+    fn check_header(
+        header_json: &[u8],
+        token: &'a str,
+        header: &str,
+        payload: &'a str,
+        signature: &'a str,
+    ) -> Result<Self, Rejection> {
+        let raw: RawHeader<'_> =
+            parse_object(header_json).ok_or(Rejection::Malformed("header is not a JSON object"))?;
 
         let alg_name = raw.alg.ok_or(Rejection::Malformed("header has no alg"))?;
         let alg = SigningAlg::from_jose(&alg_name)
@@ -151,6 +162,25 @@ impl UnverifiedToken<'_> {
 /// has exactly one encoding.
 pub(crate) fn decode_segment(segment: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(segment).ok()
+}
+
+/// Segments up to this size once decoded (every header, and the claims of
+/// any token Better Auth issues) are decoded on the stack: no allocation
+/// on the per-request path.
+const STACK_SEGMENT_BYTES: usize = 1024;
+
+/// Decodes `segment` as [`decode_segment`] does, with the same strictness,
+/// and hands the bytes to `use_bytes`; `None` when it is not base64url.
+pub(crate) fn with_decoded_segment<R>(
+    segment: &str,
+    use_bytes: impl FnOnce(&[u8]) -> R,
+) -> Option<R> {
+    if base64::decoded_len_estimate(segment.len()) > STACK_SEGMENT_BYTES {
+        return decode_segment(segment).map(|bytes| use_bytes(&bytes));
+    }
+    let mut buffer = [0u8; STACK_SEGMENT_BYTES];
+    let written = URL_SAFE_NO_PAD.decode_slice(segment, &mut buffer).ok()?;
+    buffer.get(..written).map(use_bytes)
 }
 
 /// serde would also build a struct from a JSON array (by position), so the
@@ -259,6 +289,23 @@ mod tests {
         // "e31" decodes to the same byte as "e30" only with non-canonical
         // trailing bits.
         assert!(decode_segment("e31").is_none());
+    }
+
+    #[test]
+    fn stack_and_heap_decoding_agree() {
+        let long = "a".repeat(STACK_SEGMENT_BYTES * 2);
+        for text in ["{}", "x", long.as_str()] {
+            let encoded = URL_SAFE_NO_PAD.encode(text);
+            assert_eq!(
+                with_decoded_segment(&encoded, <[u8]>::to_vec),
+                Some(text.as_bytes().to_vec())
+            );
+        }
+        for bad in ["e30=", "a+b/", "e3 0", "e31"] {
+            assert_eq!(with_decoded_segment(bad, <[u8]>::to_vec), None, "{bad}");
+        }
+        let bad_long = format!("{}=", URL_SAFE_NO_PAD.encode(&long));
+        assert_eq!(with_decoded_segment(&bad_long, <[u8]>::to_vec), None);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! no entry survives a key refresh, let alone a removed key.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Mutex, PoisonError};
 
 use aws_lc_rs::digest;
@@ -24,6 +25,31 @@ const PER_SHARD: usize = CAPACITY / SHARDS;
 
 pub(crate) type TokenDigest = [u8; 32];
 
+/// The key is already a SHA-256 digest, uniformly spread and not steerable
+/// by whoever sends tokens, so its own bits serve as the table hash instead
+/// of hashing it again with SipHash. Bytes 8..16 are used because byte 0
+/// picks the shard: every key in a shard shares it.
+#[derive(Debug, Default)]
+struct DigestBits(u64);
+
+impl Hasher for DigestBits {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // `[u8; 32]` hashes its length first (through `write_usize`), then
+        // its bytes here; only the digest bytes count.
+        if let Some(bits) = bytes.get(8..16).and_then(|b| <[u8; 8]>::try_from(b).ok()) {
+            self.0 = u64::from_le_bytes(bits);
+        }
+    }
+
+    fn write_usize(&mut self, _length_prefix: usize) {}
+}
+
+type DigestMap = HashMap<TokenDigest, Entry, BuildHasherDefault<DigestBits>>;
+
 pub(crate) fn digest_of(token: &str) -> TokenDigest {
     let mut out = [0u8; 32];
     out.copy_from_slice(digest::digest(&digest::SHA256, token.as_bytes()).as_ref());
@@ -38,22 +64,21 @@ struct Entry {
 
 #[derive(Debug)]
 pub(crate) struct VerifiedTokens {
-    shards: Vec<Mutex<HashMap<TokenDigest, Entry>>>,
+    shards: Vec<Mutex<DigestMap>>,
 }
 
 impl Default for VerifiedTokens {
     fn default() -> Self {
         Self {
-            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            shards: (0..SHARDS)
+                .map(|_| Mutex::new(DigestMap::default()))
+                .collect(),
         }
     }
 }
 
 impl VerifiedTokens {
-    fn shard(
-        &self,
-        digest: &TokenDigest,
-    ) -> std::sync::MutexGuard<'_, HashMap<TokenDigest, Entry>> {
+    fn shard(&self, digest: &TokenDigest) -> std::sync::MutexGuard<'_, DigestMap> {
         let index = usize::from(digest[0]) % self.shards.len();
         // No code panics while holding a shard, and a half-updated map is
         // still a valid map; poisoning carries no meaning here.
@@ -87,8 +112,9 @@ impl VerifiedTokens {
         if shard.len() >= PER_SHARD && !shard.contains_key(&digest) {
             shard.retain(|_, entry| entry.window.until >= now);
             if shard.len() >= PER_SHARD {
-                // Full of live tokens: drop an arbitrary one (the hasher's
-                // random order makes it unpredictable from outside).
+                // Full of live tokens: drop an arbitrary one (the table's
+                // order follows digests of tokens outsiders do not hold, so
+                // they cannot pick the victim).
                 if let Some(victim) = shard.keys().next().copied() {
                     shard.remove(&victim);
                 }
@@ -149,6 +175,21 @@ mod tests {
         }
         assert!(cache.len() <= CAPACITY, "{}", cache.len());
         assert!(cache.len() >= CAPACITY / 2, "{}", cache.len());
+    }
+
+    #[test]
+    fn the_table_hash_is_the_digest_bits_after_the_shard_byte() {
+        use std::hash::{BuildHasher, Hash};
+        let digest = digest_of("a.b.c");
+        let mut hasher = BuildHasherDefault::<DigestBits>::default().build_hasher();
+        digest.hash(&mut hasher);
+        let mut expected = [0u8; 8];
+        expected.copy_from_slice(&digest[8..16]);
+        assert_eq!(hasher.finish(), u64::from_le_bytes(expected));
+        assert_ne!(
+            hasher.finish(),
+            BuildHasherDefault::<DigestBits>::default().hash_one(digest_of("a.b.d"))
+        );
     }
 
     #[test]
