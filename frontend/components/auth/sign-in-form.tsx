@@ -1,11 +1,10 @@
 "use client";
 
-import { AlertCircle } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import * as React from "react";
 
-import { Alert } from "@/components/ui/alert";
+import { FormError } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -45,12 +44,7 @@ export function SignInForm({ next }: { next: string }) {
 
   return (
     <form onSubmit={submit} className="grid gap-4" noValidate>
-      {error ? (
-        <Alert variant="destructive" aria-live="assertive">
-          <AlertCircle aria-hidden />
-          <p>{error}</p>
-        </Alert>
-      ) : null}
+      <FormError message={error} />
       <div className="grid gap-1.5">
         <Label htmlFor="email">Email</Label>
         <Input

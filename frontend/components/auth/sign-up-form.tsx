@@ -1,11 +1,10 @@
 "use client";
 
-import { AlertCircle } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import * as React from "react";
 
-import { Alert } from "@/components/ui/alert";
+import { FormError } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -49,12 +48,7 @@ export function SignUpForm() {
 
   return (
     <form onSubmit={submit} className="grid gap-4" noValidate aria-describedby={error ? "sign-up-error" : undefined}>
-      {error ? (
-        <Alert variant="destructive" id="sign-up-error" aria-live="assertive">
-          <AlertCircle aria-hidden />
-          <p>{error}</p>
-        </Alert>
-      ) : null}
+      <FormError message={error} id="sign-up-error" />
       <div className="grid gap-1.5">
         <Label htmlFor="name">Name</Label>
         <Input id="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} required />

@@ -1,6 +1,5 @@
 "use client";
 
-import { AlertCircle } from "lucide-react";
 import { useRouter } from "next/navigation";
 import * as React from "react";
 
@@ -15,7 +14,7 @@ import {
   AlertDialogTitle,
   AlertDialogTrigger,
 } from "@/components/ui/alert-dialog";
-import { Alert } from "@/components/ui/alert";
+import { FormError } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -79,12 +78,7 @@ export function DeleteAccount() {
               Your account and all of your tasks will be deleted permanently. Enter your password to confirm.
             </AlertDialogDescription>
           </AlertDialogHeader>
-          {error ? (
-            <Alert variant="destructive" aria-live="assertive">
-              <AlertCircle aria-hidden />
-              <p>{error}</p>
-            </Alert>
-          ) : null}
+          <FormError message={error} />
           <div className="grid gap-1.5">
             <Label htmlFor="delete-password">Password</Label>
             <Input

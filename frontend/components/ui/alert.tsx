@@ -1,4 +1,5 @@
 import { cva, type VariantProps } from "class-variance-authority";
+import { AlertCircle } from "lucide-react";
 import * as React from "react";
 
 import { cn } from "@/lib/utils";
@@ -23,4 +24,15 @@ export function Alert({
   ...props
 }: React.ComponentProps<"div"> & VariantProps<typeof alertVariants>) {
   return <div data-slot="alert" role="alert" className={cn(alertVariants({ variant }), className)} {...props} />;
+}
+
+/** A form's error, announced to screen readers as soon as it appears; renders nothing without a message. */
+export function FormError({ message, id }: { message: string | null | undefined; id?: string }) {
+  if (!message) return null;
+  return (
+    <Alert variant="destructive" id={id} aria-live="assertive">
+      <AlertCircle aria-hidden />
+      <p>{message}</p>
+    </Alert>
+  );
 }
