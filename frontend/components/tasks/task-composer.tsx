@@ -73,7 +73,6 @@ export function TaskComposer({ onCreate, categories }: Props) {
                 id="new-task-title"
                 ref={titleRef}
                 value={draft.title}
-                maxLength={200}
                 autoComplete="off"
                 placeholder="What needs doing? Press Enter to add"
                 aria-invalid={errors.title ? true : undefined}

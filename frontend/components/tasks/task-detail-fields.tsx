@@ -37,7 +37,6 @@ export function TaskDetailFields({ idPrefix, draft, errors, onChange, categories
         <Textarea
           id={id("description")}
           value={draft.description}
-          maxLength={4000}
           rows={2}
           disabled={disabled}
           placeholder="Optional details"
@@ -71,7 +70,6 @@ export function TaskDetailFields({ idPrefix, draft, errors, onChange, categories
         <Input
           id={id("category")}
           value={draft.category}
-          maxLength={50}
           disabled={disabled}
           list={`${idPrefix}-categories`}
           placeholder="e.g. Work"

@@ -46,14 +46,31 @@ export function patchFromDraft(original: Task, draft: TaskDraft): TaskPatch {
   return patch;
 }
 
+/**
+ * The API's length limits, in characters (Unicode code points) as the API
+ * counts them. They are checked here rather than with an input's `maxLength`,
+ * which counts UTF-16 units and would stop a title of 150 emoji (300 units)
+ * that the API accepts.
+ */
+export const TASK_LIMITS = { title: 200, description: 4000, category: 50 } as const;
+
+/** Length in characters as the API counts them (code points, not UTF-16 units). */
+export function charCount(text: string): number {
+  return [...text].length;
+}
+
 /** Client-side checks mirroring the API's, so most mistakes never leave the page. */
 export function validateDraft(draft: TaskDraft): Record<string, string> {
   const errors: Record<string, string> = {};
   const title = draft.title.trim();
   if (title === "") errors.title = "Give the task a title.";
-  else if ([...title].length > 200) errors.title = "Keep the title to 200 characters.";
-  if ([...draft.description].length > 4000) errors.description = "Keep the description to 4000 characters.";
-  if ([...draft.category.trim()].length > 50) errors.category = "Keep the category to 50 characters.";
+  else if (charCount(title) > TASK_LIMITS.title) errors.title = `Keep the title to ${TASK_LIMITS.title} characters.`;
+  if (charCount(draft.description) > TASK_LIMITS.description) {
+    errors.description = `Keep the description to ${TASK_LIMITS.description} characters.`;
+  }
+  if (charCount(draft.category.trim()) > TASK_LIMITS.category) {
+    errors.category = `Keep the category to ${TASK_LIMITS.category} characters.`;
+  }
   if (draft.due && !dueDateToIso(draft.due)) errors.due_at = "Pick a valid date.";
   return errors;
 }

@@ -79,7 +79,6 @@ export function TaskEditor({ task, categories, onSave, onCancel }: Props) {
           id={`${prefix}-title`}
           ref={titleRef}
           value={draft.title}
-          maxLength={200}
           autoComplete="off"
           aria-invalid={errors.title ? true : undefined}
           aria-describedby={errors.title ? `${prefix}-title-error` : undefined}

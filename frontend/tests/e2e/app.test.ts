@@ -156,6 +156,19 @@ describe("managing tasks", () => {
     await page.getByRole("button", { name: "Hide details" }).click();
   });
 
+  it("lets a title of 150 emoji be typed (the API counts characters, not UTF-16 units)", async () => {
+    const emoji = "\u{1F389}";
+    await page.focus("#new-task-title");
+    // Typed as a person (or an IME) would: an input's maxLength would cut this at 100 emoji.
+    await page.keyboard.insertText(emoji.repeat(150));
+    expect(await page.inputValue("#new-task-title")).toBe(emoji.repeat(150));
+    await page.keyboard.insertText(emoji.repeat(51));
+    await page.press("#new-task-title", "Enter");
+    await page.getByText("Keep the title to 200 characters.").waitFor();
+    await page.fill("#new-task-title", "");
+    await page.getByText("Keep the title to 200 characters.").waitFor({ state: "detached" });
+  });
+
   it("edits in place: Enter saves, Escape cancels", async () => {
     await page.getByRole("button", { name: 'Edit "Buy milk"' }).click();
     const title = page.getByRole("form", { name: "Edit task Buy milk" }).getByLabel("Title");
