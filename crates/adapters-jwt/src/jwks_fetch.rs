@@ -117,22 +117,25 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-// The integration tests' JWKS endpoint, reused for the fetcher's own tests.
-#[cfg(test)]
-#[path = "../tests/support/jwks_server.rs"]
-mod jwks_server;
-
 #[cfg(test)]
 mod tests {
-    use super::jwks_server::{JwksServer, Reply};
+    use test_support::jwks_server::{JwksServer, Reply};
 
     use super::*;
 
+    /// Settings for `url`; only the fetcher's own limits matter here.
+    fn settings(url: impl Into<String>, timeout: Duration, cap: usize) -> JwksSettings {
+        JwksSettings {
+            url: url.into(),
+            refresh_interval: Duration::from_secs(3600),
+            refetch_cooldown: Duration::from_secs(3600),
+            fetch_timeout: timeout,
+            max_body_bytes: cap,
+        }
+    }
+
     fn fetcher(server: &JwksServer, timeout: Duration, cap: usize) -> JwksFetcher {
-        let mut settings = JwksSettings::new(server.url());
-        settings.fetch_timeout = timeout;
-        settings.max_body_bytes = cap;
-        JwksFetcher::new(&settings).unwrap()
+        JwksFetcher::new(&settings(server.url(), timeout, cap)).unwrap()
     }
 
     const LONG: Duration = Duration::from_secs(60);
@@ -213,7 +216,7 @@ mod tests {
         for url in ["ftp://example.com/jwks", "not a url", "file:///etc/jwks"] {
             assert!(
                 matches!(
-                    JwksFetcher::new(&JwksSettings::new(url)),
+                    JwksFetcher::new(&settings(url, LONG, 1024)),
                     Err(VerifierConfigError::InvalidJwksUrl { .. })
                 ),
                 "{url}"

@@ -1,6 +1,6 @@
 //! A local JWKS endpoint the tests control: what it answers can be changed
-//! at any time, requests are counted, and answers can be held back.
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code, unreachable_pub)]
+//! at any time, requests are counted, and answers can be held back. Used by
+//! adapters-jwt's unit tests (the fetcher), integration tests and benchmark.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -43,12 +43,18 @@ pub enum Reply {
     Endless,
 }
 
+#[derive(Debug)]
 struct Shared {
     reply: Mutex<Reply>,
     hits: watch::Sender<usize>,
     open: watch::Sender<bool>,
 }
 
+/// An HTTP/1 server on `127.0.0.1:0` answering every request with the
+/// current [`Reply`]. Stops accepting when dropped.
+///
+/// Must be used within the tokio runtime it was started on.
+#[derive(Debug)]
 pub struct JwksServer {
     addr: SocketAddr,
     shared: Arc<Shared>,
@@ -62,9 +68,15 @@ impl Drop for JwksServer {
 }
 
 impl JwksServer {
+    /// # Panics
+    /// When no local port can be bound.
     pub async fn start(reply: Reply) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the JWKS server to a local port");
+        let addr = listener
+            .local_addr()
+            .expect("a bound listener has an address");
         let shared = Arc::new(Shared {
             reply: Mutex::new(reply),
             hits: watch::channel(0).0,
@@ -92,14 +104,17 @@ impl JwksServer {
         }
     }
 
+    /// Where the server answers, at Better Auth's JWKS path.
     pub fn url(&self) -> String {
         format!("http://{}/api/auth/jwks", self.addr)
     }
 
+    /// What every request from now on is answered with.
     pub fn set(&self, reply: Reply) {
-        *self.shared.reply.lock().unwrap() = reply;
+        *self.shared.reply.lock().expect("reply lock not poisoned") = reply;
     }
 
+    /// Shorthand for `set(Reply::Json(json))`.
     pub fn serve_json(&self, json: String) {
         self.set(Reply::Json(json));
     }
@@ -110,12 +125,15 @@ impl JwksServer {
     }
 
     /// Waits (bounded) until at least `n` requests have arrived.
+    ///
+    /// # Panics
+    /// When fewer than `n` requests arrive within 10 s.
     pub async fn wait_for_hits(&self, n: usize) {
         let mut rx = self.shared.hits.subscribe();
         tokio::time::timeout(Duration::from_secs(10), rx.wait_for(|hits| *hits >= n))
             .await
             .unwrap_or_else(|_| panic!("fewer than {n} JWKS requests within 10 s"))
-            .unwrap();
+            .expect("the server outlives this call");
     }
 
     /// Requests arriving from now on wait until [`Self::release`].
@@ -123,6 +141,7 @@ impl JwksServer {
         self.shared.open.send_replace(false);
     }
 
+    /// Answers held requests, and later ones at once.
     pub fn release(&self) {
         self.shared.open.send_replace(true);
     }
@@ -137,13 +156,17 @@ async fn answer(
     shared.hits.send_modify(|hits| *hits += 1);
     let mut open = shared.open.subscribe();
     let _ = open.wait_for(|open| *open).await;
-    let reply = shared.reply.lock().unwrap().clone();
+    let reply = shared
+        .reply
+        .lock()
+        .expect("reply lock not poisoned")
+        .clone();
     let response = match reply {
         Reply::Json(body) => Response::builder()
             .header("content-type", "application/json")
             .body(full(body.into_bytes())),
         Reply::Status(code) => Response::builder()
-            .status(StatusCode::from_u16(code).unwrap())
+            .status(StatusCode::from_u16(code).expect("a valid HTTP status code"))
             .body(full(Vec::new())),
         Reply::Redirect(location) => Response::builder()
             .status(StatusCode::FOUND)
@@ -171,7 +194,7 @@ async fn answer(
             .header("content-type", "application/json")
             .body(Chunked::endless().boxed()),
     };
-    Ok(response.unwrap())
+    Ok(response.expect("a well-formed response"))
 }
 
 fn full(body: Vec<u8>) -> ReplyBody {

@@ -8,7 +8,6 @@
     unreachable_pub
 )]
 
-pub mod jwks_server;
 pub mod keys;
 
 use std::sync::Arc;
@@ -18,8 +17,8 @@ use std::time::Duration;
 use adapters_jwt::{Clock, JwksSettings, VerifierMode, VerifierSettings};
 use ports::TokenVerifier;
 
-pub use jwks_server::{JwksServer, Reply};
 pub use keys::{TestKey, claims, jwks_json, mint, token};
+pub use test_support::jwks_server::{JwksServer, Reply};
 
 pub const ISSUER: &str = "http://localhost:3000";
 pub const AUDIENCE: &str = "todo-api";
