@@ -39,9 +39,8 @@ use secrecy::ExposeSecret;
 pub use clock::{Clock, SystemClock};
 pub use config_error::VerifierConfigError;
 pub use settings::{
-    BETTER_AUTH_JWKS_PATH, DEFAULT_AUDIENCE, DEFAULT_FETCH_TIMEOUT, DEFAULT_LEEWAY,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_REFETCH_COOLDOWN, DEFAULT_REFRESH_INTERVAL, JwksSettings,
-    MIN_HS256_SECRET_BYTES, VerifierMode, VerifierSettings,
+    BETTER_AUTH_JWKS_PATH, DEFAULT_MAX_BODY_BYTES, JwksSettings, MIN_HS256_SECRET_BYTES,
+    VerifierMode, VerifierSettings,
 };
 
 use claims::ClaimsPolicy;

@@ -2,15 +2,9 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-/// Default tolerance for clock skew between Better Auth and this service.
-pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
-/// Default audience: what the frontend's JWT plugin puts in `aud`.
-pub const DEFAULT_AUDIENCE: &str = "todo-api";
 /// Where Better Auth's JWT plugin publishes its public keys, below its base URL.
 pub const BETTER_AUTH_JWKS_PATH: &str = "/api/auth/jwks";
-pub const DEFAULT_REFRESH_INTERVAL: Duration = Duration::from_secs(300);
-pub const DEFAULT_REFETCH_COOLDOWN: Duration = Duration::from_secs(10);
-pub const DEFAULT_FETCH_TIMEOUT: Duration = Duration::from_secs(2);
+/// A sensible cap on the JWKS document: a handful of keys is a few KiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
 /// Shorter HS256 secrets are guessable offline from any one token.
 pub const MIN_HS256_SECRET_BYTES: usize = 32;
@@ -37,8 +31,11 @@ pub enum VerifierMode {
     Hs256 { secret: SecretString },
 }
 
+/// How the key set is fetched and kept. No defaults here: the binary's
+/// configuration (`config/default.toml`) supplies every value.
 #[derive(Debug, Clone)]
 pub struct JwksSettings {
+    /// The JWKS endpoint, e.g. `{BETTER_AUTH_URL}`[`BETTER_AUTH_JWKS_PATH`].
     pub url: String,
     /// How often the key set is refreshed in the background.
     pub refresh_interval: Duration,
@@ -49,43 +46,4 @@ pub struct JwksSettings {
     pub fetch_timeout: Duration,
     /// Largest JWKS document accepted; larger ones fail the fetch.
     pub max_body_bytes: usize,
-}
-
-impl JwksSettings {
-    /// Settings for `url` with every other value at its default.
-    pub fn new(url: impl Into<String>) -> Self {
-        Self {
-            url: url.into(),
-            refresh_interval: DEFAULT_REFRESH_INTERVAL,
-            refetch_cooldown: DEFAULT_REFETCH_COOLDOWN,
-            fetch_timeout: DEFAULT_FETCH_TIMEOUT,
-            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-        }
-    }
-
-    /// Settings for the JWKS endpoint of the Better Auth server at
-    /// `base_url` (e.g. `http://localhost:3000`), with defaults elsewhere.
-    pub fn for_better_auth(base_url: &str) -> Self {
-        Self::new(format!(
-            "{}{BETTER_AUTH_JWKS_PATH}",
-            base_url.trim_end_matches('/')
-        ))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn better_auth_jwks_url_ignores_a_trailing_slash() {
-        assert_eq!(
-            JwksSettings::for_better_auth("http://localhost:3000/").url,
-            "http://localhost:3000/api/auth/jwks"
-        );
-        assert_eq!(
-            JwksSettings::for_better_auth("https://auth.example.com").url,
-            "https://auth.example.com/api/auth/jwks"
-        );
-    }
 }

@@ -191,8 +191,8 @@ fn empty_issuer_or_audience_is_a_config_error() {
 
 #[test]
 fn jwks_mode_outside_a_runtime_is_a_config_error() {
-    let settings = support::settings(VerifierMode::Jwks(JwksSettings::for_better_auth(
-        "http://localhost:3000",
+    let settings = support::settings(VerifierMode::Jwks(support::fast_jwks_settings(
+        "http://localhost:3000/api/auth/jwks",
     )));
     assert!(matches!(
         adapters_jwt::build_verifier(settings),
@@ -203,7 +203,7 @@ fn jwks_mode_outside_a_runtime_is_a_config_error() {
 #[tokio::test]
 async fn unusable_jwks_settings_are_config_errors() {
     let jwks = |f: fn(&mut JwksSettings)| {
-        let mut s = JwksSettings::for_better_auth("http://localhost:3000");
+        let mut s = support::fast_jwks_settings("http://localhost:3000/api/auth/jwks");
         f(&mut s);
         adapters_jwt::build_verifier(support::settings(VerifierMode::Jwks(s)))
     };

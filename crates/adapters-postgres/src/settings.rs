@@ -2,7 +2,8 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-/// How to reach PostgreSQL and how many connections to keep.
+/// How to reach PostgreSQL and how many connections to keep. No defaults
+/// here: the binary's configuration (`config/default.toml`) supplies them.
 #[derive(Debug, Clone)]
 pub struct PgSettings {
     /// `postgres://…` URL. `sslmode=require`, `verify-ca` or `verify-full`
@@ -15,18 +16,4 @@ pub struct PgSettings {
     /// opening or checking one may take. Bounds how long a request waits
     /// before reporting the database as unavailable.
     pub acquire_timeout: Duration,
-}
-
-impl PgSettings {
-    pub const DEFAULT_MAX_CONNECTIONS: usize = 10;
-    pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
-
-    /// Settings for `url` with the default pool size and timeout.
-    pub fn new(url: SecretString) -> Self {
-        Self {
-            url,
-            max_connections: Self::DEFAULT_MAX_CONNECTIONS,
-            acquire_timeout: Self::DEFAULT_ACQUIRE_TIMEOUT,
-        }
-    }
 }

@@ -14,6 +14,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use adapters_jwt::{BETTER_AUTH_JWKS_PATH, MIN_HS256_SECRET_BYTES};
 use config::{Config, Environment, File, FileFormat};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -39,9 +40,6 @@ pub const VARIABLES: [&str; 15] = [
     "DATABASE_ACQUIRE_TIMEOUT_MS",
     "RUST_LOG",
 ];
-
-/// The smallest HS256 secret accepted, in bytes.
-pub const MIN_SECRET_BYTES: usize = 32;
 
 /// A setting that stops startup. Displays as one line naming the variable
 /// (or file) at fault.
@@ -353,7 +351,9 @@ pub fn load_serve(sources: &Sources) -> Result<ServeConfig, ConfigError> {
         "jwks" => {
             let url = match (text(raw.jwks_url), &better_auth_url) {
                 (Some(url), _) => http_url(url, "JWKS_URL")?,
-                (None, Some(base)) => format!("{}/api/auth/jwks", base.trim_end_matches('/')),
+                (None, Some(base)) => {
+                    format!("{}{BETTER_AUTH_JWKS_PATH}", base.trim_end_matches('/'))
+                }
                 (None, None) => {
                     return Err(ConfigError::new(
                         "BETTER_AUTH_URL",
@@ -389,10 +389,10 @@ pub fn load_serve(sources: &Sources) -> Result<ServeConfig, ConfigError> {
                 "BETTER_AUTH_SECRET",
                 "AUTH_MODE=hs256 needs the shared secret (at least 32 bytes)",
             )?;
-            if secret.len() < MIN_SECRET_BYTES {
+            if secret.len() < MIN_HS256_SECRET_BYTES {
                 return Err(ConfigError::new(
                     "BETTER_AUTH_SECRET",
-                    format!("must be at least {MIN_SECRET_BYTES} bytes long"),
+                    format!("must be at least {MIN_HS256_SECRET_BYTES} bytes long"),
                 ));
             }
             AuthModeConfig::Hs256 {

@@ -200,14 +200,6 @@ impl Problem {
         self.kind
     }
 
-    pub fn detail(&self) -> &str {
-        &self.detail
-    }
-
-    pub fn errors(&self) -> &[FieldError] {
-        &self.errors
-    }
-
     /// The same answer for every authentication failure, so a client cannot
     /// learn which check its token failed.
     pub fn unauthorized() -> Self {

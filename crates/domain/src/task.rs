@@ -60,17 +60,6 @@ pub struct Task {
     pub version: Version,
 }
 
-impl Task {
-    pub fn is_owned_by(&self, user: UserId) -> bool {
-        self.owner == user
-    }
-
-    /// Overdue means: still pending and its due date has passed.
-    pub fn is_overdue(&self, now: Timestamp) -> bool {
-        !self.fields.completed && self.fields.due_at.is_some_and(|due| due < now)
-    }
-}
-
 /// A partial update. The outer `Option` says whether the field is being
 /// changed; for optional fields the inner `Option` is the new value, where
 /// `None` clears it.
@@ -121,7 +110,7 @@ impl CompletionChange {
 
 #[cfg(test)]
 mod tests {
-    use chrono::{Duration, TimeZone, Utc};
+    use chrono::{TimeZone, Utc};
 
     use super::*;
 
@@ -175,27 +164,6 @@ mod tests {
         assert!(!CompletionChange::Toggle.apply_to(true));
         assert!(CompletionChange::Set(true).apply_to(true));
         assert!(!CompletionChange::Set(false).apply_to(true));
-    }
-
-    #[test]
-    fn overdue_only_when_pending_and_past_due() {
-        let now = Utc.with_ymd_and_hms(2030, 1, 2, 0, 0, 0).unwrap();
-        let owner = UserId::parse("33e85bcb-82d5-4511-b8fc-1f6806a44a90").unwrap();
-        let mut task = Task {
-            id: TaskId::new_v7(),
-            owner,
-            fields: fields(),
-            created_at: now - Duration::days(3),
-            updated_at: now - Duration::days(3),
-            version: Version::INITIAL,
-        };
-        assert!(task.is_owned_by(owner));
-        assert!(task.is_overdue(now));
-        task.fields.completed = true;
-        assert!(!task.is_overdue(now));
-        task.fields.completed = false;
-        task.fields.due_at = None;
-        assert!(!task.is_overdue(now));
     }
 
     #[test]

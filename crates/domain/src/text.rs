@@ -6,8 +6,9 @@ pub(crate) fn char_len(s: &str) -> usize {
 }
 
 /// Line breaks and tabs are legitimate in free text; every other control
-/// character (NUL, escape sequences, bidi overrides are not control chars but
-/// NUL/ESC are) is refused because it breaks terminals, logs and CSV exports.
+/// character (Unicode category Cc: NUL, ESC and the rest of C0, DEL, C1) is
+/// refused because it breaks terminals, logs and CSV exports. Format
+/// characters such as the bidi overrides are category Cf and pass.
 pub(crate) fn has_control_except_whitespace(s: &str) -> bool {
     s.chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))

@@ -28,8 +28,9 @@ pub fn repo_at(url: &str) -> PgTaskRepo {
 
 pub fn settings(url: &str) -> PgSettings {
     PgSettings {
+        url: url.into(),
+        max_connections: 10,
         acquire_timeout: ACQUIRE_TIMEOUT,
-        ..PgSettings::new(url.into())
     }
 }
 
