@@ -1,6 +1,7 @@
 /**
  * `npm run db:migrate`: creates or updates Better Auth's tables (user,
- * session, account, verification, jwks, rateLimit) in DATABASE_URL. Must run
+ * session, account, verification, jwks, rateLimit) in DATABASE_MIGRATION_URL,
+ * else DATABASE_URL. Must run
  * before the Rust API's migration, whose tasks table references "user"(id).
  */
 import { getMigrations } from "better-auth/db/migration";
@@ -12,8 +13,14 @@ import { loadRootEnv } from "./load-env";
 async function main(): Promise<void> {
   loadRootEnv();
   // BETTER_AUTH_URL only matters to running servers; the schema does not depend on it.
+  // Migrations take the direct URL when one is set: behind a transaction-mode
+  // pooler (Neon's pooled endpoint) DDL and its locks need a real session.
   const config = readServerConfig(
-    { ...process.env, BETTER_AUTH_URL: process.env.BETTER_AUTH_URL || "http://localhost:3000" },
+    {
+      ...process.env,
+      DATABASE_URL: process.env.DATABASE_MIGRATION_URL?.trim() || process.env.DATABASE_URL,
+      BETTER_AUTH_URL: process.env.BETTER_AUTH_URL || "http://localhost:3000",
+    },
     { requireSecret: false },
   );
   const options = buildAuthOptions(config);

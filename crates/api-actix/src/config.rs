@@ -23,8 +23,9 @@ use serde::Deserialize;
 pub const DEFAULTS_TOML: &str = include_str!("../../../config/default.toml");
 
 /// Every variable the API reads (besides `APP_ENV`, which picks a file).
-pub const VARIABLES: [&str; 15] = [
+pub const VARIABLES: [&str; 16] = [
     "DATABASE_URL",
+    "DATABASE_MIGRATION_URL",
     "API_BIND_ADDR",
     "AUTH_MODE",
     "BETTER_AUTH_URL",
@@ -86,6 +87,7 @@ impl Sources {
 #[derive(Debug, Default, Deserialize)]
 struct Raw {
     database_url: Option<String>,
+    database_migration_url: Option<String>,
     api_bind_addr: Option<String>,
     auth_mode: Option<String>,
     better_auth_url: Option<String>,
@@ -270,6 +272,9 @@ pub struct ServeConfig {
 /// Everything `todo-api migrate` needs: only the database URL is required.
 #[derive(Debug, Clone)]
 pub struct MigrateConfig {
+    /// `DATABASE_MIGRATION_URL`, else `DATABASE_URL`. Behind a
+    /// transaction-mode pooler (Neon's pooled endpoint) migrations need the
+    /// direct endpoint: they take session-level locks.
     pub database_url: SecretString,
     pub log_filter: String,
 }
@@ -280,12 +285,16 @@ fn database_url(raw: Option<String>) -> Result<SecretString, ConfigError> {
         "DATABASE_URL",
         "the PostgreSQL URL, e.g. postgres://user:password@127.0.0.1:5432/todo",
     )?;
-    // The value may hold a password: it is never echoed.
+    postgres_url("DATABASE_URL", url)
+}
+
+/// The value may hold a password: it is never echoed.
+fn postgres_url(name: &str, url: String) -> Result<SecretString, ConfigError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(SecretString::from(url))
     } else {
         Err(ConfigError::new(
-            "DATABASE_URL",
+            name,
             "must be a postgres:// or postgresql:// URL",
         ))
     }
@@ -304,8 +313,12 @@ fn log_filter(raw: Option<String>) -> Result<String, ConfigError> {
 /// The first missing or invalid setting, or an unreadable config file.
 pub fn load_migrate(sources: &Sources) -> Result<MigrateConfig, ConfigError> {
     let raw = load_raw(sources)?;
+    let database_url = match text(raw.database_migration_url) {
+        Some(url) => postgres_url("DATABASE_MIGRATION_URL", url)?,
+        None => database_url(raw.database_url)?,
+    };
     Ok(MigrateConfig {
-        database_url: database_url(raw.database_url)?,
+        database_url,
         log_filter: log_filter(raw.rust_log)?,
     })
 }
@@ -634,6 +647,43 @@ mod tests {
         assert_eq!(
             load_migrate(&sources(&[])).unwrap_err().name,
             "DATABASE_URL"
+        );
+    }
+
+    #[test]
+    fn migrate_prefers_the_migration_url() {
+        let direct = "postgres://app:s3cret@db-direct:5432/todo";
+        let config =
+            load_migrate(&sources(&[MINIMAL[0], ("DATABASE_MIGRATION_URL", direct)])).unwrap();
+        assert_eq!(config.database_url.expose_secret(), direct);
+        // Without DATABASE_URL too: migrating needs only the direct URL.
+        let config = load_migrate(&sources(&[("DATABASE_MIGRATION_URL", direct)])).unwrap();
+        assert_eq!(config.database_url.expose_secret(), direct);
+        // Empty counts as unset, as for every variable.
+        let config = load_migrate(&sources(&[MINIMAL[0], ("DATABASE_MIGRATION_URL", "")])).unwrap();
+        assert_eq!(
+            config.database_url.expose_secret(),
+            "postgres://app:s3cret@127.0.0.1:5432/todo"
+        );
+        let error = load_migrate(&sources(&[
+            MINIMAL[0],
+            ("DATABASE_MIGRATION_URL", "mysql://root:hunter2@db"),
+        ]))
+        .unwrap_err();
+        assert_eq!(error.name, "DATABASE_MIGRATION_URL");
+        assert!(!error.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn serve_ignores_the_migration_url() {
+        let config = load_serve(&sources(&with(&[(
+            "DATABASE_MIGRATION_URL",
+            "postgres://app:s3cret@db-direct:5432/todo",
+        )])))
+        .unwrap();
+        assert_eq!(
+            config.database.url.expose_secret(),
+            "postgres://app:s3cret@127.0.0.1:5432/todo"
         );
     }
 
