@@ -50,6 +50,12 @@ migrate: web-deps
 bench-jwt:
     cargo bench -p adapters-jwt
 
+# Print the OpenAPI 3.1 document the API serves at /api/openapi.json, or write it to FILE.
+openapi $file="":
+    @if [ -z "$file" ]; then cargo run --quiet -p api-actix --bin todo-api -- openapi; else \
+      cargo run --quiet -p api-actix --bin todo-api -- openapi > "$file.tmp" || { rm -f "$file.tmp"; exit 1; }; \
+      mv "$file.tmp" "$file"; echo "wrote $file" >&2; fi
+
 # Install the web app's npm packages when missing or stale.
 web-deps:
     cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }

@@ -1,22 +1,29 @@
 //! `todo-api [serve]` runs the API; `todo-api migrate` applies the database
-//! migrations. Configuration: `config/default.toml` and `.env.example`.
+//! migrations; `todo-api openapi` prints the OpenAPI document. Configuration:
+//! `config/default.toml` and `.env.example`.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use adapters_jwt::{JwksSettings, VerifierMode, VerifierSettings, build_verifier};
 use adapters_postgres::{PgSettings, PgTaskRepo, run_migrations};
 use api_actix::config::{self, AuthConfig, AuthModeConfig, Sources};
+use api_actix::openapi::ApiDoc;
 use api_actix::{AppState, server, telemetry};
+use utoipa::OpenApi;
 
-const USAGE: &str = "usage: todo-api [serve|migrate]
+const USAGE: &str = "usage: todo-api [serve|migrate|openapi]
   serve    run the HTTP API (the default)
   migrate  apply pending database migrations, then exit
-Settings come from config/default.toml, config/$APP_ENV.toml and the environment (see .env.example).";
+  openapi  print the OpenAPI 3.1 document served at /api/openapi.json, then exit
+Settings come from config/default.toml, config/$APP_ENV.toml and the environment (see .env.example);
+openapi reads none.";
 
 enum Command {
     Serve,
     Migrate,
+    Openapi,
     Help,
 }
 
@@ -26,6 +33,7 @@ fn parse_args() -> Result<Command, String> {
     match args.as_slice() {
         [] | ["serve"] => Ok(Command::Serve),
         ["migrate"] => Ok(Command::Migrate),
+        ["openapi"] => Ok(Command::Openapi),
         ["help" | "--help" | "-h"] => Ok(Command::Help),
         other => Err(format!("unknown arguments: {}", other.join(" "))),
     }
@@ -40,6 +48,7 @@ async fn main() -> ExitCode {
         }
         Ok(Command::Serve) => serve().await,
         Ok(Command::Migrate) => migrate().await,
+        Ok(Command::Openapi) => print_openapi(),
         Err(message) => {
             eprintln!("todo-api: {message}\n{USAGE}");
             ExitCode::from(2)
@@ -138,5 +147,19 @@ async fn migrate() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => fail(&error.to_string()),
+    }
+}
+
+/// The document `GET /api/openapi.json` serves (both come from [`ApiDoc`]),
+/// pretty-printed for people and files. Needs no configuration.
+fn print_openapi() -> ExitCode {
+    let json = match ApiDoc::openapi().to_pretty_json() {
+        Ok(json) => json,
+        Err(error) => return fail(&format!("cannot serialize the OpenAPI document: {error}")),
+    };
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{json}").and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(&format!("cannot write the OpenAPI document: {error}")),
     }
 }

@@ -53,6 +53,23 @@ async fn is_openapi_3_1() {
 }
 
 #[actix_web::test]
+async fn todo_api_openapi_prints_the_served_document() {
+    // The real binary, with no settings at all: the subcommand needs none.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_todo-api"))
+        .arg("openapi")
+        .env_clear()
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "todo-api openapi failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed, document().await);
+}
+
+#[actix_web::test]
 async fn documents_exactly_the_routes_the_app_serves() {
     let doc = document().await;
     let served: BTreeSet<(String, String)> = endpoints()
