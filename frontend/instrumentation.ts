@@ -4,6 +4,7 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    await import("./lib/startup-check");
+    const { runStartupCheck } = await import("./lib/startup-check");
+    await runStartupCheck();
   }
 }

@@ -5,7 +5,8 @@ import { jwt } from "better-auth/plugins";
 import { Pool } from "pg";
 
 import { passwordRuleViolation } from "./password-rule";
-import type { ServerConfig } from "./server-config";
+import { sessionsSurviveRotation } from "./secret-rotation";
+import { olderSecrets, type ServerConfig } from "./server-config";
 
 /** The audience the Rust API expects (its JWT_AUDIENCE). */
 export const API_AUDIENCE = "todo-api";
@@ -28,7 +29,10 @@ export function buildAuthOptions(config: ServerConfig) {
   return {
     appName: "Todo",
     baseURL: config.baseUrl,
+    // With versioned secrets (BETTER_AUTH_SECRETS, current first) `secret`
+    // only decrypts what was encrypted before them (Better Auth's legacy secret).
     secret: config.secret,
+    secrets: config.secrets,
     database: new Pool({ connectionString: config.databaseUrl, max: 10 }),
     advanced: {
       // The Rust API's tasks.user_id is a uuid referencing "user"(id).
@@ -87,6 +91,8 @@ export function buildAuthOptions(config: ServerConfig) {
         // on every get-session call as well would be wasted work.
         disableSettingJwtHeader: true,
       }),
+      // Better Auth checks session cookies against the current secret only.
+      sessionsSurviveRotation(olderSecrets(config)),
       // Must stay last: it sets cookies from server actions / RSC calls.
       nextCookies(),
     ],

@@ -18,8 +18,23 @@ export interface Stack {
   stopApi(): Promise<void>;
   /** Starts the API again on the same address and waits until it is ready. */
   restartApi(): Promise<void>;
+  /**
+   * Stops the web app and starts it again on the same address with `env`
+   * layered over its settings (undefined removes a variable), then waits
+   * until it answers.
+   */
+  restartWeb(env: WebEnv): Promise<Running>;
+  /**
+   * Another web app process on this database and API, on a free port, with
+   * `env` layered over the stack's settings. Not waited for: the caller
+   * decides whether it should come up or exit. Stopped with the stack.
+   */
+  startExtraWeb(env: WebEnv): Promise<{ url: string; proc: Running }>;
   stop(): Promise<void>;
 }
+
+/** Environment overrides for the web app; undefined removes the variable. */
+export type WebEnv = Record<string, string | undefined>;
 
 export interface StackOptions {
   /** Extra environment for the web app (e.g. rate limits). */
@@ -31,6 +46,8 @@ const SCRUBBED = [
   "DATABASE_URL",
   "BETTER_AUTH_URL",
   "BETTER_AUTH_SECRET",
+  "BETTER_AUTH_SECRETS",
+  "AUTH_SECRET",
   "API_URL",
   "API_BIND_ADDR",
   "AUTH_MODE",
@@ -95,27 +112,36 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     procs.push(api);
     const [, apiUrl = ""] = await waitForOutput(api, /listening on (http:\/\/\S+)/, 30_000);
 
-    const web = start(
-      "web",
-      join(FRONTEND_DIR, "node_modules", ".bin", "next"),
-      ["start", "--port", String(webPort), "--hostname", "127.0.0.1"],
-      {
-        cwd: FRONTEND_DIR,
-        env: {
-          ...common,
-          NODE_ENV: "production",
-          NEXT_TELEMETRY_DISABLED: "1",
-          BETTER_AUTH_SECRET: secret,
-          API_URL: apiUrl,
-          // Generous defaults so the tests' own sign-ups are not throttled;
-          // a test that checks throttling passes tighter ones.
-          AUTH_RATE_LIMIT_MAX: "1000",
-          AUTH_RATE_LIMIT_CREDENTIALS_MAX: "100",
-          AUTH_RATE_LIMIT_CREDENTIALS_WINDOW_SECONDS: "10",
-          ...options.webEnv,
-        },
-      },
-    );
+    const webEnv = (port: number, overrides: WebEnv): NodeJS.ProcessEnv => {
+      const env: NodeJS.ProcessEnv = {
+        ...common,
+        BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        BETTER_AUTH_SECRET: secret,
+        API_URL: apiUrl,
+        // Generous defaults so the tests' own sign-ups are not throttled;
+        // a test that checks throttling passes tighter ones.
+        AUTH_RATE_LIMIT_MAX: "1000",
+        AUTH_RATE_LIMIT_CREDENTIALS_MAX: "100",
+        AUTH_RATE_LIMIT_CREDENTIALS_WINDOW_SECONDS: "10",
+        ...options.webEnv,
+      };
+      for (const [name, value] of Object.entries(overrides)) {
+        if (value === undefined) Reflect.deleteProperty(env, name);
+        else env[name] = value;
+      }
+      return env;
+    };
+    const startWeb = (name: string, port: number, overrides: WebEnv = {}) =>
+      start(
+        name,
+        join(FRONTEND_DIR, "node_modules", ".bin", "next"),
+        ["start", "--port", String(port), "--hostname", "127.0.0.1"],
+        { cwd: FRONTEND_DIR, env: webEnv(port, overrides) },
+      );
+
+    let web = startWeb("web", webPort);
     procs.push(web);
     await waitForHttp(`${webUrl}/api/auth/ok`, web, 60_000, (s) => s === 200);
     // Better Auth creates its first signing key when the JWKS is first read;
@@ -141,6 +167,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         api = again;
         await waitForOutput(again, /listening on http:\/\/\S+/, 30_000);
         await waitForHttp(`${apiUrl}/readyz`, again, 60_000, (s) => s === 200);
+      },
+      async restartWeb(env) {
+        await web.stop();
+        const again = startWeb("web (restarted)", webPort, env);
+        procs.push(again);
+        web = again;
+        await waitForHttp(`${webUrl}/api/auth/ok`, again, 60_000, (s) => s === 200);
+        return again;
+      },
+      async startExtraWeb(env) {
+        const port = await freePort();
+        const proc = startWeb(`web on :${port}`, port, env);
+        procs.push(proc);
+        return { url: `http://127.0.0.1:${port}`, proc };
       },
       logs: () => procs.map((p) => `----- ${p.name} -----\n${p.output()}`).join("\n"),
       stop,
