@@ -85,6 +85,13 @@ fn resources() -> Vec<actix_web::Resource> {
             for endpoint in table.iter().filter(|e| e.path == path) {
                 allowed.push(endpoint.method.to_string());
                 resource = resource.route((endpoint.route)().method(endpoint.method.clone()));
+                // HEAD is GET without the body (RFC 9110 §9.3.2): the same
+                // handler and checks; actix-http drops the body and keeps
+                // the headers, Content-Length included.
+                if endpoint.method == Method::GET {
+                    allowed.push(Method::HEAD.to_string());
+                    resource = resource.route((endpoint.route)().method(Method::HEAD));
+                }
             }
             resource.default_service(web::to(move || {
                 let names: Vec<&str> = allowed.iter().map(String::as_str).collect();

@@ -49,7 +49,16 @@ pub async fn authenticate(
 ) -> Result<Principal, Problem> {
     let token = bearer_token(req).map_err(|cause| {
         tracing::debug!(?cause, "no usable bearer token");
-        Problem::unauthorized()
+        match cause {
+            // No credentials, or only credentials of a scheme we don't
+            // support: RFC 6750 §3.1 wants the bare challenge.
+            MissingToken::NoHeader | MissingToken::NotBearer => {
+                Problem::unauthorized_without_credentials()
+            }
+            MissingToken::SeveralHeaders | MissingToken::NotText | MissingToken::Empty => {
+                Problem::unauthorized()
+            }
+        }
     })?;
     match verifier.verify(token).await {
         Ok(principal) => Ok(principal),

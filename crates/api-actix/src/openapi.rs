@@ -25,7 +25,7 @@ pub struct BadRequest(pub ProblemDocument);
 #[derive(Debug, ToResponse)]
 #[response(
     content_type = "application/problem+json",
-    headers(("WWW-Authenticate" = String, description = "Always `Bearer error=\"invalid_token\"`."))
+    headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"todo-api\"` when the request carried no bearer token (none, or another scheme), as RFC 6750 §3.1 asks; `Bearer error=\"invalid_token\"` when the token sent was refused."))
 )]
 pub struct Unauthorized(pub ProblemDocument);
 

@@ -24,8 +24,13 @@ pub const RETRY_AFTER_SECS: u32 = 5;
 /// published there: clients compare it, they do not fetch it.
 pub const TYPE_PREFIX: &str = "urn:todo-api:problem:";
 
-/// The value of `WWW-Authenticate` on every 401 (RFC 6750).
+/// `WWW-Authenticate` on a 401 for a token that was sent but is not
+/// acceptable (RFC 6750 §3.1).
 pub const WWW_AUTHENTICATE_VALUE: &str = r#"Bearer error="invalid_token""#;
+
+/// `WWW-Authenticate` on a 401 for a request that sent no bearer token at
+/// all: RFC 6750 §3.1 says no error code then, only the challenge.
+pub const WWW_AUTHENTICATE_NO_CREDENTIALS: &str = r#"Bearer realm="todo-api""#;
 
 /// One invalid input, named by the JSON field or query parameter it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -178,6 +183,8 @@ pub struct Problem {
     errors: Vec<FieldError>,
     /// For 405: the methods the resource does support.
     allow: Option<String>,
+    /// Only on 401: whether the request carried a bearer token at all.
+    credentials_missing: bool,
 }
 
 impl Problem {
@@ -187,6 +194,7 @@ impl Problem {
             detail: detail.into(),
             errors: Vec::new(),
             allow: None,
+            credentials_missing: false,
         }
     }
 
@@ -207,6 +215,14 @@ impl Problem {
             ProblemKind::Unauthorized,
             "A valid bearer token is required.",
         )
+    }
+
+    /// As [`Problem::unauthorized`], same body, for a request without a
+    /// bearer token: only the challenge, no error code, in `WWW-Authenticate`.
+    pub fn unauthorized_without_credentials() -> Self {
+        let mut problem = Self::unauthorized();
+        problem.credentials_missing = true;
+        problem
     }
 
     pub fn forbidden() -> Self {
@@ -307,9 +323,14 @@ impl ResponseError for Problem {
         builder.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self.kind {
             ProblemKind::Unauthorized => {
+                let challenge = if self.credentials_missing {
+                    WWW_AUTHENTICATE_NO_CREDENTIALS
+                } else {
+                    WWW_AUTHENTICATE_VALUE
+                };
                 builder.insert_header((
                     header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static(WWW_AUTHENTICATE_VALUE),
+                    HeaderValue::from_static(challenge),
                 ));
             }
             ProblemKind::ServiceUnavailable => {

@@ -385,6 +385,32 @@ async fn scenario(mut api: Api, minter: &dyn Minter, proxy: &TcpProxy, alice: Us
     assert_eq!(got.header("etag"), Some("\"1\""));
     assert_eq!(got.json, created.json);
 
+    // Conditional read: the version the client holds is still current.
+    let unchanged = api
+        .http
+        .get(api.url(&task))
+        .bearer_auth(&a)
+        .header("If-None-Match", "W/\"1\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(unchanged.headers()["etag"], "\"1\"");
+    assert!(unchanged.bytes().await.unwrap().is_empty());
+
+    // HEAD: GET's status and headers, no body, over the real server.
+    let head = api
+        .http
+        .head(api.url(&task))
+        .bearer_auth(&a)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(head.headers()["etag"], "\"1\"");
+    assert!(head.headers().contains_key("content-length"));
+    assert!(head.bytes().await.unwrap().is_empty());
+
     // Two more, then page through all three, two at a time, oldest first.
     for title in ["second", "third"] {
         api.call(
@@ -528,6 +554,14 @@ async fn scenario(mut api: Api, minter: &dyn Minter, proxy: &TcpProxy, alice: Us
     let expired = api.get(&tasks, &minter.token(alice, now() - 3600)).await;
     expired.expect(401);
     assert_eq!(expired.json, forged.json);
+    // No credentials at all: the bare challenge (RFC 6750 §3.1), same body.
+    let anonymous = api.call(M::GET, &tasks, None, None, None).await;
+    anonymous.expect(401);
+    assert_eq!(
+        anonymous.header("www-authenticate"),
+        Some(r#"Bearer realm="todo-api""#)
+    );
+    assert_eq!(anonymous.json, forged.json);
     api.call(M::GET, &tasks, None, None, None).await.expect(401);
 
     // Delete, then it is gone.

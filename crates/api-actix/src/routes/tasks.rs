@@ -70,6 +70,8 @@ const USER_ID_DOC: &str = "The authenticated user's id (the token's `sub`); anyt
 const TASK_ID_DOC: &str = "The task's id (a UUID; anything else is 400).";
 const IF_MATCH_DOC: &str = "Optional. `*` or the task's ETag(s), e.g. `\"3\"`: the write happens only if the task \
      still has that version, else 412. Weak tags never match. Malformed syntax is 400.";
+const IF_NONE_MATCH_DOC: &str = "Optional. `*` or ETag(s) the client holds, e.g. `\"3\"`: when the task is still at \
+     one of them the answer is 304 with no body. Weak comparison (`W/\"3\"` matches `\"3\"`). Malformed syntax is 400.";
 
 /// List the caller's tasks, newest first unless sorted otherwise.
 ///
@@ -158,10 +160,13 @@ pub async fn create(
     params(
         ("user_id" = uuid::Uuid, Path, description = USER_ID_DOC),
         ("id" = uuid::Uuid, Path, description = TASK_ID_DOC),
+        ("If-None-Match" = Option<String>, Header, nullable = false, description = IF_NONE_MATCH_DOC),
     ),
     responses(
         (status = 200, description = "The task.", body = TaskDto,
             headers(("ETag" = String, description = "The task's version, e.g. `\"3\"`."))),
+        (status = 304, description = "The task is still at a version named in If-None-Match; no body.",
+            headers(("ETag" = String, description = "The task's version."))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -173,7 +178,13 @@ pub async fn create(
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let owner = authorize_owner(&req, state.verifier.as_ref()).await?;
     let id = task_id(&req)?;
+    let cached = preconditions::if_none_match(&req)?;
     let task = state.repo.get(owner, id).await?;
+    if cached.holds(task.version) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, preconditions::etag(task.version)))
+            .finish());
+    }
     Ok(task_response(&task))
 }
 

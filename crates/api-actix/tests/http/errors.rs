@@ -18,13 +18,15 @@ fn oversize_body() -> String {
 
 // --- 401 ---------------------------------------------------------------
 
-async fn unauthorized(req: TestRequest) -> serde_json::Value {
+/// RFC 6750 §3.1: a request without credentials gets the bare challenge,
+/// one whose token was refused gets `error="invalid_token"`.
+const NO_CREDENTIALS: &str = r#"Bearer realm="todo-api""#;
+const INVALID_TOKEN: &str = r#"Bearer error="invalid_token""#;
+
+async fn unauthorized(req: TestRequest, challenge: &str) -> serde_json::Value {
     let reply = send_no_repo(req).await;
     let body = reply.problem(401);
-    assert_eq!(
-        reply.header("www-authenticate"),
-        Some(r#"Bearer error="invalid_token""#)
-    );
+    assert_eq!(reply.header("www-authenticate"), Some(challenge));
     body
 }
 
@@ -32,29 +34,34 @@ async fn unauthorized(req: TestRequest) -> serde_json::Value {
 async fn every_authentication_failure_is_the_same_401() {
     let url = task_url(ALICE, TASK);
     let bodies = [
-        unauthorized(TestRequest::get().uri(&url)).await,
+        unauthorized(TestRequest::get().uri(&url), NO_CREDENTIALS).await,
+        // An unsupported scheme counts as no credentials (RFC 6750 §3.1).
         unauthorized(
             TestRequest::get()
                 .uri(&url)
                 .insert_header(("Authorization", "Basic YWxpY2U6cHc=")),
+            NO_CREDENTIALS,
         )
         .await,
         unauthorized(
             TestRequest::get()
                 .uri(&url)
                 .insert_header(("Authorization", "Bearer ")),
+            INVALID_TOKEN,
         )
         .await,
         unauthorized(
             TestRequest::get()
                 .uri(&url)
                 .insert_header(bearer(EXPIRED_TOKEN)),
+            INVALID_TOKEN,
         )
         .await,
         unauthorized(
             TestRequest::get()
                 .uri(&url)
                 .insert_header(bearer("garbage")),
+            INVALID_TOKEN,
         )
         .await,
     ];
@@ -435,10 +442,10 @@ async fn wrong_methods_are_problem_405_with_allow() {
     )
     .await;
     reply.problem(405);
-    assert_eq!(reply.header("allow"), Some("GET, PUT, PATCH, DELETE"));
+    assert_eq!(reply.header("allow"), Some("GET, HEAD, PUT, PATCH, DELETE"));
     let reply = send_no_repo(TestRequest::delete().uri("/healthz")).await;
     reply.problem(405);
-    assert_eq!(reply.header("allow"), Some("GET"));
+    assert_eq!(reply.header("allow"), Some("GET, HEAD"));
 }
 
 // --- 503 / 500 ---------------------------------------------------------

@@ -92,6 +92,99 @@ async fn get_answers_the_task_with_its_etag() {
     assert_eq!(reply.json()["priority"], "medium");
 }
 
+fn get_with_if_none_match(value: &str) -> TestRequest {
+    TestRequest::get()
+        .uri(&task_url(ALICE, TASK))
+        .insert_header(bearer(ALICE_TOKEN))
+        .insert_header(("If-None-Match", value))
+}
+
+fn repo_with_task_at(version: i64) -> MockTaskRepo {
+    let mut repo = MockTaskRepo::new();
+    repo.expect_get()
+        .withf(|owner, id| *owner == alice() && *id == task_id())
+        .returning(move |_, id| Ok(sample_task(id, "Buy milk", version)));
+    repo
+}
+
+#[actix_web::test]
+async fn if_none_match_with_the_current_version_is_304_without_a_body() {
+    for value in [r#""7""#, r#"W/"7""#, r#""3", "7""#, "*"] {
+        let reply = send(
+            repo_with_task_at(7),
+            verifier(),
+            get_with_if_none_match(value),
+        )
+        .await;
+        assert_eq!(reply.status, 304, "{value}");
+        assert_eq!(reply.header("etag"), Some("\"7\""), "{value}");
+        assert!(reply.body.is_empty(), "{value}");
+    }
+}
+
+#[actix_web::test]
+async fn if_none_match_with_an_older_version_gets_the_task() {
+    let reply = send(
+        repo_with_task_at(8),
+        verifier(),
+        get_with_if_none_match(r#""7""#),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("etag"), Some("\"8\""));
+    assert_eq!(reply.json()["title"], "Buy milk");
+}
+
+#[actix_web::test]
+async fn if_none_match_keeps_the_check_order() {
+    // Malformed: 400 before the store is asked.
+    send_no_repo(get_with_if_none_match("7")).await.problem(400);
+    // A missing task is 404 even with `*`.
+    let mut repo = MockTaskRepo::new();
+    repo.expect_get()
+        .returning(|_, _| Err(GetTaskError::NotFound));
+    send(repo, verifier(), get_with_if_none_match("*"))
+        .await
+        .problem(404);
+    // No token: 401 first.
+    let anonymous = TestRequest::get()
+        .uri(&task_url(ALICE, TASK))
+        .insert_header(("If-None-Match", "7"));
+    send_no_repo(anonymous).await.problem(401);
+}
+
+#[actix_web::test]
+async fn head_is_answered_on_every_get_route() {
+    let reply = send(
+        repo_with_task_at(4),
+        verifier(),
+        TestRequest::default()
+            .method(actix_web::http::Method::HEAD)
+            .uri(&task_url(ALICE, TASK))
+            .insert_header(bearer(ALICE_TOKEN)),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("etag"), Some("\"4\""));
+    // The same checks as GET: no token, 401.
+    let reply = send_no_repo(
+        TestRequest::default()
+            .method(actix_web::http::Method::HEAD)
+            .uri(&tasks_url(ALICE)),
+    )
+    .await;
+    reply.problem(401);
+    for path in ["/healthz", "/api/openapi.json"] {
+        let reply = send_no_repo(
+            TestRequest::default()
+                .method(actix_web::http::Method::HEAD)
+                .uri(path),
+        )
+        .await;
+        assert_eq!(reply.status, 200, "{path}");
+    }
+}
+
 #[actix_web::test]
 async fn path_user_id_is_case_insensitive_like_any_uuid() {
     let mut repo = MockTaskRepo::new();
