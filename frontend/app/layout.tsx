@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 
 import { NavBar } from "@/components/nav-bar";
 import { Toaster } from "@/components/ui/toast";
@@ -20,7 +21,11 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page is rendered per request: Next.js puts the request's CSP nonce
+  // (proxy.ts) on its scripts only then. A page prerendered at build time
+  // would carry no nonce, and its scripts would be refused.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-dvh">

@@ -4,6 +4,7 @@ import { Check, ChevronDown } from "lucide-react";
 import { Select as SelectPrimitive } from "radix-ui";
 import * as React from "react";
 
+import { documentNonce } from "@/lib/style-nonce";
 import { cn } from "@/lib/utils";
 
 export const Select = SelectPrimitive.Root;
@@ -50,7 +51,10 @@ export function SelectContent({
         )}
         {...props}
       >
-        <SelectPrimitive.Viewport className="p-1">{children}</SelectPrimitive.Viewport>
+        {/* The viewport brings a <style> element: it needs the page's CSP nonce. */}
+        <SelectPrimitive.Viewport className="p-1" nonce={documentNonce()}>
+          {children}
+        </SelectPrimitive.Viewport>
       </SelectPrimitive.Content>
     </SelectPrimitive.Portal>
   );

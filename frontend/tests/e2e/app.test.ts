@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { STRONG_PASSWORD, uniqueEmail } from "../support/auth-http";
 import { startStack, type Stack } from "../support/stack";
-import { docScreenshot, launchBrowser, newContext, screenshotOnFailure } from "./browser";
+import { docScreenshot, launchBrowser, newContext, policyViolations, screenshotOnFailure } from "./browser";
 import { DashboardPage } from "./dashboard-page";
 
 let stack: Stack;
@@ -432,5 +432,11 @@ describe("settings", () => {
 
     await page.goto("/dashboard");
     await page.waitForURL(/\/sign-in/);
+  });
+});
+
+describe("the Content-Security-Policy", () => {
+  it("refused nothing on any page of the whole day above", () => {
+    expect(policyViolations).toEqual([]);
   });
 });

@@ -15,6 +15,38 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * Everything the Content-Security-Policy (or Permissions-Policy) refused in
+ * any page of any context made by newContext: the pages'
+ * `securitypolicyviolation` events and the browser's console errors about
+ * the policies. A test expects it empty.
+ */
+export const policyViolations: string[] = [];
+
+async function watchPolicies(context: BrowserContext): Promise<void> {
+  // Bindings and init scripts are installed by the browser, not the page:
+  // the page's own policy does not apply to them.
+  await context.exposeBinding("__reportPolicyViolation", ({ page }, text: string) => {
+    policyViolations.push(`${page.url()}: ${text}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener(
+      "securitypolicyviolation",
+      (e) => {
+        const report = (window as unknown as { __reportPolicyViolation(text: string): void }).__reportPolicyViolation;
+        report(`${e.effectiveDirective} refused ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber} ${e.sample}`);
+      },
+      true,
+    );
+  });
+  context.on("console", (message) => {
+    const serious = message.type() === "error" || message.type() === "warning";
+    if (serious && /Content Security Policy|Permissions-Policy|Permissions policy/i.test(message.text())) {
+      policyViolations.push(`${message.page()?.url() ?? "?"}: console: ${message.text()}`);
+    }
+  });
+}
+
 export interface ContextOptions {
   baseURL: string;
   phone?: boolean;
@@ -31,6 +63,7 @@ export async function newContext(browser: Browser, { baseURL, phone, dark }: Con
     colorScheme: dark ? "dark" : "light",
     reducedMotion: "reduce",
   });
+  await watchPolicies(context);
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(30_000);
   return context;
