@@ -221,7 +221,10 @@ describe("tokens the API must refuse", () => {
   const expect401 = async (token: string | null) => {
     const response = await api(token, tasks(alice));
     expect(response.status).toBe(401);
-    expect(response.headers.get("www-authenticate")).toMatch(/^Bearer .*error="invalid_token"/);
+    // RFC 6750 §3.1: no credentials get the bare challenge, a refused token the error code.
+    expect(response.headers.get("www-authenticate")).toBe(
+      token === null ? 'Bearer realm="todo-api"' : 'Bearer error="invalid_token"',
+    );
     expect(response.headers.get("content-type")).toContain("application/problem+json");
   };
 
