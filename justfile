@@ -9,12 +9,15 @@ export NEXT_TELEMETRY_DISABLED := "1"
 default:
     @just --list
 
-# Run the whole product: database, both migrations, API and web app (Ctrl-C stops it).
+# Run the whole product: database (an embedded PostgreSQL unless DATABASE_URL is set), both migrations, API and web app (Ctrl-C stops it).
 dev:
     scripts/dev.sh
 
-# Everything CI runs: formatting, lints, Rust tests, web unit, bridge and browser tests.
-test: fmt-check lint test-rust test-web
+# The database suites share one server: TEST_DATABASE_ADMIN_URL, else :5432 if it answers, else an embedded one.
+# Everything CI runs: formatting, lints, Rust tests, web unit, bridge and browser tests, `just dev` end to end.
+test: fmt-check lint
+    scripts/with-test-db.sh {{ just_executable() }} test-rust test-web
+    {{ just_executable() }} test-dev
 
 # Format all Rust code.
 fmt:
@@ -53,14 +56,22 @@ deny:
     fi
 
 # Rust unit, adapter (real PostgreSQL) and end-to-end tests.
-test-rust:
-    scripts/db-ready-admin.sh
-    cargo test --workspace --no-fail-fast
+test-rust: web-deps
+    scripts/with-test-db.sh cargo test --workspace --no-fail-fast
 
 # Web app: unit tests, the Better Auth ↔ Rust API bridge test, browser tests.
 test-web: web-deps chromium
     cargo build -p api-actix --bin todo-api
-    cd frontend && npm run --silent test
+    cd frontend && ../scripts/with-test-db.sh npm run --silent test
+
+# scripts/dev.sh end to end with DATABASE_URL unset (embedded PostgreSQL), in a throwaway .env and data directory.
+test-dev: web-deps
+    cargo build -p api-actix --bin todo-api
+    cd frontend && npm run --silent test:dev
+
+# Delete the embedded PostgreSQL's data (.data/postgres) after asking; `just reset-db --yes` does not ask.
+reset-db *args: web-deps
+    scripts/reset-db.sh {{ args }}
 
 # Apply both migrations to DATABASE_URL: Better Auth's first, then the API's.
 migrate: web-deps

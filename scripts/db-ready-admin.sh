@@ -2,4 +2,4 @@
 # Tests create and drop their own databases; they only need the server.
 set -euo pipefail
 DATABASE_URL="${TEST_DATABASE_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}" \
-  exec "$(dirname "$0")/db-ready.sh"
+  exec "$(dirname "$0")/db-ready.sh" --server-only "$@"

@@ -1,37 +1,68 @@
 #!/usr/bin/env bash
 # `just dev`: database ready → auth migration → API migration → API and web
-# app running. Ctrl-C stops both.
+# app running. Ctrl-C stops all of them.
+#
+# DATABASE_URL set (in .env): that server is used, its database created if
+# missing; nothing embedded starts. DATABASE_URL empty (the default): an
+# embedded PostgreSQL 18 runs for as long as this script does, its data kept
+# in .data/postgres and its port and password in .env (EMBEDDED_PG_PORT,
+# EMBEDDED_PG_PASSWORD). DATABASE_URL stays empty in .env, so every run
+# embeds again; only the processes started here get the embedded URL.
+#
+# TODO_ENV_FILE (default .env) and TODO_DATA_DIR (default .data) point the
+# script elsewhere; the dev-script test uses them to leave a developer's own
+# files alone. With TODO_ENV_FILE set, the web app reads no other .env file.
 set -euo pipefail
+invoked_from="$PWD"
 cd "$(dirname "$0")/.."
+root="$PWD"
+absolute() { if [[ "$1" == /* ]]; then echo "$1"; else echo "$invoked_from/$1"; fi; }
+env_file="$(absolute "${TODO_ENV_FILE:-$root/.env}")"
+data_dir="$(absolute "${TODO_DATA_DIR:-$root/.data}")"
+# shellcheck source=scripts/embedded-postgres.sh
+source scripts/embedded-postgres.sh
 
-scripts/ensure-env.sh
+TODO_ENV_FILE="$env_file" scripts/ensure-env.sh
 set -a
-# shellcheck disable=SC1091
-source .env
+# shellcheck disable=SC1090
+source "$env_file"
 set +a
+if [[ -n "${TODO_ENV_FILE:-}" ]]; then
+  export TODO_NO_DOTENV=1
+fi
 
-scripts/db-ready.sh
-
-if [[ ! -d frontend/node_modules ]]; then
+if [[ ! -d frontend/node_modules || ! frontend/node_modules/.package-lock.json -nt frontend/package-lock.json ]]; then
   (cd frontend && npm ci --no-audit --no-fund)
 fi
 cargo build --quiet -p api-actix --bin todo-api
 api_bin="${CARGO_TARGET_DIR:-target}/debug/todo-api"
 
-# Better Auth's tables first: the tasks table references its "user" table.
-(cd frontend && npm run --silent db:migrate)
-"$api_bin" migrate
-
 pids=()
 cleanup() {
   trap - INT TERM EXIT
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # The database last: the API and the web app may still be closing connections.
+  embedded_pg_stop
 }
-# Ctrl-C is the normal way to stop: exit cleanly. If one of the two dies on
-# its own, stop the other and report its failure.
+# Ctrl-C is the normal way to stop: exit cleanly. If one of them dies on its
+# own, stop the others and report its failure.
 trap 'cleanup; exit 0' INT TERM
 trap cleanup EXIT
+
+if [[ -n "${DATABASE_URL:-}" ]]; then
+  scripts/db-ready.sh
+  database="PostgreSQL from DATABASE_URL"
+else
+  echo "dev: DATABASE_URL is empty: starting the embedded PostgreSQL (data in $data_dir/postgres)" >&2
+  embedded_pg_start --data-dir "$data_dir/postgres" --env-file "$env_file" --database todo || exit 1
+  export DATABASE_URL="$EMBEDDED_PG_URL"
+  database="embedded PostgreSQL at ${DATABASE_URL#*@}, data in $data_dir/postgres"
+fi
+
+# Better Auth's tables first: the tasks table references its "user" table.
+(cd frontend && npm run --silent db:migrate)
+"$api_bin" migrate
 
 "$api_bin" serve &
 pids+=($!)
@@ -45,6 +76,7 @@ for _ in $(seq 1 120); do
 done
 echo
 echo "  Task manager running at $web_url   (API at http://${API_BIND_ADDR:-127.0.0.1:8000})"
+echo "  Database: $database"
 echo "  Press Ctrl-C to stop."
 echo
-wait -n "${pids[@]}"
+wait -n "${pids[@]}" ${EMBEDDED_PG_PID:+"$EMBEDDED_PG_PID"}

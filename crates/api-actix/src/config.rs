@@ -760,6 +760,16 @@ mod tests {
                 ".env.example lacks {name}"
             );
         }
+        // DATABASE_URL ships empty: `just dev` then runs an embedded
+        // PostgreSQL and hands the API its URL, as this stands in for.
+        assert!(vars.contains(&("DATABASE_URL", "")));
+        let vars: Vec<(&str, &str)> = vars
+            .into_iter()
+            .map(|(k, v)| match k {
+                "DATABASE_URL" => (k, "postgres://postgres:secret@127.0.0.1:5432/todo"),
+                _ => (k, v),
+            })
+            .collect();
         let config = load_serve(&sources(&vars)).unwrap();
         assert_eq!(config.bind_addr, "127.0.0.1:8000".parse().unwrap());
         assert!(matches!(config.auth.mode, AuthModeConfig::Jwks { .. }));
