@@ -6,7 +6,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Instant;
 
-use actix_web::body::{BoxBody, MessageBody};
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::{Next, from_fn};
@@ -14,6 +14,7 @@ use actix_web::{App, Error, HttpResponse, Route, web};
 use futures_util::FutureExt;
 use ports::{TaskRepo, TokenVerifier};
 
+use crate::limits::HttpLimits;
 use crate::problem::{PROBLEM_JSON, Problem, generic_problem_response};
 use crate::routes::{health, openapi_json, tasks};
 
@@ -29,6 +30,13 @@ impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState").finish_non_exhaustive()
     }
+}
+
+/// How the app is built beyond its ports: the limits and protections the
+/// server's settings choose. `Default` is what `config/default.toml` says.
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    pub limits: HttpLimits,
 }
 
 /// One route: method, path pattern (the same syntax in actix and OpenAPI)
@@ -133,6 +141,23 @@ async fn log_request(
     result
 }
 
+/// The request target and header limits ([`HttpLimits::check_head`]),
+/// before routing and authentication; the answer is a problem response.
+async fn request_limits(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let limits = HttpLimits::of(req.request());
+    if let Err(problem) = limits.check_head(req.request()) {
+        tracing::debug!(kind = ?problem.kind(), "request refused by a size limit");
+        let res = actix_web::ResponseError::error_response(&problem);
+        return Ok(req.into_response(res).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
 fn is_problem(res: &ServiceResponse<impl MessageBody>) -> bool {
     res.headers()
         .get(header::CONTENT_TYPE)
@@ -169,7 +194,7 @@ async fn problem_responses(
 }
 
 /// The application, with every route, the 404/405 fallbacks and the
-/// middleware.
+/// middleware, with the default [`AppOptions`].
 pub fn build_app(
     state: AppState,
 ) -> App<
@@ -181,8 +206,26 @@ pub fn build_app(
         InitError = (),
     >,
 > {
+    build_app_with(state, AppOptions::default())
+}
+
+/// The application with these options.
+pub fn build_app_with(
+    state: AppState,
+    options: AppOptions,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
     let mut app = App::new()
         .app_data(web::Data::new(state))
+        .app_data(options.limits)
+        .wrap(from_fn(request_limits))
         .wrap(from_fn(problem_responses))
         .wrap(from_fn(log_request))
         .default_service(web::to(route_not_found));

@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use adapters_jwt::{BETTER_AUTH_JWKS_PATH, MIN_HS256_SECRET_BYTES};
+
+use crate::limits::HttpLimits;
+use crate::server::ServerSettings;
 use config::{Config, Environment, File, FileFormat};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -23,7 +26,7 @@ use serde::Deserialize;
 pub const DEFAULTS_TOML: &str = include_str!("../../../config/default.toml");
 
 /// Every variable the API reads (besides `APP_ENV`, which picks a file).
-pub const VARIABLES: [&str; 16] = [
+pub const VARIABLES: [&str; 25] = [
     "DATABASE_URL",
     "DATABASE_MIGRATION_URL",
     "API_BIND_ADDR",
@@ -40,6 +43,15 @@ pub const VARIABLES: [&str; 16] = [
     "DATABASE_MAX_CONNECTIONS",
     "DATABASE_ACQUIRE_TIMEOUT_MS",
     "RUST_LOG",
+    "REQUEST_BODY_TIMEOUT_MS",
+    "CLIENT_REQUEST_TIMEOUT_MS",
+    "KEEP_ALIVE_SECS",
+    "API_MAX_CONNECTIONS",
+    "MAX_URI_BYTES",
+    "MAX_QUERY_BYTES",
+    "MAX_HEADER_BYTES",
+    "MAX_JSON_DEPTH",
+    "SHUTDOWN_TIMEOUT_SECS",
 ];
 
 /// A setting that stops startup. Displays as one line naming the variable
@@ -102,6 +114,15 @@ struct Raw {
     database_max_connections: Option<String>,
     database_acquire_timeout_ms: Option<String>,
     rust_log: Option<String>,
+    request_body_timeout_ms: Option<String>,
+    client_request_timeout_ms: Option<String>,
+    keep_alive_secs: Option<String>,
+    api_max_connections: Option<String>,
+    max_uri_bytes: Option<String>,
+    max_query_bytes: Option<String>,
+    max_header_bytes: Option<String>,
+    max_json_depth: Option<String>,
+    shutdown_timeout_secs: Option<String>,
 }
 
 fn file_error(path: &Path, error: &config::ConfigError) -> ConfigError {
@@ -264,6 +285,9 @@ pub struct AuthConfig {
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
     pub bind_addr: SocketAddr,
+    /// How the server treats connections and requests (its `bind_addr` is
+    /// the one above).
+    pub server: ServerSettings,
     pub database: DatabaseConfig,
     pub auth: AuthConfig,
     pub log_filter: String,
@@ -328,7 +352,8 @@ pub fn load_migrate(sources: &Sources) -> Result<MigrateConfig, ConfigError> {
 /// # Errors
 /// The first missing or invalid setting, or an unreadable config file.
 pub fn load_serve(sources: &Sources) -> Result<ServeConfig, ConfigError> {
-    let raw = load_raw(sources)?;
+    let mut raw = load_raw(sources)?;
+    let raw_server = RawServer::take(&mut raw);
     let url = database_url(raw.database_url)?;
     let bind = required(raw.api_bind_addr, "API_BIND_ADDR", "e.g. 127.0.0.1:8000")?;
     let bind_addr = bind.parse::<SocketAddr>().map_err(|_| {
@@ -440,12 +465,100 @@ pub fn load_serve(sources: &Sources) -> Result<ServeConfig, ConfigError> {
         )?),
         mode,
     };
+    let server = server_settings(bind_addr, &raw_server)?;
     Ok(ServeConfig {
         bind_addr,
+        server,
         database,
         auth,
         log_filter: log_filter(raw.rust_log)?,
     })
+}
+
+/// The connection and request settings, taken out of [`Raw`].
+struct RawServer {
+    request_body_timeout_ms: Option<String>,
+    client_request_timeout_ms: Option<String>,
+    keep_alive_secs: Option<String>,
+    api_max_connections: Option<String>,
+    max_uri_bytes: Option<String>,
+    max_query_bytes: Option<String>,
+    max_header_bytes: Option<String>,
+    max_json_depth: Option<String>,
+    shutdown_timeout_secs: Option<String>,
+}
+
+impl RawServer {
+    fn take(raw: &mut Raw) -> Self {
+        Self {
+            request_body_timeout_ms: raw.request_body_timeout_ms.take(),
+            client_request_timeout_ms: raw.client_request_timeout_ms.take(),
+            keep_alive_secs: raw.keep_alive_secs.take(),
+            api_max_connections: raw.api_max_connections.take(),
+            max_uri_bytes: raw.max_uri_bytes.take(),
+            max_query_bytes: raw.max_query_bytes.take(),
+            max_header_bytes: raw.max_header_bytes.take(),
+            max_json_depth: raw.max_json_depth.take(),
+            shutdown_timeout_secs: raw.shutdown_timeout_secs.take(),
+        }
+    }
+}
+
+fn size(
+    value: &Option<String>,
+    name: &str,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<usize, ConfigError> {
+    let n = number(value.clone(), name, range, "bytes")?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+fn server_settings(bind_addr: SocketAddr, raw: &RawServer) -> Result<ServerSettings, ConfigError> {
+    let mut server = ServerSettings::new(bind_addr);
+    server.client_request_timeout = Duration::from_millis(number(
+        raw.client_request_timeout_ms.clone(),
+        "CLIENT_REQUEST_TIMEOUT_MS",
+        1..=600_000,
+        "milliseconds",
+    )?);
+    server.keep_alive = Duration::from_secs(number(
+        raw.keep_alive_secs.clone(),
+        "KEEP_ALIVE_SECS",
+        1..=3_600,
+        "seconds",
+    )?);
+    server.max_connections = usize::try_from(number(
+        raw.api_max_connections.clone(),
+        "API_MAX_CONNECTIONS",
+        1..=1_000_000,
+        "a whole number",
+    )?)
+    .unwrap_or(usize::MAX);
+    server.shutdown_timeout = Duration::from_secs(number(
+        raw.shutdown_timeout_secs.clone(),
+        "SHUTDOWN_TIMEOUT_SECS",
+        0..=3_600,
+        "seconds",
+    )?);
+    server.app.limits = HttpLimits {
+        body_timeout: Duration::from_millis(number(
+            raw.request_body_timeout_ms.clone(),
+            "REQUEST_BODY_TIMEOUT_MS",
+            1..=600_000,
+            "milliseconds",
+        )?),
+        max_uri_bytes: size(&raw.max_uri_bytes, "MAX_URI_BYTES", 256..=65_536)?,
+        max_query_bytes: size(&raw.max_query_bytes, "MAX_QUERY_BYTES", 64..=65_536)?,
+        max_header_bytes: size(&raw.max_header_bytes, "MAX_HEADER_BYTES", 1_024..=131_072)?,
+        max_json_depth: usize::try_from(number(
+            raw.max_json_depth.clone(),
+            "MAX_JSON_DEPTH",
+            2..=128,
+            "a whole number",
+        )?)
+        .unwrap_or(usize::MAX),
+    };
+    Ok(server)
 }
 
 impl fmt::Display for AuthModeConfig {
@@ -500,6 +613,20 @@ mod tests {
         assert_eq!(config.auth.audience, "todo-api");
         assert_eq!(config.auth.leeway, Duration::from_secs(30));
         assert_eq!(config.log_filter, "info");
+        // The server's defaults are ServerSettings::new's, from the file.
+        let server = ServerSettings::new(config.bind_addr);
+        assert_eq!(
+            config.server.client_request_timeout,
+            server.client_request_timeout
+        );
+        assert_eq!(config.server.keep_alive, server.keep_alive);
+        assert_eq!(config.server.max_connections, server.max_connections);
+        assert_eq!(config.server.shutdown_timeout, Duration::from_secs(30));
+        assert_eq!(config.server.app.limits, HttpLimits::default());
+        assert_eq!(
+            config.server.app.limits.body_timeout,
+            Duration::from_secs(10)
+        );
         match config.auth.mode {
             AuthModeConfig::Jwks {
                 url,
@@ -528,8 +655,18 @@ mod tests {
             ("DATABASE_MAX_CONNECTIONS", "3"),
             ("DATABASE_ACQUIRE_TIMEOUT_MS", "250"),
             ("RUST_LOG", "debug,actix_server=warn"),
+            ("REQUEST_BODY_TIMEOUT_MS", "1500"),
+            ("SHUTDOWN_TIMEOUT_SECS", "7"),
+            ("MAX_JSON_DEPTH", "8"),
         ])))
         .unwrap();
+        assert_eq!(
+            config.server.app.limits.body_timeout,
+            Duration::from_millis(1500)
+        );
+        assert_eq!(config.server.shutdown_timeout, Duration::from_secs(7));
+        assert_eq!(config.server.app.limits.max_json_depth, 8);
+        assert_eq!(config.server.bind_addr, config.bind_addr);
         assert_eq!(config.bind_addr.port(), 0);
         assert_eq!(config.auth.issuer, "https://issuer.test");
         assert_eq!(config.auth.audience, "other");
@@ -606,6 +743,16 @@ mod tests {
                 "DATABASE_ACQUIRE_TIMEOUT_MS",
             ),
             (with(&[("RUST_LOG", "info,[[")]), "RUST_LOG"),
+            (
+                with(&[("REQUEST_BODY_TIMEOUT_MS", "0")]),
+                "REQUEST_BODY_TIMEOUT_MS",
+            ),
+            (with(&[("MAX_JSON_DEPTH", "1")]), "MAX_JSON_DEPTH"),
+            (with(&[("MAX_HEADER_BYTES", "1e6")]), "MAX_HEADER_BYTES"),
+            (
+                with(&[("SHUTDOWN_TIMEOUT_SECS", "-1")]),
+                "SHUTDOWN_TIMEOUT_SECS",
+            ),
             (with(&[("APP_ENV", "../etc")]), "APP_ENV"),
             (with(&[("APP_ENV", "nosuchenv")]), "APP_ENV"),
         ];

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod config;
 pub mod cursor;
 pub mod dto;
+pub mod limits;
 pub mod list_query;
 pub mod openapi;
 pub mod preconditions;
@@ -18,4 +19,4 @@ pub mod server;
 pub mod task_input;
 pub mod telemetry;
 
-pub use app::{AppState, build_app, endpoints};
+pub use app::{AppOptions, AppState, build_app, build_app_with, endpoints};

@@ -122,7 +122,7 @@ async fn serve() -> ExitCode {
         repo: Arc::new(repo),
         verifier,
     };
-    match server::run(settings.bind_addr, state).await {
+    match server::run_with(&settings.server, state).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(&format!(
             "cannot serve on {} (API_BIND_ADDR): {error}",

@@ -93,10 +93,13 @@ pub enum ProblemKind {
     PreconditionFailed,
     ServiceUnavailable,
     Internal,
+    RequestTimeout,
+    UriTooLong,
+    HeaderFieldsTooLarge,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 14] = [
+    pub const ALL: [ProblemKind; 17] = [
         Self::Unauthorized,
         Self::Forbidden,
         Self::InvalidPath,
@@ -111,6 +114,9 @@ impl ProblemKind {
         Self::PreconditionFailed,
         Self::ServiceUnavailable,
         Self::Internal,
+        Self::RequestTimeout,
+        Self::UriTooLong,
+        Self::HeaderFieldsTooLarge,
     ];
 
     pub const fn status(self) -> StatusCode {
@@ -128,6 +134,9 @@ impl ProblemKind {
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            Self::UriTooLong => StatusCode::URI_TOO_LONG,
+            Self::HeaderFieldsTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
         }
     }
 
@@ -147,6 +156,9 @@ impl ProblemKind {
             Self::PreconditionFailed => "precondition-failed",
             Self::ServiceUnavailable => "service-unavailable",
             Self::Internal => "internal-error",
+            Self::RequestTimeout => "request-timeout",
+            Self::UriTooLong => "uri-too-long",
+            Self::HeaderFieldsTooLarge => "header-fields-too-large",
         }
     }
 
@@ -166,6 +178,9 @@ impl ProblemKind {
             Self::PreconditionFailed => "Precondition failed",
             Self::ServiceUnavailable => "Service unavailable",
             Self::Internal => "Internal server error",
+            Self::RequestTimeout => "Request timeout",
+            Self::UriTooLong => "URI too long",
+            Self::HeaderFieldsTooLarge => "Request header fields too large",
         }
     }
 
@@ -335,6 +350,11 @@ impl ResponseError for Problem {
             }
             ProblemKind::ServiceUnavailable => {
                 builder.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS));
+            }
+            // The rest of a late body may still be on its way: the
+            // connection cannot carry another request.
+            ProblemKind::RequestTimeout => {
+                builder.force_close();
             }
             _ => {}
         }

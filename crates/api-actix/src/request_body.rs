@@ -1,12 +1,14 @@
 //! Reading a JSON request body by hand, so that its checks happen in the
 //! contract's order and after authentication: size (413), media type (415),
-//! then syntax (400). Validation of the fields (422) is `task_input`'s job.
+//! arrival within the body timeout (408), then syntax and nesting depth
+//! (400). Validation of the fields (422) is `task_input`'s job.
 
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::{HttpRequest, web};
 use futures_util::StreamExt;
 use serde_json::{Map, Value};
 
+use crate::limits::{HttpLimits, json_too_deep};
 use crate::problem::{Problem, ProblemKind};
 
 /// The largest accepted request body.
@@ -84,6 +86,28 @@ fn check_media_type(headers: &HeaderMap, required: bool) -> Result<(), Problem> 
     }
 }
 
+/// Reads the whole body, within `limits.body_timeout` overall: a body that
+/// stalls, or trickles in a byte at a time, gets a 408 and the connection
+/// is closed, instead of holding it (and a worker's attention) for ever.
+async fn read_within(payload: web::Payload, limits: &HttpLimits) -> Result<Vec<u8>, Problem> {
+    match actix_web::rt::time::timeout(limits.body_timeout, read_limited(payload)).await {
+        Ok(result) => result,
+        Err(_) => {
+            tracing::debug!(
+                timeout_ms = limits.body_timeout.as_millis(),
+                "request body too slow"
+            );
+            Err(Problem::new(
+                ProblemKind::RequestTimeout,
+                format!(
+                    "The request body did not arrive within {} ms.",
+                    limits.body_timeout.as_millis()
+                ),
+            ))
+        }
+    }
+}
+
 async fn read_limited(mut payload: web::Payload) -> Result<Vec<u8>, Problem> {
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
@@ -104,8 +128,9 @@ async fn read_limited(mut payload: web::Payload) -> Result<Vec<u8>, Problem> {
 ///
 /// # Errors
 /// 413 when the body is (or is declared) over [`MAX_BODY_BYTES`]; 415 for a
-/// non-JSON or compressed body; 400 when it is empty but required, not
-/// UTF-8 JSON, or not an object.
+/// non-JSON or compressed body; 408 when it does not arrive within the body
+/// timeout ([`HttpLimits`]); 400 when it is empty but required, not UTF-8
+/// JSON, nested too deeply, or not an object.
 pub async fn read_json_object(
     req: &HttpRequest,
     payload: web::Payload,
@@ -119,7 +144,8 @@ pub async fn read_json_object(
     // body; that is only known after reading, so the header is checked
     // twice.
     check_media_type(headers, empty == EmptyBody::Rejected)?;
-    let bytes = read_limited(payload).await?;
+    let limits = HttpLimits::of(req);
+    let bytes = read_within(payload, &limits).await?;
     if bytes.is_empty() {
         return match empty {
             EmptyBody::Allowed => Ok(None),
@@ -129,6 +155,12 @@ pub async fn read_json_object(
         };
     }
     check_media_type(headers, true)?;
+    if json_too_deep(&bytes, limits.max_json_depth) {
+        return Err(malformed(format!(
+            "The request body nests arrays and objects more than {} deep.",
+            limits.max_json_depth
+        )));
+    }
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Object(map)) => Ok(Some(map)),
         Ok(_) => Err(malformed("The request body must be a JSON object.")),

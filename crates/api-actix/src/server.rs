@@ -6,33 +6,110 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use actix_web::HttpServer;
+use actix_web::dev::Server;
+use actix_web::http::KeepAlive;
 
-use crate::app::{AppState, build_app};
+use crate::app::{AppOptions, AppState, build_app_with};
 
-/// How long in-flight requests get to finish after a shutdown signal.
+/// How long in-flight requests get to finish after a shutdown signal, by
+/// default (`SHUTDOWN_TIMEOUT_SECS`).
 pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Serves `state` on `bind_addr` until a shutdown signal.
+/// How the server treats connections. `new` gives the values of
+/// `config/default.toml`.
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    pub bind_addr: SocketAddr,
+    /// After a shutdown signal: how long in-flight requests may take.
+    pub shutdown_timeout: Duration,
+    /// A request's head (request line and headers) must arrive within this
+    /// time of the connection opening, or of the previous response on a
+    /// kept-alive connection; else actix answers an empty 408 and closes.
+    pub client_request_timeout: Duration,
+    /// How long closing a connection may take once the server closes it.
+    pub client_disconnect_timeout: Duration,
+    /// An idle kept-alive connection is closed after this long.
+    pub keep_alive: Duration,
+    /// Open connections across all workers; beyond it the server stops
+    /// accepting until some close (the rest wait in the listen backlog).
+    pub max_connections: usize,
+    /// Worker threads; `None`: one per core.
+    pub workers: Option<usize>,
+    pub app: AppOptions,
+}
+
+impl ServerSettings {
+    pub fn new(bind_addr: SocketAddr) -> Self {
+        Self {
+            bind_addr,
+            shutdown_timeout: SHUTDOWN_TIMEOUT,
+            client_request_timeout: Duration::from_secs(5),
+            client_disconnect_timeout: Duration::from_secs(1),
+            keep_alive: Duration::from_secs(5),
+            max_connections: 10_000,
+            workers: None,
+            app: AppOptions::default(),
+        }
+    }
+}
+
+/// Binds and starts the server (it runs once the returned [`Server`] is
+/// polled or spawned), without signal handling; for `run` and for tests
+/// that serve in-process on port 0.
+///
+/// # Errors
+/// When the address cannot be bound.
+pub fn start(
+    settings: &ServerSettings,
+    state: AppState,
+) -> std::io::Result<(Server, Vec<SocketAddr>)> {
+    let workers = settings
+        .workers
+        .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
+        .unwrap_or(1)
+        .max(1);
+    let options = settings.app.clone();
+    let server = HttpServer::new(move || build_app_with(state.clone(), options.clone()))
+        .workers(workers)
+        // Signals are handled by `run` so that SIGINT is graceful too
+        // (actix treats it as a forced stop).
+        .disable_signals()
+        .shutdown_timeout(settings.shutdown_timeout.as_secs())
+        .client_request_timeout(settings.client_request_timeout)
+        .client_disconnect_timeout(settings.client_disconnect_timeout)
+        .keep_alive(KeepAlive::Timeout(settings.keep_alive))
+        // actix counts connections per worker.
+        .max_connections(settings.max_connections.div_ceil(workers).max(1))
+        .bind(settings.bind_addr)?;
+    let addrs = server.addrs();
+    Ok((server.run(), addrs))
+}
+
+/// Serves `state` on `bind_addr` with the default settings until a
+/// shutdown signal.
+///
+/// # Errors
+/// When the address cannot be bound or the server fails.
+pub async fn run(bind_addr: SocketAddr, state: AppState) -> std::io::Result<()> {
+    run_with(&ServerSettings::new(bind_addr), state).await
+}
+
+/// Serves `state` with these settings until SIGTERM or SIGINT, then stops
+/// accepting and gives in-flight requests up to `shutdown_timeout`.
 ///
 /// Prints `listening on http://ADDR` to stdout once bound, so that scripts
 /// and tests can find the port when `bind_addr` has port 0.
 ///
 /// # Errors
 /// When the address cannot be bound or the server fails.
-pub async fn run(bind_addr: SocketAddr, state: AppState) -> std::io::Result<()> {
-    let server = HttpServer::new(move || build_app(state.clone()))
-        // Signals are handled below so that SIGINT is graceful too (actix
-        // treats it as a forced stop).
-        .disable_signals()
-        .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
-        .bind(bind_addr)?;
-    for addr in server.addrs() {
+pub async fn run_with(settings: &ServerSettings, state: AppState) -> std::io::Result<()> {
+    let (server, addrs) = start(settings, state)?;
+    for addr in addrs {
         tracing::info!(url = %format!("http://{addr}"), "listening");
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "listening on http://{addr}")?;
         stdout.flush()?;
     }
-    let server = server.run();
     let handle = server.handle();
     actix_web::rt::spawn(async move {
         let signal = shutdown_signal().await;

@@ -7,3 +7,4 @@ mod logging;
 mod probes;
 mod support;
 mod tasks;
+mod transport;
