@@ -186,8 +186,13 @@ impl Modify for OptionalCompletionBody {
 #[openapi(
     info(
         title = "todo-api",
-        description = "Tasks of Better Auth's users. Every error is application/problem+json (RFC 9457). \
-            Checks run in this order: 401, 403, 400, 413/415, 400 (body), 422, 404, 412, 503.",
+        description = "Tasks of Better Auth's users. Every error is application/problem+json (RFC 9457), \
+            except three that the HTTP layer answers before the API sees the request, with an empty body, \
+            closing the connection: 400 for a request line or header it cannot parse, 408 for a request head \
+            that arrives too slowly, 431 for a request head over 128 KiB or with more than 96 headers. \
+            Size limits are checked first (414 for a long target or query string, 431 for large headers); \
+            then, in this order: 401, 403, 400, 413/415, 408 (body too slow; the connection is closed), \
+            400 (body), 422, 404, 412, 503.",
         license(name = "MIT", identifier = "MIT"),
     ),
     paths(

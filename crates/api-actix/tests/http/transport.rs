@@ -294,3 +294,19 @@ async fn json_nested_deeper_than_the_limit_is_a_malformed_body() {
     .await;
     reply.problem(401);
 }
+
+#[actix_web::test]
+async fn an_unparsable_request_gets_actix_s_empty_400_and_a_closed_connection() {
+    let served = serve(MockTaskRepo::new(), |_| {});
+    let mut conn = TcpStream::connect(served.addr).await.unwrap();
+    conn.write_all(b"GARBAGE\r\n\r\n").await.unwrap();
+    let (response, _) = until_closed(&mut conn).await.unwrap();
+    // Not problem+json: actix-http answers it before any app code runs
+    // (documented in the README and the OpenAPI description).
+    assert!(response.starts_with("HTTP/1.1 400"), "{response}");
+    assert!(
+        parse(&response).1.contains("content-length: 0"),
+        "{response}"
+    );
+    served.stop().await;
+}
