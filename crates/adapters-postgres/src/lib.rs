@@ -7,6 +7,7 @@ mod connect;
 mod errors;
 mod listing;
 mod migrations;
+mod prepared;
 mod rows;
 mod schema;
 mod settings;

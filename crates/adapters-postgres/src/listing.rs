@@ -5,7 +5,7 @@ use diesel::dsl::sql;
 use diesel::expression::functions::declare_sql_function;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Int2, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Bool, Int2, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use domain::{Cursor, SortKey, SortOrder, SortPosition, StatusFilter, TaskQuery, UserId};
 use uuid::Uuid;
 
@@ -39,31 +39,8 @@ pub(crate) fn page_query(
         .select(TaskRow::as_select())
         .into_boxed();
 
-    match query.status {
-        StatusFilter::All => {}
-        StatusFilter::Pending => q = q.filter(tasks::completed.eq(false)),
-        StatusFilter::Completed => q = q.filter(tasks::completed.eq(true)),
-    }
-    if let Some(priority) = query.priority {
-        q = q.filter(tasks::priority.eq(priority.rank()));
-    }
-    if let Some(category) = &query.category {
-        q = q.filter(tasks::category.eq(category.as_str().to_owned()));
-    }
-    if let Some(term) = &query.search {
-        let pattern = format!("%{}%", escape_like(term.as_str()));
-        q = q.filter(
-            tasks::title
-                .ilike(pattern.clone())
-                .escape('\\')
-                .or(tasks::description.ilike(pattern).escape('\\')),
-        );
-    }
-    if let Some(before) = query.due_before {
-        q = q.filter(tasks::due_at.lt(before));
-    }
-    if let Some(after) = query.due_after {
-        q = q.filter(tasks::due_at.gt(after));
+    if has_filters(query) {
+        q = q.filter(filters(query));
     }
     if let Some(cursor) = query.cursor() {
         if cursor.key() != query.sort {
@@ -74,6 +51,65 @@ pub(crate) fn page_query(
 
     let limit = i64::from(query.limit.get()) + 1;
     Ok(ordered(q, query.sort, query.order).limit(limit))
+}
+
+fn has_filters(query: &TaskQuery) -> bool {
+    query.status != StatusFilter::All
+        || query.priority.is_some()
+        || query.category.is_some()
+        || query.search.is_some()
+        || query.due_before.is_some()
+        || query.due_after.is_some()
+}
+
+/// Every filter at once, each written `(param IS NULL OR condition)` with
+/// the parameter NULL when the filter is absent. One SQL text for every
+/// combination keeps the number of statements the prepared-statement cache
+/// may hold small and fixed (see `prepared.rs`): sort key × order × cursor
+/// kind × filtered or not. The filters only narrow the rows the
+/// `(user_id, key, id)` index already delivers in order, so a generic plan
+/// loses nothing by not knowing which ones are set.
+fn filters(query: &TaskQuery) -> Condition<'static> {
+    let completed = match query.status {
+        StatusFilter::All => None,
+        StatusFilter::Pending => Some(false),
+        StatusFilter::Completed => Some(true),
+    };
+    let priority = query.priority.map(|p| p.rank());
+    let category = query.category.as_ref().map(|c| c.as_str().to_owned());
+    let pattern = query
+        .search
+        .as_ref()
+        .map(|term| format!("%{}%", escape_like(term.as_str())));
+    Box::new(
+        sql::<Bool>("((")
+            .bind::<Nullable<Bool>, _>(completed)
+            .sql("::boolean IS NULL OR tasks.completed = ")
+            .bind::<Nullable<Bool>, _>(completed)
+            .sql(") AND (")
+            .bind::<Nullable<Int2>, _>(priority)
+            .sql("::smallint IS NULL OR tasks.priority = ")
+            .bind::<Nullable<Int2>, _>(priority)
+            .sql(") AND (")
+            .bind::<Nullable<Text>, _>(category.clone())
+            .sql("::text IS NULL OR tasks.category = ")
+            .bind::<Nullable<Text>, _>(category)
+            .sql(") AND (")
+            .bind::<Nullable<Text>, _>(pattern.clone())
+            .sql("::text IS NULL OR tasks.title ILIKE ")
+            .bind::<Nullable<Text>, _>(pattern.clone())
+            .sql(" ESCAPE '\\' OR tasks.description ILIKE ")
+            .bind::<Nullable<Text>, _>(pattern)
+            .sql(" ESCAPE '\\') AND (")
+            .bind::<Nullable<Timestamptz>, _>(query.due_before)
+            .sql("::timestamptz IS NULL OR tasks.due_at < ")
+            .bind::<Nullable<Timestamptz>, _>(query.due_before)
+            .sql(") AND (")
+            .bind::<Nullable<Timestamptz>, _>(query.due_after)
+            .sql("::timestamptz IS NULL OR tasks.due_at > ")
+            .bind::<Nullable<Timestamptz>, _>(query.due_after)
+            .sql("))"),
+    )
 }
 
 /// `%`, `_` and the escape character itself match literally in a search.

@@ -7,16 +7,17 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError, QueryResult};
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
 use diesel_async::pooled_connection::{
-    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+    AsyncDieselConnectionManager, ManagerConfig, PoolableConnection, RecyclingMethod,
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::{
     CompletionChange, Task, TaskFields, TaskId, TaskPage, TaskPatch, TaskQuery, UserId, Version,
 };
 use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
 use ports::{
     CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, RepoUnavailable, TaskRepo,
     UpdateTaskError,
@@ -27,6 +28,7 @@ use uuid::Uuid;
 use crate::connect::{ConnectPlan, Transport};
 use crate::errors::{PgSetupError, StoreError};
 use crate::listing::page_query;
+use crate::prepared::PreparedExt;
 use crate::rows::{NewTaskRow, TaskChanges, TaskRow};
 use crate::schema::tasks;
 use crate::settings::PgSettings;
@@ -50,10 +52,14 @@ impl fmt::Debug for PgTaskRepo {
 
 impl PgTaskRepo {
     /// Builds the pool; connects lazily, so the API can start while the DB
-    /// is down. Waiting for, opening and checking a connection are each
-    /// bounded by `acquire_timeout`; every connection is checked
-    /// (`SELECT 1`) before reuse, so connections broken by an outage are
-    /// replaced and the pool recovers by itself.
+    /// is down. Waiting for and opening a connection are each bounded by
+    /// `acquire_timeout`.
+    ///
+    /// Recovery after an outage without a round trip per checkout: a pooled
+    /// connection whose socket has closed (the driver notices at once when
+    /// the server or the network drops it) is discarded on checkout, and an
+    /// operation whose connection turns out dead anyway is run once more on
+    /// a fresh one when repeating it is safe (see [`Replay`]).
     ///
     /// Building needs no runtime; the repository's methods must run on a
     /// tokio runtime (either flavour).
@@ -79,7 +85,7 @@ impl PgTaskRepo {
         let transport = plan.transport();
 
         let mut config = ManagerConfig::default();
-        config.recycling_method = RecyclingMethod::Verified;
+        config.recycling_method = RecyclingMethod::Fast;
         config.custom_setup = Box::new(move |_url| {
             let plan = Arc::clone(&plan);
             async move { plan.connect().await }.boxed()
@@ -103,20 +109,71 @@ impl PgTaskRepo {
         Ok(self.pool.get().await?)
     }
 
+    /// Runs `op` on a pooled connection. When it fails because that
+    /// connection is dead (closed by an outage, a restart or
+    /// `pg_terminate_backend` before the pool noticed), the connection is
+    /// dropped and so are the idle ones (they most likely died of the same
+    /// cause), and if `replay` allows, `op` runs once more on a fresh
+    /// connection: the first request after a recovery does not fail for a
+    /// connection the outage broke.
+    async fn run<T, F>(&self, replay: Replay, op: F) -> Result<T, StoreError>
+    where
+        T: Send,
+        F: for<'c> Fn(&'c mut AsyncPgConnection) -> BoxFuture<'c, QueryResult<T>> + Send + Sync,
+    {
+        let mut conn = self.conn().await?;
+        let error = match op(&mut conn).await {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
+        if !connection_lost(&mut conn, &error).await {
+            return Err(error.into());
+        }
+        self.discard(conn);
+        if replay == Replay::Never {
+            return Err(StoreError::Unavailable(Box::new(error)));
+        }
+        tracing::debug!(%error, "database connection found dead; running the operation again on a fresh one");
+        let mut conn = self.conn().await?;
+        match op(&mut conn).await {
+            Ok(value) => Ok(value),
+            Err(error) if connection_lost(&mut conn, &error).await => {
+                self.discard(conn);
+                Err(StoreError::Unavailable(Box::new(error)))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Closes a dead connection instead of returning it to the pool, and
+    /// every idle one with it: whatever killed one (a restart, a failover,
+    /// a network outage) most likely killed the others, and a replay must
+    /// not land on one of them. Reconnecting costs a few milliseconds.
+    fn discard(&self, conn: Object<AsyncPgConnection>) {
+        drop(Object::take(conn));
+        let evicted = self.pool.retain(|_, _| false);
+        tracing::debug!(
+            idle_closed = evicted.removed.len(),
+            "dropped the pool's idle connections"
+        );
+    }
+
     /// The stored version of `owner`'s task `id`, if there is one: tells a
     /// write that matched no row whether the task is missing or changed.
     async fn stored_version(
         conn: &mut AsyncPgConnection,
         owner: UserId,
         id: TaskId,
-    ) -> Result<Option<i64>, StoreError> {
-        Ok(tasks::table
+    ) -> QueryResult<Option<i64>> {
+        tasks::table
             .filter(tasks::id.eq(Uuid::from(id)))
             .filter(tasks::user_id.eq(Uuid::from(owner)))
             .select(tasks::version)
-            .first::<i64>(conn)
+            .limit(1)
+            .prepared()
+            .get_result::<i64>(conn)
             .await
-            .optional()?)
+            .optional()
     }
 
     /// The outcome of a conditional write that matched no row.
@@ -125,7 +182,7 @@ impl PgTaskRepo {
         owner: UserId,
         id: TaskId,
         expected: Option<Version>,
-    ) -> Result<Miss, StoreError> {
+    ) -> QueryResult<Miss> {
         let stored = Self::stored_version(conn, owner, id).await?;
         Ok(match (stored, expected) {
             (Some(stored), Some(expected)) if stored != expected.get() => Miss::Stale,
@@ -136,52 +193,142 @@ impl PgTaskRepo {
     }
 
     async fn find(&self, owner: UserId, id: TaskId) -> Result<Option<Task>, StoreError> {
-        let mut conn = self.conn().await?;
-        let row = tasks::table
-            .filter(tasks::id.eq(Uuid::from(id)))
-            .filter(tasks::user_id.eq(Uuid::from(owner)))
-            .select(TaskRow::as_select())
-            .first::<TaskRow>(&mut conn)
-            .await
-            .optional()?;
+        let row = self
+            .run(Replay::Safe, move |conn| find_row(conn, owner, id).boxed())
+            .await?;
         row.map(to_task).transpose()
     }
 }
 
 /// One UPDATE of `owner`'s task `id` applying `$changes`, conditional on
 /// `$expected`, that bumps the version and returns the new row; when it
-/// matches nothing, a scoped lookup tells NotFound from VersionMismatch.
+/// matches nothing, a scoped lookup tells NotFound from VersionMismatch
+/// (that second round trip happens only on a miss, never on the 200 path).
 /// A macro rather than a generic function: diesel's changeset bounds for an
-/// arbitrary `$changes` would outweigh the body.
+/// arbitrary `$changes` would outweigh the body. Each attempt gets its own
+/// copy of `$data` (owned, so the attempt's future borrows nothing but the
+/// connection), which `$changes` may borrow as `$d`.
 macro_rules! update_task {
-    ($repo:expr, $owner:expr, $id:expr, $expected:expr, $changes:expr) => {{
+    ($repo:expr, $replay:expr, $owner:expr, $id:expr, $expected:expr, $data:expr, |$d:ident| $changes:expr) => {{
         let (owner, id, expected): (UserId, TaskId, Option<Version>) = ($owner, $id, $expected);
-        async {
-            let mut conn = $repo.conn().await?;
-            let mut update = diesel::update(tasks::table)
-                .filter(tasks::id.eq(Uuid::from(id)))
-                .filter(tasks::user_id.eq(Uuid::from(owner)))
-                .set(($changes, tasks::version.eq(tasks::version + 1)))
-                .into_boxed();
-            if let Some(expected) = expected {
-                update = update.filter(tasks::version.eq(expected.get()));
-            }
-            let row = update
-                .returning(TaskRow::as_returning())
-                .get_result::<TaskRow>(&mut conn)
-                .await
-                .optional()
-                .map_err(StoreError::from)?;
-            match row {
-                Some(row) => to_task(row).map_err(UpdateTaskError::from),
-                None => match PgTaskRepo::miss(&mut conn, owner, id, expected).await? {
-                    Miss::Stale => Err(UpdateTaskError::VersionMismatch),
-                    Miss::Absent => Err(UpdateTaskError::NotFound),
-                },
+        // Repeating a conditional write whose first attempt committed would
+        // answer 412 for the client's own change.
+        let replay = if expected.is_some() {
+            Replay::Never
+        } else {
+            $replay
+        };
+        let outcome = $repo
+            .run(replay, |conn| {
+                let $d = $data;
+                async move {
+                    let $d = &$d;
+                    let changes = $changes;
+                    let update = diesel::update(tasks::table)
+                        .filter(tasks::id.eq(Uuid::from(id)))
+                        .filter(tasks::user_id.eq(Uuid::from(owner)))
+                        .set((changes, tasks::version.eq(tasks::version + 1)));
+                    let row = match expected {
+                        Some(expected) => update
+                            .filter(tasks::version.eq(expected.get()))
+                            .returning(TaskRow::as_returning())
+                            .prepared()
+                            .get_result::<TaskRow>(conn)
+                            .await
+                            .optional()?,
+                        None => update
+                            .returning(TaskRow::as_returning())
+                            .prepared()
+                            .get_result::<TaskRow>(conn)
+                            .await
+                            .optional()?,
+                    };
+                    match row {
+                        Some(row) => Ok(Ok(row)),
+                        None => Ok(Err(PgTaskRepo::miss(conn, owner, id, expected).await?)),
+                    }
+                }
+                .boxed()
+            })
+            .await
+            .map_err(UpdateTaskError::from)?;
+        match outcome {
+            Ok(row) => to_task(row).map_err(UpdateTaskError::from),
+            Err(Miss::Stale) => Err(UpdateTaskError::VersionMismatch),
+            Err(Miss::Absent) => Err(UpdateTaskError::NotFound),
+        }
+    }};
+}
+
+/// Whether an operation may run a second time when its connection turned
+/// out to be dead. A dead connection does not tell whether the statement
+/// reached the server and committed before the socket went, so only
+/// operations whose repetition yields the same state and the same answer
+/// are repeated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replay {
+    /// Reads; inserts under a client-chosen id (a repeat finds the row the
+    /// first attempt made); unconditional writes of given values (the same
+    /// fields again; the version counts one more change).
+    Safe,
+    /// Toggles, writes conditional on a version (`If-Match`) and deletes: a
+    /// repeat after a committed first attempt would flip back, answer 412,
+    /// or answer 404. These fail as unavailable (503) instead.
+    Never,
+}
+
+async fn find_row(
+    conn: &mut AsyncPgConnection,
+    owner: UserId,
+    id: TaskId,
+) -> QueryResult<Option<TaskRow>> {
+    tasks::table
+        .filter(tasks::id.eq(Uuid::from(id)))
+        .filter(tasks::user_id.eq(Uuid::from(owner)))
+        .select(TaskRow::as_select())
+        .limit(1)
+        .prepared()
+        .get_result::<TaskRow>(conn)
+        .await
+        .optional()
+}
+
+/// Whether the statement failed because its connection is gone. The driver
+/// reports a socket it could not use as `UnableToSendCommand` or
+/// `ClosedConnection`. A server that ends the session (e.g.
+/// `pg_terminate_backend`, SQLSTATE 57P01, or a shutdown) answers the
+/// pending statement with a FATAL error, which diesel-async reports as
+/// `Unknown` without its code, and closes the socket right after: for an
+/// unknown error the driver gets a moment to see that close.
+async fn connection_lost(conn: &mut AsyncPgConnection, error: &DieselError) -> bool {
+    /// Far longer than the close takes to follow the FATAL error on the
+    /// wire; only unknown server errors (timeouts, cancellations) wait it.
+    const SETTLE: std::time::Duration = std::time::Duration::from_millis(50);
+    match error {
+        DieselError::DatabaseError(
+            DatabaseErrorKind::UnableToSendCommand | DatabaseErrorKind::ClosedConnection,
+            _,
+        ) => true,
+        DieselError::DatabaseError(DatabaseErrorKind::Unknown, _) => {
+            let deadline = tokio::time::Instant::now() + SETTLE;
+            loop {
+                if conn.is_broken() {
+                    return true;
+                }
+                if tokio::time::Instant::now() >= deadline {
+                    return false;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
             }
         }
-        .await
-    }};
+        _ => conn.is_broken(),
+    }
+}
+
+/// What an insert found.
+enum Inserted {
+    Row(TaskRow),
+    UnknownOwner,
 }
 
 enum Miss {
@@ -196,19 +343,48 @@ fn to_task(row: TaskRow) -> Result<Task, StoreError> {
 #[async_trait]
 impl TaskRepo for PgTaskRepo {
     async fn create(&self, owner: UserId, fields: TaskFields) -> Result<Task, CreateTaskError> {
-        let mut conn = self.conn().await?;
-        let inserted = diesel::insert_into(tasks::table)
-            .values(NewTaskRow::new(TaskId::new_v7(), owner, &fields))
-            .returning(TaskRow::as_returning())
-            .get_result::<TaskRow>(&mut conn)
-            .await;
+        // The id is chosen here, once, so a repeat of the insert after a
+        // dead connection is recognisable: the id can only exist if the
+        // first attempt committed.
+        let id = TaskId::new_v7();
+        let inserted = self
+            .run(Replay::Safe, |conn| {
+                let fields = fields.clone();
+                async move {
+                    let inserted = diesel::insert_into(tasks::table)
+                        .values(NewTaskRow::new(id, owner, &fields))
+                        .returning(TaskRow::as_returning())
+                        .prepared()
+                        .get_result::<TaskRow>(conn)
+                        .await;
+                    match inserted {
+                        Ok(row) => Ok(Inserted::Row(row)),
+                        // The only foreign key is tasks.user_id → "user"(id).
+                        Err(DieselError::DatabaseError(
+                            DatabaseErrorKind::ForeignKeyViolation,
+                            _,
+                        )) => Ok(Inserted::UnknownOwner),
+                        // A fresh UUIDv7 collides only with itself: the
+                        // first attempt was committed before its connection
+                        // died.
+                        Err(
+                            error @ DieselError::DatabaseError(
+                                DatabaseErrorKind::UniqueViolation,
+                                _,
+                            ),
+                        ) => match find_row(conn, owner, id).await? {
+                            Some(row) => Ok(Inserted::Row(row)),
+                            None => Err(error),
+                        },
+                        Err(error) => Err(error),
+                    }
+                }
+                .boxed()
+            })
+            .await?;
         match inserted {
-            Ok(row) => to_task(row).map_err(Into::into),
-            // The only foreign key is tasks.user_id → "user"(id).
-            Err(DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _)) => {
-                Err(CreateTaskError::UnknownOwner)
-            }
-            Err(e) => Err(StoreError::from(e).into()),
+            Inserted::Row(row) => to_task(row).map_err(Into::into),
+            Inserted::UnknownOwner => Err(CreateTaskError::UnknownOwner),
         }
     }
 
@@ -217,12 +393,19 @@ impl TaskRepo for PgTaskRepo {
     }
 
     async fn list(&self, owner: UserId, query: &TaskQuery) -> Result<TaskPage, ListTasksError> {
-        let select = page_query(owner, query).map_err(|e| ListTasksError::Internal(Box::new(e)))?;
-        let mut conn = self.conn().await?;
-        let rows = select
-            .load::<TaskRow>(&mut conn)
-            .await
-            .map_err(StoreError::from)?;
+        // Built once up front so that a bad cursor is reported before any
+        // connection is taken; each attempt builds its own copy.
+        page_query(owner, query).map_err(|e| ListTasksError::Internal(Box::new(e)))?;
+        let rows = self
+            .run(Replay::Safe, |conn| {
+                let select = page_query(owner, query);
+                async move {
+                    let select = select.map_err(|e| DieselError::QueryBuilderError(Box::new(e)))?;
+                    select.prepared().load::<TaskRow>(conn).await
+                }
+                .boxed()
+            })
+            .await?;
         let limit = usize::from(query.limit.get());
         let has_more = rows.len() > limit;
         let tasks = rows
@@ -240,7 +423,15 @@ impl TaskRepo for PgTaskRepo {
         fields: TaskFields,
         expected: Option<Version>,
     ) -> Result<Task, UpdateTaskError> {
-        update_task!(self, owner, id, expected, TaskChanges::replacing(&fields))
+        update_task!(
+            self,
+            Replay::Safe,
+            owner,
+            id,
+            expected,
+            fields.clone(),
+            |f| { TaskChanges::replacing(f) }
+        )
     }
 
     async fn patch(
@@ -262,7 +453,15 @@ impl TaskRepo for PgTaskRepo {
                 _ => Ok(task),
             };
         }
-        update_task!(self, owner, id, expected, TaskChanges::patching(&patch))
+        update_task!(
+            self,
+            Replay::Safe,
+            owner,
+            id,
+            expected,
+            patch.clone(),
+            |p| { TaskChanges::patching(p) }
+        )
     }
 
     async fn set_completed(
@@ -277,16 +476,14 @@ impl TaskRepo for PgTaskRepo {
         // old value.
         match change {
             CompletionChange::Toggle => {
-                update_task!(
-                    self,
-                    owner,
-                    id,
-                    expected,
+                update_task!(self, Replay::Never, owner, id, expected, (), |_u| {
                     tasks::completed.eq(diesel::dsl::not(tasks::completed))
-                )
+                })
             }
             CompletionChange::Set(value) => {
-                update_task!(self, owner, id, expected, tasks::completed.eq(value))
+                update_task!(self, Replay::Safe, owner, id, expected, (), |_u| {
+                    tasks::completed.eq(value)
+                })
             }
         }
     }
@@ -297,30 +494,47 @@ impl TaskRepo for PgTaskRepo {
         id: TaskId,
         expected: Option<Version>,
     ) -> Result<(), DeleteTaskError> {
-        let mut conn = self.conn().await?;
-        let mut delete = diesel::delete(tasks::table)
-            .filter(tasks::id.eq(Uuid::from(id)))
-            .filter(tasks::user_id.eq(Uuid::from(owner)))
-            .into_boxed();
-        if let Some(expected) = expected {
-            delete = delete.filter(tasks::version.eq(expected.get()));
-        }
-        let deleted = delete.execute(&mut conn).await.map_err(StoreError::from)?;
-        if deleted > 0 {
-            return Ok(());
-        }
-        match Self::miss(&mut conn, owner, id, expected).await? {
-            Miss::Stale => Err(DeleteTaskError::VersionMismatch),
-            Miss::Absent => Err(DeleteTaskError::NotFound),
+        let outcome = self
+            .run(Replay::Never, move |conn| {
+                async move {
+                    let delete = diesel::delete(tasks::table)
+                        .filter(tasks::id.eq(Uuid::from(id)))
+                        .filter(tasks::user_id.eq(Uuid::from(owner)));
+                    let deleted = match expected {
+                        Some(expected) => {
+                            delete
+                                .filter(tasks::version.eq(expected.get()))
+                                .prepared()
+                                .execute(conn)
+                                .await?
+                        }
+                        None => delete.prepared().execute(conn).await?,
+                    };
+                    if deleted > 0 {
+                        return Ok(None);
+                    }
+                    Ok(Some(Self::miss(conn, owner, id, expected).await?))
+                }
+                .boxed()
+            })
+            .await?;
+        match outcome {
+            None => Ok(()),
+            Some(Miss::Stale) => Err(DeleteTaskError::VersionMismatch),
+            Some(Miss::Absent) => Err(DeleteTaskError::NotFound),
         }
     }
 
     async fn ping(&self) -> Result<(), RepoUnavailable> {
-        let mut conn = self.conn().await?;
-        diesel::select(1_i32.into_sql::<diesel::sql_types::Integer>())
-            .get_result::<i32>(&mut conn)
-            .await
-            .map_err(|e| RepoUnavailable(Box::new(e)))?;
+        self.run(Replay::Safe, |conn| {
+            diesel::select(1_i32.into_sql::<diesel::sql_types::Integer>())
+                .get_result::<i32>(conn)
+                .boxed()
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::Unavailable(e) | StoreError::Internal(e) => RepoUnavailable(e),
+        })?;
         Ok(())
     }
 }

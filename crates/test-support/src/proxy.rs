@@ -1,5 +1,8 @@
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -17,6 +20,9 @@ pub struct TcpProxy {
     /// `true` while cut. Dropping the proxy drops this sender, which ends
     /// every forwarding task.
     cut: watch::Sender<bool>,
+    /// Bumped by [`TcpProxy::sever_on_next_send`]: a connection opened in an
+    /// older generation is closed when its client next sends.
+    generation: Arc<AtomicU64>,
     acceptor: JoinHandle<()>,
 }
 
@@ -31,10 +37,17 @@ impl TcpProxy {
             .local_addr()
             .expect("a bound listener has an address");
         let (cut, cut_rx) = watch::channel(false);
-        let acceptor = tokio::spawn(accept_loop(listener, target, cut_rx));
+        let generation = Arc::new(AtomicU64::new(0));
+        let acceptor = tokio::spawn(accept_loop(
+            listener,
+            target,
+            cut_rx,
+            Arc::clone(&generation),
+        ));
         Self {
             addr,
             cut,
+            generation,
             acceptor,
         }
     }
@@ -52,6 +65,15 @@ impl TcpProxy {
     pub fn restore(&self) {
         self.cut.send_replace(false);
     }
+
+    /// Every live connection stays open but is closed, without forwarding
+    /// anything, as soon as its client sends something; new connections
+    /// work. Simulates sockets that died silently (a restarted server
+    /// behind a NAT, a dropped route): the client learns it only from the
+    /// reset its next request gets.
+    pub fn sever_on_next_send(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
 impl Drop for TcpProxy {
@@ -60,7 +82,12 @@ impl Drop for TcpProxy {
     }
 }
 
-async fn accept_loop(listener: TcpListener, target: SocketAddr, cut: watch::Receiver<bool>) {
+async fn accept_loop(
+    listener: TcpListener,
+    target: SocketAddr,
+    cut: watch::Receiver<bool>,
+    generation: Arc<AtomicU64>,
+) {
     loop {
         let client = match listener.accept().await {
             Ok((client, _)) => client,
@@ -74,18 +101,48 @@ async fn accept_loop(listener: TcpListener, target: SocketAddr, cut: watch::Rece
             drop(client);
             continue;
         }
-        tokio::spawn(forward(client, target, cut.clone()));
+        tokio::spawn(forward(
+            client,
+            target,
+            cut.clone(),
+            Arc::clone(&generation),
+        ));
     }
 }
 
-async fn forward(mut client: TcpStream, target: SocketAddr, mut cut: watch::Receiver<bool>) {
-    let Ok(mut server) = TcpStream::connect(target).await else {
+async fn forward(
+    client: TcpStream,
+    target: SocketAddr,
+    mut cut: watch::Receiver<bool>,
+    generation: Arc<AtomicU64>,
+) {
+    let born = generation.load(Ordering::SeqCst);
+    let Ok(server) = TcpStream::connect(target).await else {
         return;
+    };
+    let (mut client_read, mut client_write) = client.into_split();
+    let (mut server_read, mut server_write) = server.into_split();
+    let upstream = async {
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            match client_read.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => {
+                    if generation.load(Ordering::SeqCst) != born {
+                        return;
+                    }
+                    if server_write.write_all(&buf[..n]).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
     };
     tokio::select! {
         biased;
         // Cut, or the proxy itself dropped: both sockets close on return.
         _ = cut.wait_for(|is_cut| *is_cut) => {}
-        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+        () = upstream => {}
+        _ = tokio::io::copy(&mut server_read, &mut client_write) => {}
     }
 }
