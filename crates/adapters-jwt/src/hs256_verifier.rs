@@ -28,7 +28,7 @@ impl Hs256Verifier {
         }
     }
 
-    fn check(&self, raw: &str) -> Result<Principal, Rejection> {
+    pub(crate) fn check(&self, raw: &str) -> Result<Principal, Rejection> {
         let token = UnverifiedToken::parse(raw)?;
         if token.alg != SigningAlg::Hs256 {
             return Err(Rejection::KeyAlgorithmMismatch);

@@ -20,6 +20,9 @@
 mod claims;
 mod clock;
 mod config_error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod hs256_verifier;
 mod json_str;
 mod jwks_fetch;
