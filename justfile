@@ -19,15 +19,16 @@ test: fmt-check lint
     scripts/with-test-db.sh {{ just_executable() }} test-rust test-web
     {{ just_executable() }} test-dev
 
-# Format all Rust code.
-fmt:
+# Format all code: Rust (rustfmt) and the web app (Prettier).
+fmt: web-deps
     cargo fmt --all
+    cd frontend && npm run --silent format
 
 # Fail if any Rust code is not formatted.
 fmt-check:
     cargo fmt --all -- --check
 
-# Clippy with warnings as errors, the dependency policy, and the web app's type check and lint.
+# Clippy with warnings as errors, the dependency policy, and the web app's type check, lint and formatting (Prettier).
 lint: web-deps deny
     cargo clippy --workspace --all-targets -- -D warnings
     cd frontend && npm run --silent lint

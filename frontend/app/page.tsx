@@ -35,9 +35,17 @@ export default async function Home({ searchParams }: PageProps<"/">) {
       </div>
       <ul className="grid gap-3 sm:grid-cols-3">
         {[
-          { icon: CheckCircle2, title: "Plan and finish", text: "Priorities, categories and due dates; overdue work stands out." },
+          {
+            icon: CheckCircle2,
+            title: "Plan and finish",
+            text: "Priorities, categories and due dates; overdue work stands out.",
+          },
           { icon: Filter, title: "Find anything", text: "Filter by status, priority and category, search, and sort." },
-          { icon: ShieldCheck, title: "Private", text: "Only you can see your tasks. Delete your account and they go too." },
+          {
+            icon: ShieldCheck,
+            title: "Private",
+            text: "Only you can see your tasks. Delete your account and they go too.",
+          },
         ].map(({ icon: Icon, title, text }) => (
           <li key={title} className="grid gap-1 rounded-lg border bg-card p-4">
             <Icon className="size-5 text-primary" aria-hidden />

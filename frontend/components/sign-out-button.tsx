@@ -19,7 +19,11 @@ export function SignOutButton() {
     try {
       const { error } = await authClient.signOut();
       if (error) {
-        toast({ title: "Could not sign out", description: error.message ?? "Please try again.", variant: "destructive" });
+        toast({
+          title: "Could not sign out",
+          description: error.message ?? "Please try again.",
+          variant: "destructive",
+        });
         return;
       }
       apiTokens.clear();

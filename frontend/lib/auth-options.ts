@@ -68,8 +68,7 @@ export function buildAuthOptions(config: ServerConfig) {
         const field = PASSWORD_FIELDS[ctx.path];
         if (!field) return;
         const body: unknown = ctx.body;
-        const password =
-          body && typeof body === "object" ? (body as Record<string, unknown>)[field] : undefined;
+        const password = body && typeof body === "object" ? (body as Record<string, unknown>)[field] : undefined;
         // A missing or non-string password is left to Better Auth's own validation.
         if (typeof password !== "string") return;
         const violation = passwordRuleViolation(password);

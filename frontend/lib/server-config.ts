@@ -103,7 +103,8 @@ function readSecret(env: Env, requireSecret: boolean): string | undefined {
   return secret;
 }
 
-const SECRETS_FORMAT = '"<version>:<secret>" entries separated by commas, newest first, e.g. "2:<new secret>,1:<old secret>"';
+const SECRETS_FORMAT =
+  '"<version>:<secret>" entries separated by commas, newest first, e.g. "2:<new secret>,1:<old secret>"';
 
 /**
  * BETTER_AUTH_SECRETS: versioned secrets for rotation, parsed as Better Auth
@@ -135,7 +136,9 @@ export function readVersionedSecrets(env: Env): VersionedSecret[] | undefined {
       );
     }
     if (seen.has(version)) {
-      throw new ConfigError(`BETTER_AUTH_SECRETS lists version ${version} more than once; each version must be unique.`);
+      throw new ConfigError(
+        `BETTER_AUTH_SECRETS lists version ${version} more than once; each version must be unique.`,
+      );
     }
     seen.add(version);
     return { version, value };

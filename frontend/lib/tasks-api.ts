@@ -77,7 +77,11 @@ export class ApiError extends Error {
   readonly problem: Problem | null;
   readonly retryAfterSeconds: number | null;
 
-  constructor(kind: ApiErrorKind, message: string, init: { status?: number; problem?: Problem | null; retryAfterSeconds?: number | null } = {}) {
+  constructor(
+    kind: ApiErrorKind,
+    message: string,
+    init: { status?: number; problem?: Problem | null; retryAfterSeconds?: number | null } = {},
+  ) {
     super(message);
     this.name = "ApiError";
     this.kind = kind;
@@ -169,7 +173,11 @@ export class TasksApi {
       response = await sendWithToken(this.tokens, (token) =>
         this.fetchImpl(url, {
           ...init,
-          headers: { Accept: "application/json", ...(init.headers as Record<string, string>), Authorization: `Bearer ${token}` },
+          headers: {
+            Accept: "application/json",
+            ...(init.headers as Record<string, string>),
+            Authorization: `Bearer ${token}`,
+          },
           cache: "no-store",
         }),
       );
@@ -205,10 +213,17 @@ async function readProblem(response: Response): Promise<Problem | null> {
     const body: unknown = await response.json();
     if (!body || typeof body !== "object") return null;
     const problem = body as Problem & { invalid_params?: unknown };
-    const list = Array.isArray(problem.errors) ? problem.errors : Array.isArray(problem.invalid_params) ? problem.invalid_params : [];
+    const list = Array.isArray(problem.errors)
+      ? problem.errors
+      : Array.isArray(problem.invalid_params)
+        ? problem.invalid_params
+        : [];
     const errors = list.filter(
       (e): e is FieldError =>
-        !!e && typeof e === "object" && typeof (e as FieldError).field === "string" && typeof (e as FieldError).message === "string",
+        !!e &&
+        typeof e === "object" &&
+        typeof (e as FieldError).field === "string" &&
+        typeof (e as FieldError).message === "string",
     );
     return { type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, errors };
   } catch {

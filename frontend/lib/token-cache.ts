@@ -119,10 +119,7 @@ function decodeBase64Url(input: string): string {
  * Runs `send` with a token; on 401 it drops that token and tries exactly once
  * more with a freshly fetched one. The second answer is returned as it is.
  */
-export async function sendWithToken(
-  cache: TokenCache,
-  send: (token: string) => Promise<Response>,
-): Promise<Response> {
+export async function sendWithToken(cache: TokenCache, send: (token: string) => Promise<Response>): Promise<Response> {
   const token = await cache.getToken();
   const first = await send(token);
   if (first.status !== 401) return first;

@@ -20,7 +20,11 @@ function platformOf(name) {
   const tokens = name.split("/").pop().split("-");
   const os = OSES.find((o) => tokens.includes(o));
   const cpu = CPUS.find((c) => tokens.includes(c));
-  const libc = tokens.some((t) => t.startsWith("musl")) ? "musl" : tokens.some((t) => t.startsWith("gnu")) ? "glibc" : null;
+  const libc = tokens.some((t) => t.startsWith("musl"))
+    ? "musl"
+    : tokens.some((t) => t.startsWith("gnu"))
+      ? "glibc"
+      : null;
   return { os, cpu, libc };
 }
 

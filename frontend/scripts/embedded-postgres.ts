@@ -78,7 +78,9 @@ async function binaries(): Promise<Binaries> {
   try {
     return (await import(name)) as Binaries;
   } catch {
-    throw new Failure(`no PostgreSQL binaries for ${os}-${arch()} (${name} is not installed); set DATABASE_URL instead`);
+    throw new Failure(
+      `no PostgreSQL binaries for ${os}-${arch()} (${name} is not installed); set DATABASE_URL instead`,
+    );
   }
 }
 
@@ -288,7 +290,9 @@ function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, HOST, () => {
       const address = server.address();
-      server.close(() => (address && typeof address === "object" ? resolvePort(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        address && typeof address === "object" ? resolvePort(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -396,7 +400,9 @@ async function serve(options: ServeOptions): Promise<void> {
     }
     await clearPostmaster(dataDir);
   } else if (existsSync(dataDir) && readdirSync(dataDir).length > 0 && !options.throwaway) {
-    throw new Failure(`${dataDir} exists but is not a PostgreSQL data directory; move it away or run \`just reset-db\``);
+    throw new Failure(
+      `${dataDir} exists but is not a PostgreSQL data directory; move it away or run \`just reset-db\``,
+    );
   }
 
   let port = storedPort;
@@ -529,7 +535,18 @@ async function setPassword(bin: Binaries, dataDir: string, password: string, acc
   const ids = account ? { uid: account.uid, gid: account.gids[0] } : {};
   const child = spawn(
     bin.postgres,
-    ["--single", "-D", dataDir, "-c", "listen_addresses=", "-c", "unix_socket_directories=", "-c", "exit_on_error=on", "postgres"],
+    [
+      "--single",
+      "-D",
+      dataDir,
+      "-c",
+      "listen_addresses=",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "exit_on_error=on",
+      "postgres",
+    ],
     { ...ids, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } },
   );
   let output = "";

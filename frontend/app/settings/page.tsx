@@ -22,7 +22,9 @@ export default async function SettingsPage() {
           <CardTitle className="text-lg">
             <h2>Change password</h2>
           </CardTitle>
-          <CardDescription>Use at least 8 characters with upper- and lower-case letters, a digit and a symbol.</CardDescription>
+          <CardDescription>
+            Use at least 8 characters with upper- and lower-case letters, a digit and a symbol.
+          </CardDescription>
         </CardHeader>
         <CardContent>
           <ChangePasswordForm />

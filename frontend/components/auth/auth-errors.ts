@@ -15,7 +15,8 @@ export function describeAuthError(error: AuthClientError, action: string): strin
   if (error.code === "INVALID_EMAIL_OR_PASSWORD") return "That email and password do not match.";
   if (error.code === "INVALID_PASSWORD") return "That password is not correct.";
   if (error.message) return error.message;
-  if (error.status >= 500 || error.status === 0) return `Could not ${action}: the server is not answering. Try again shortly.`;
+  if (error.status >= 500 || error.status === 0)
+    return `Could not ${action}: the server is not answering. Try again shortly.`;
   return `Could not ${action}.`;
 }
 

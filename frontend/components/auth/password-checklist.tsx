@@ -22,7 +22,11 @@ export function PasswordChecklist({ password, id }: { password: string; id: stri
           indicatorClassName={meterColour[strength.score]}
           className="flex-1"
         />
-        <span className="w-16 text-right text-xs font-medium text-muted-foreground" aria-live="polite" data-testid="password-strength">
+        <span
+          className="w-16 text-right text-xs font-medium text-muted-foreground"
+          aria-live="polite"
+          data-testid="password-strength"
+        >
           {password ? strength.label : ""}
         </span>
       </div>

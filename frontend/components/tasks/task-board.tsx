@@ -136,7 +136,8 @@ export function TaskBoard({ userId }: { userId: string }) {
       rememberCategories(page.tasks);
     } catch (e) {
       const error = asApiError(e);
-      if (!handleCommon(error)) toast({ title: "Could not load more tasks", description: error.message, variant: "destructive" });
+      if (!handleCommon(error))
+        toast({ title: "Could not load more tasks", description: error.message, variant: "destructive" });
     } finally {
       setLoadingMore(false);
     }
@@ -327,7 +328,11 @@ export function TaskBoard({ userId }: { userId: string }) {
       ) : null}
 
       <TaskComposer onCreate={createTask} categories={knownCategories} />
-      <TaskFilters filters={filters} onChange={(patch) => setFilters((f) => ({ ...f, ...patch }))} categories={knownCategories} />
+      <TaskFilters
+        filters={filters}
+        onChange={(patch) => setFilters((f) => ({ ...f, ...patch }))}
+        categories={knownCategories}
+      />
 
       <section
         aria-label="Tasks"
@@ -418,7 +423,10 @@ function EmptyState({ filtered, onClear }: { filtered: boolean; onClear: () => v
 
 function ErrorState({ error, onRetry }: { error: ApiError; onRetry: () => void }) {
   return (
-    <div className="flex flex-col items-center gap-2 rounded-lg border border-destructive/40 px-6 py-12 text-center" role="alert">
+    <div
+      className="flex flex-col items-center gap-2 rounded-lg border border-destructive/40 px-6 py-12 text-center"
+      role="alert"
+    >
       <AlertTriangle className="size-10 text-destructive" aria-hidden />
       <p className="font-medium">Your tasks could not be loaded</p>
       <p className="text-sm text-muted-foreground">{error.message}</p>

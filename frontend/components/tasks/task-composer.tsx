@@ -95,7 +95,12 @@ export function TaskComposer({ onCreate, categories }: Props) {
               onClick={() => setShowDetails((s) => !s)}
               className="-ml-2 text-muted-foreground"
             >
-              <ChevronDown aria-hidden className={showDetails ? "rotate-180 motion-safe:transition-transform" : "motion-safe:transition-transform"} />
+              <ChevronDown
+                aria-hidden
+                className={
+                  showDetails ? "rotate-180 motion-safe:transition-transform" : "motion-safe:transition-transform"
+                }
+              />
               {showDetails ? "Hide details" : "Add details: priority, category, due date"}
             </Button>
           </div>

@@ -19,7 +19,13 @@ export interface Filters {
   sort: string;
 }
 
-export const DEFAULT_FILTERS: Filters = { status: "all", priority: "all", category: "", q: "", sort: "created_at:desc" };
+export const DEFAULT_FILTERS: Filters = {
+  status: "all",
+  priority: "all",
+  category: "",
+  q: "",
+  sort: "created_at:desc",
+};
 
 export function isFiltered(filters: Filters): boolean {
   return filters.status !== "all" || filters.priority !== "all" || filters.category !== "" || filters.q !== "";
@@ -71,7 +77,10 @@ export function TaskFilters({ filters, onChange, categories }: Props) {
         <Label htmlFor="task-search" className="sr-only">
           Search tasks
         </Label>
-        <Search className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden />
+        <Search
+          className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-muted-foreground"
+          aria-hidden
+        />
         <Input
           id="task-search"
           type="search"
@@ -106,7 +115,10 @@ export function TaskFilters({ filters, onChange, categories }: Props) {
           <Label htmlFor="priority-filter" className="text-xs text-muted-foreground">
             Priority
           </Label>
-          <Select value={filters.priority} onValueChange={(value) => onChange({ priority: value as Filters["priority"] })}>
+          <Select
+            value={filters.priority}
+            onValueChange={(value) => onChange({ priority: value as Filters["priority"] })}
+          >
             <SelectTrigger id="priority-filter" aria-label="Filter by priority" className="h-9">
               <SelectValue />
             </SelectTrigger>

@@ -83,7 +83,13 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete }: Props) {
         </div>
       </div>
       <div className="flex shrink-0 gap-1">
-        <Button variant="ghost" size="icon" disabled={busy} onClick={() => onEdit(task)} aria-label={`Edit "${task.title}"`}>
+        <Button
+          variant="ghost"
+          size="icon"
+          disabled={busy}
+          onClick={() => onEdit(task)}
+          aria-label={`Edit "${task.title}"`}
+        >
           <Pencil aria-hidden />
         </Button>
         <AlertDialog>

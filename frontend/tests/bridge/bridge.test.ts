@@ -93,7 +93,9 @@ describe("Better Auth issues what the API expects", () => {
   });
 
   it("publishes the signing key as an Ed25519 JWK", async () => {
-    const jwks = (await (await fetch(`${stack.webUrl}/api/auth/jwks`)).json()) as { keys: Array<Record<string, string>> };
+    const jwks = (await (await fetch(`${stack.webUrl}/api/auth/jwks`)).json()) as {
+      keys: Array<Record<string, string>>;
+    };
     const kid = decodeProtectedHeader(aliceToken).kid;
     const key = jwks.keys.find((k) => k.kid === kid);
     expect(key).toMatchObject({ kty: "OKP", crv: "Ed25519", alg: "EdDSA" });
@@ -163,7 +165,10 @@ describe("user A's own tasks", () => {
     });
     expect(stale.status).toBe(412);
 
-    const completed = await api(aliceToken, `${tasks(alice)}/${task.id}/complete`, { method: "PATCH", body: { completed: true } });
+    const completed = await api(aliceToken, `${tasks(alice)}/${task.id}/complete`, {
+      method: "PATCH",
+      body: { completed: true },
+    });
     expect(completed.status).toBe(200);
     expect(completed.json).toMatchObject({ completed: true, title: "Buy oat milk" });
 
@@ -173,7 +178,11 @@ describe("user A's own tasks", () => {
   });
 
   it("works the same through the web app's same-origin proxy, which keeps /api/auth for Better Auth", async () => {
-    const created = await api(aliceToken, tasks(alice), { method: "POST", body: { title: "Via the proxy" }, base: stack.webUrl });
+    const created = await api(aliceToken, tasks(alice), {
+      method: "POST",
+      body: { title: "Via the proxy" },
+      base: stack.webUrl,
+    });
     expect(created.status).toBe(201);
     const list = await api(aliceToken, `${tasks(alice)}?q=proxy`, { base: stack.webUrl });
     expect(list.status).toBe(200);
@@ -251,7 +260,9 @@ describe("tokens the API must refuse", () => {
 
   it("alg none, and HS256 signed with the web app's secret under the real kid", async () => {
     const [header, payload] = aliceToken.split(".") as [string, string, string];
-    const none = Buffer.from(JSON.stringify({ alg: "none", kid: decodeProtectedHeader(aliceToken).kid })).toString("base64url");
+    const none = Buffer.from(JSON.stringify({ alg: "none", kid: decodeProtectedHeader(aliceToken).kid })).toString(
+      "base64url",
+    );
     await expect401(`${none}.${payload}.`);
     const hs = await new SignJWT(decodeJwt(aliceToken))
       .setProtectedHeader({ alg: "HS256", kid: decodeProtectedHeader(aliceToken).kid })
@@ -301,7 +312,9 @@ describe("tokens the API must refuse", () => {
           .getSetCookie()
           .map((c) => c.split(";")[0])
           .join("; ");
-        const tokenResponse = await other.handler(new Request(`${stack.webUrl}/api/auth/token`, { headers: { cookie } }));
+        const tokenResponse = await other.handler(
+          new Request(`${stack.webUrl}/api/auth/token`, { headers: { cookie } }),
+        );
         otherToken = ((await tokenResponse.json()) as { token: string }).token;
       } finally {
         await options.database.end();
@@ -330,7 +343,9 @@ describe("deleting an account", () => {
       expect((await api(carolToken, tasks(carol), { method: "POST", body: { title } })).status).toBe(201);
     }
     const count = async (id: string) =>
-      Number((await stack.db.query<{ n: string }>("SELECT count(*) AS n FROM tasks WHERE user_id = $1", [id])).rows[0]!.n);
+      Number(
+        (await stack.db.query<{ n: string }>("SELECT count(*) AS n FROM tasks WHERE user_id = $1", [id])).rows[0]!.n,
+      );
     expect(await count(carol.id)).toBe(2);
     const bobBefore = await count(bob.id);
 

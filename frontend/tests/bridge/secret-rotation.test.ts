@@ -60,7 +60,9 @@ describe("a web app restarted on the same database", () => {
     return response.status;
   };
   const listTasks = async (token: string, user: SignedUpUser) => {
-    const response = await fetch(`${stack.apiUrl}/api/${user.id}/tasks`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${stack.apiUrl}/api/${user.id}/tasks`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const body = response.ok ? ((await response.json()) as Array<{ title: string }>) : await response.text();
     return { status: response.status, body };
   };
@@ -215,7 +217,10 @@ describe("the start-up check, in process", () => {
     });
 
     it("passes with version 1, alone or as an older version", async () => {
-      expect(await checkSigningKeys(config(undefined, [{ version: 1, value: S1 }]))).toEqual({ status: "ok", checked: 1 });
+      expect(await checkSigningKeys(config(undefined, [{ version: 1, value: S1 }]))).toEqual({
+        status: "ok",
+        checked: 1,
+      });
       const rotated = config(undefined, [
         { version: 2, value: S2 },
         { version: 1, value: S1 },
@@ -257,12 +262,17 @@ describe("the start-up check, in process", () => {
 
   it("says when the secret from before the rotation is missing or wrong next to BETTER_AUTH_SECRETS", async () => {
     const other = await createTestDatabase();
-    const settings = (secret: string | undefined, secrets?: VersionedSecret[]) => ({ ...config(secret, secrets), databaseUrl: other.url });
+    const settings = (secret: string | undefined, secrets?: VersionedSecret[]) => ({
+      ...config(secret, secrets),
+      databaseUrl: other.url,
+    });
     try {
       const options = buildAuthOptions(settings(S1));
       try {
         await (await getMigrations(options)).runMigrations();
-        expect((await betterAuth(options).handler(new Request("http://127.0.0.1:3999/api/auth/jwks"))).status).toBe(200);
+        expect((await betterAuth(options).handler(new Request("http://127.0.0.1:3999/api/auth/jwks"))).status).toBe(
+          200,
+        );
       } finally {
         await options.database.end();
       }
@@ -272,9 +282,13 @@ describe("the start-up check, in process", () => {
       ];
       expect(await checkSigningKeys(settings(S1, rotated))).toEqual({ status: "ok", checked: 1 });
       const missing = await checkSigningKeys(settings(undefined, rotated));
-      expect(missing.status === "unusable" && missing.message).toContain("BETTER_AUTH_SECRET, which reads such keys, is not set");
+      expect(missing.status === "unusable" && missing.message).toContain(
+        "BETTER_AUTH_SECRET, which reads such keys, is not set",
+      );
       const wrong = await checkSigningKeys(settings(S2, rotated));
-      expect(wrong.status === "unusable" && wrong.message).toContain("with a BETTER_AUTH_SECRET other than the one now set");
+      expect(wrong.status === "unusable" && wrong.message).toContain(
+        "with a BETTER_AUTH_SECRET other than the one now set",
+      );
     } finally {
       await other.drop();
     }
@@ -282,7 +296,10 @@ describe("the start-up check, in process", () => {
 
   it("reports an unreachable database as such, not as a secret problem", async () => {
     const port = await freePort();
-    const result = await checkSigningKeys({ ...config(S1), databaseUrl: `postgres://postgres@127.0.0.1:${port}/nowhere` });
+    const result = await checkSigningKeys({
+      ...config(S1),
+      databaseUrl: `postgres://postgres@127.0.0.1:${port}/nowhere`,
+    });
     expect(result.status).toBe("skipped");
     expect(result.status === "skipped" && result.reason).toMatch(/^the database is unreachable \(/);
   });

@@ -42,9 +42,6 @@ function setEnv(text: string, key: string, value: string): string {
   return text.replace(line, `${key}=${value}`);
 }
 
-
-
-
 async function until(what: string, check: () => boolean, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
@@ -78,7 +75,10 @@ async function interrupt(dev: Running): Promise<number | null> {
   const code = await Promise.race([
     exited,
     new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`dev.sh did not exit within 2 minutes of SIGINT:\n${dev.output()}`)), 2 * MINUTE),
+      setTimeout(
+        () => reject(new Error(`dev.sh did not exit within 2 minutes of SIGINT:\n${dev.output()}`)),
+        2 * MINUTE,
+      ),
     ),
   ]);
   // Its children (API, npm → next dev → next-server, the database supervisor → postgres) end too:
@@ -206,7 +206,9 @@ describe("scripts/dev.sh with DATABASE_URL empty", () => {
 
     expect(await interrupt(dev), dev.output()).toBe(0);
     expect(alive(pgPid), "the embedded PostgreSQL is gone").toBe(false);
-    expect(existsSync(join(dataDir, "postgres", "postmaster.pid")), "a clean shutdown removes postmaster.pid").toBe(false);
+    expect(existsSync(join(dataDir, "postgres", "postmaster.pid")), "a clean shutdown removes postmaster.pid").toBe(
+      false,
+    );
   });
 
   it("a second run keeps the data: the user signs in and finds the task", async () => {

@@ -50,8 +50,6 @@ async function ready(proc: Running): Promise<string> {
   return readFileSync(readyFile, "utf8").trim();
 }
 
-
-
 async function exited(proc: Running): Promise<number | null> {
   if (proc.child.exitCode !== null) return proc.child.exitCode;
   return new Promise((resolve) => proc.child.once("exit", (code) => resolve(code)));
@@ -102,7 +100,9 @@ describe("embedded-postgres.ts serve", () => {
 
     const second = serve("second");
     const again = await ready(second);
-    expect(second.output()).toContain(`stopping the embedded PostgreSQL (pid ${orphan}) left running by a run that was killed`);
+    expect(second.output()).toContain(
+      `stopping the embedded PostgreSQL (pid ${orphan}) left running by a run that was killed`,
+    );
     expect(alive(orphan)).toBe(false);
     expect(again).toBe(url);
     expect((await query(again, "SELECT note FROM kept")).rows).toEqual([{ note: "still here" }]);
@@ -113,7 +113,9 @@ describe("embedded-postgres.ts serve", () => {
     await ready(first);
     const second = serve("second");
     expect(await exited(second)).toBe(1);
-    expect(second.output()).toMatch(/is already running \(pid \d+, supervised by pid \d+\); stop that `just dev` first/);
+    expect(second.output()).toMatch(
+      /is already running \(pid \d+, supervised by pid \d+\); stop that `just dev` first/,
+    );
   });
 
   it("starts over a stale postmaster.pid after everything was killed, and recovers", async () => {

@@ -93,7 +93,10 @@ describe("signing up", () => {
     await docScreenshot(page, "sign-up");
 
     await page.getByRole("button", { name: "Create account" }).click();
-    await page.getByRole("alert").filter({ hasText: "Password needs an upper-case letter, a digit and a symbol." }).waitFor();
+    await page
+      .getByRole("alert")
+      .filter({ hasText: "Password needs an upper-case letter, a digit and a symbol." })
+      .waitFor();
     expect(page.url()).toContain("/sign-up");
 
     await page.fill("#password", alice.password);
@@ -106,7 +109,9 @@ describe("signing up", () => {
     await page.waitForURL(/\/dashboard$/);
     await page.getByText("No tasks yet").waitFor();
     expect(await page.getByTestId("signed-in-user").textContent()).toContain(alice.name);
-    const session = await page.evaluate(async () => (await (await fetch("/api/auth/get-session")).json()) as { user: { id: string } });
+    const session = await page.evaluate(
+      async () => (await (await fetch("/api/auth/get-session")).json()) as { user: { id: string } },
+    );
     aliceId = session.user.id;
   });
 
@@ -131,7 +136,12 @@ describe("signing up", () => {
 describe("managing tasks", () => {
   it("creates tasks with Enter, with details, and marks overdue ones", async () => {
     await dashboard.add("Buy milk");
-    await dashboard.add("Write report", { priority: "High", category: "Work", due: isoDate(-2), description: "Quarterly numbers" });
+    await dashboard.add("Write report", {
+      priority: "High",
+      category: "Work",
+      due: isoDate(-2),
+      description: "Quarterly numbers",
+    });
     await dashboard.add("Call mom", { priority: "Low", category: "Family", due: isoDate(5) });
     await dashboard.expectTitles(["Call mom", "Write report", "Buy milk"], { sorted: false });
 
@@ -294,7 +304,10 @@ describe("managing tasks", () => {
 
   it("loads more when the API has another page", async () => {
     for (let i = 1; i <= 21; i++) {
-      const created = await apiFromPage(page, `/api/${aliceId}/tasks`, { method: "POST", body: { title: `Bulk ${String(i).padStart(2, "0")}` } });
+      const created = await apiFromPage(page, `/api/${aliceId}/tasks`, {
+        method: "POST",
+        body: { title: `Bulk ${String(i).padStart(2, "0")}` },
+      });
       expect(created.status).toBe(201);
     }
     await page.reload();
@@ -320,13 +333,19 @@ describe("managing tasks", () => {
     // Meanwhile, another tab renames it.
     const list = await apiFromPage(page, `/api/${aliceId}/tasks?q=report`);
     const [report] = list.body as Array<{ id: string }>;
-    const elsewhere = await apiFromPage(page, `/api/${aliceId}/tasks/${report!.id}`, { method: "PATCH", body: { title: "Report (renamed elsewhere)" } });
+    const elsewhere = await apiFromPage(page, `/api/${aliceId}/tasks/${report!.id}`, {
+      method: "PATCH",
+      body: { title: "Report (renamed elsewhere)" },
+    });
     expect(elsewhere.status).toBe(200);
 
     await form.getByRole("button", { name: "Save" }).click();
     await page.getByText("This task was changed elsewhere", { exact: true }).waitFor();
     // The editor now shows the latest version; cancelling shows it in the list.
-    await page.getByRole("form", { name: "Edit task Report (renamed elsewhere)" }).getByRole("button", { name: "Cancel" }).click();
+    await page
+      .getByRole("form", { name: "Edit task Report (renamed elsewhere)" })
+      .getByRole("button", { name: "Cancel" })
+      .click();
     await dashboard.task("Report (renamed elsewhere)").waitFor();
   });
 
@@ -412,7 +431,10 @@ describe("settings", () => {
 
   it("deletes the account, and its tasks with it", async () => {
     const count = async () =>
-      Number((await stack.db.query<{ n: string }>("SELECT count(*) AS n FROM tasks WHERE user_id = $1", [aliceId])).rows[0]!.n);
+      Number(
+        (await stack.db.query<{ n: string }>("SELECT count(*) AS n FROM tasks WHERE user_id = $1", [aliceId])).rows[0]!
+          .n,
+      );
     expect(await count()).toBe(2);
 
     await page.goto("/settings");

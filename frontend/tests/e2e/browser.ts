@@ -34,7 +34,9 @@ async function watchPolicies(context: BrowserContext): Promise<void> {
       "securitypolicyviolation",
       (e) => {
         const report = (window as unknown as { __reportPolicyViolation(text: string): void }).__reportPolicyViolation;
-        report(`${e.effectiveDirective} refused ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber} ${e.sample}`);
+        report(
+          `${e.effectiveDirective} refused ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber} ${e.sample}`,
+        );
       },
       true,
     );
@@ -72,11 +74,18 @@ export async function newContext(browser: Browser, { baseURL, phone, dark }: Con
 /** Kept on failure under test-results/, named after the test. */
 export async function screenshotOnFailure(pages: Page[], testName: string): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const safe = testName.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "").toLowerCase();
+  const safe = testName
+    .replace(/[^a-z0-9]+/gi, "-")
+    .replace(/^-|-$/g, "")
+    .toLowerCase();
   await Promise.all(
     pages
       .filter((p) => !p.isClosed())
-      .map((p, i) => p.screenshot({ path: join(RESULTS_DIR, `${safe}${i ? `-${i}` : ""}.png`), fullPage: true }).catch(() => undefined)),
+      .map((p, i) =>
+        p
+          .screenshot({ path: join(RESULTS_DIR, `${safe}${i ? `-${i}` : ""}.png`), fullPage: true })
+          .catch(() => undefined),
+      ),
   );
 }
 

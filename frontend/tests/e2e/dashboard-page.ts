@@ -21,14 +21,20 @@ export class DashboardPage {
   async expectTitles(expected: string[], options: { sorted?: boolean } = {}): Promise<void> {
     const sorted = options.sorted ?? true;
     await expect
-      .poll(async () => {
-        const titles = await this.titles();
-        return titles && sorted ? [...titles].sort() : titles;
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          const titles = await this.titles();
+          return titles && sorted ? [...titles].sort() : titles;
+        },
+        { timeout: 15_000 },
+      )
       .toEqual(sorted ? [...expected].sort() : expected);
   }
 
-  async add(title: string, details: { priority?: "Low" | "Medium" | "High"; category?: string; due?: string; description?: string } = {}) {
+  async add(
+    title: string,
+    details: { priority?: "Low" | "Medium" | "High"; category?: string; due?: string; description?: string } = {},
+  ) {
     const page = this.page;
     const wantsDetails = Object.keys(details).length > 0;
     if (wantsDetails) {

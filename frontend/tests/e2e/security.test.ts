@@ -190,7 +190,9 @@ describe("the pages under the policy", () => {
     await page.fill("#email", uniqueEmail("csp"));
     // The strength bar's server-rendered style attribute applied (an empty bar, not a full one).
     const indicatorTransform = () =>
-      page.getByRole("progressbar", { name: "Password strength" }).evaluate((bar) => getComputedStyle(bar.firstElementChild!).transform);
+      page
+        .getByRole("progressbar", { name: "Password strength" })
+        .evaluate((bar) => getComputedStyle(bar.firstElementChild!).transform);
     expect(await indicatorTransform()).toMatch(/^matrix\(1, 0, 0, 1, -\d/);
     await page.fill("#password", "weak");
     await page.getByTestId("password-strength").waitFor();
@@ -198,7 +200,9 @@ describe("the pages under the policy", () => {
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(/\/dashboard$/);
     await page.getByText("No tasks yet").waitFor();
-    userId = await page.evaluate(async () => ((await (await fetch("/api/auth/get-session")).json()) as { user: { id: string } }).user.id);
+    userId = await page.evaluate(
+      async () => ((await (await fetch("/api/auth/get-session")).json()) as { user: { id: string } }).user.id,
+    );
 
     await dashboard.add("Under a strict policy", { priority: "High", category: "Security", description: "nonce" });
     await dashboard.add("Second task");
@@ -249,12 +253,17 @@ describe("a forwarded API answer", () => {
     await page.fill("#password", STRONG_PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(/\/dashboard$/);
-    userId = await page.evaluate(async () => ((await (await fetch("/api/auth/get-session")).json()) as { user: { id: string } }).user.id);
+    userId = await page.evaluate(
+      async () => ((await (await fetch("/api/auth/get-session")).json()) as { user: { id: string } }).user.id,
+    );
   });
 
   it("names neither the API nor a rewrite, and its Location is a usable same-origin URL", async () => {
     reachedApi.length = 0;
-    const created = await fromPage(`/api/${userId}/tasks`, { method: "POST", body: JSON.stringify({ title: "Forwarded" }) });
+    const created = await fromPage(`/api/${userId}/tasks`, {
+      method: "POST",
+      body: JSON.stringify({ title: "Forwarded" }),
+    });
     expect(created.status).toBe(201);
     const headers = new Map(created.headers);
     expect([...headers.keys()].filter((n) => n.startsWith("x-middleware"))).toEqual([]);
@@ -278,7 +287,11 @@ describe("a forwarded API answer", () => {
   });
 
   it("as the server sends it: no x-middleware-rewrite, no address (raw HTTP)", async () => {
-    for (const path of [`/api/${userId}/tasks?limit=1`, `/api/${userId}/tasks/test-absolute-location`, `/api/${userId}/tasks/test-drop`]) {
+    for (const path of [
+      `/api/${userId}/tasks?limit=1`,
+      `/api/${userId}/tasks/test-absolute-location`,
+      `/api/${userId}/tasks/test-drop`,
+    ]) {
       const response = await fetch(`${stack.webUrl}${path}`, { method: path.includes("absolute") ? "POST" : "GET" });
       const raw = `${[...response.headers].map(([n, v]) => `${n}: ${v}`).join("\n")}\n${await response.text()}`;
       expect(raw, path).not.toMatch(/x-middleware/i);
@@ -351,31 +364,41 @@ describe("a forwarded API answer", () => {
 
   it("streams past Next's compression (raw HTTP, gzip accepted)", async () => {
     const path = `/api/${userId}/tasks/test-event-stream`;
-    const { status, encoding, first } = await new Promise<{ status: number; encoding: string; first: string }>((resolve, reject) => {
-      const req = httpRequest(`${stack.webUrl}${path}`, { headers: { "accept-encoding": "gzip", accept: "text/event-stream" } }, (res) => {
-        const encoding = String(res.headers["content-encoding"] ?? "identity");
-        const body = encoding === "gzip" ? res.pipe(createGunzip()) : res;
-        const timer = setTimeout(() => reject(new Error("the first event was held back")), 10_000);
-        body.once("data", (chunk: Buffer) => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, encoding, first: chunk.toString() });
-          releaseSecondEvent();
-          body.resume();
-        });
-      });
-      req.on("error", reject);
-      req.end();
-    });
+    const { status, encoding, first } = await new Promise<{ status: number; encoding: string; first: string }>(
+      (resolve, reject) => {
+        const req = httpRequest(
+          `${stack.webUrl}${path}`,
+          { headers: { "accept-encoding": "gzip", accept: "text/event-stream" } },
+          (res) => {
+            const encoding = String(res.headers["content-encoding"] ?? "identity");
+            const body = encoding === "gzip" ? res.pipe(createGunzip()) : res;
+            const timer = setTimeout(() => reject(new Error("the first event was held back")), 10_000);
+            body.once("data", (chunk: Buffer) => {
+              clearTimeout(timer);
+              resolve({ status: res.statusCode ?? 0, encoding, first: chunk.toString() });
+              releaseSecondEvent();
+              body.resume();
+            });
+          },
+        );
+        req.on("error", reject);
+        req.end();
+      },
+    );
     expect(status).toBe(200);
     expect(first).toBe("id: 1\ndata: first\n\n");
     // Not compressed (Cache-Control: no-transform), though gzip was offered…
     expect(encoding).toBe("identity");
     // …while ordinary answers still are.
     const json = await new Promise<string>((resolve, reject) => {
-      const req = httpRequest(`${stack.webUrl}/api/${userId}/tasks/test-large-json`, { headers: { "accept-encoding": "gzip" } }, (res) => {
-        res.resume();
-        resolve(String(res.headers["content-encoding"] ?? "identity"));
-      });
+      const req = httpRequest(
+        `${stack.webUrl}/api/${userId}/tasks/test-large-json`,
+        { headers: { "accept-encoding": "gzip" } },
+        (res) => {
+          res.resume();
+          resolve(String(res.headers["content-encoding"] ?? "identity"));
+        },
+      );
       req.on("error", reject);
       req.end();
     });

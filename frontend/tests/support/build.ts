@@ -42,7 +42,11 @@ function hashInputs(): string {
  */
 export async function ensureProductionBuild(): Promise<void> {
   const inputs = hashInputs();
-  if (existsSync(STAMP) && readFileSync(STAMP, "utf8") === inputs && existsSync(join(FRONTEND_DIR, ".next", "BUILD_ID"))) {
+  if (
+    existsSync(STAMP) &&
+    readFileSync(STAMP, "utf8") === inputs &&
+    existsSync(join(FRONTEND_DIR, ".next", "BUILD_ID"))
+  ) {
     return;
   }
   process.stderr.write("Building the web app for the tests (next build)…\n");

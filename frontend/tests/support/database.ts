@@ -2,8 +2,7 @@ import { randomBytes } from "node:crypto";
 
 import pg from "pg";
 
-export const ADMIN_URL =
-  process.env.TEST_DATABASE_ADMIN_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 
 export interface TestDatabase {
   name: string;

@@ -38,7 +38,12 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const entry = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString() };
+      const entry = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      };
       seen.push(entry);
       void handler(req, res, entry);
     });
@@ -80,7 +85,11 @@ describe("forwarding a request", () => {
       const path = `/api/${USER}/tasks/${TASK}?q=a%20b&category=a%26b&sort=title&empty=&q=second`;
       const hasBody = !["GET", "HEAD"].includes(method);
       const response = await forward(
-        request(path, { method, headers: { "content-type": "application/json" }, body: hasBody ? `{"m":"${method}"}` : undefined }),
+        request(path, {
+          method,
+          headers: { "content-type": "application/json" },
+          body: hasBody ? `{"m":"${method}"}` : undefined,
+        }),
       );
       expect(response.status).toBe(200);
       expect(seen).toHaveLength(1);
@@ -124,7 +133,12 @@ describe("forwarding a request", () => {
       });
       const { port } = streaming.address() as AddressInfo;
       const response = await forwardToApi(
-        request(`/api/${USER}/tasks`, { method: "POST", body, duplex: "half", headers: { "content-type": "application/json" } }),
+        request(`/api/${USER}/tasks`, {
+          method: "POST",
+          body,
+          duplex: "half",
+          headers: { "content-type": "application/json" },
+        }),
         { apiUrl: `http://127.0.0.1:${port}` },
       );
       expect(response.status).toBe(201);
@@ -310,7 +324,11 @@ describe("the API's answer", () => {
   it("arrives decoded when the API compresses it anyway", async () => {
     handler = (_req, res) => {
       const body = gzipSync('[{"title":"zipped"}]');
-      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": body.length });
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+        "content-length": body.length,
+      });
       res.end(body);
     };
     const response = await forward(request(`/api/${USER}/tasks`));

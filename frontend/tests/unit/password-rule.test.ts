@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import {
-  checkPassword,
-  missingRequirements,
-  passwordRuleViolation,
-  passwordStrength,
-} from "@/lib/password-rule";
+import { checkPassword, missingRequirements, passwordRuleViolation, passwordStrength } from "@/lib/password-rule";
 
 describe("password rule", () => {
   it("accepts a password with every required part", () => {

@@ -28,12 +28,16 @@ describe("readServerConfig", () => {
     expect(() => readServerConfig({ ...base, BETTER_AUTH_SECRET: "" })).toThrow(/BETTER_AUTH_SECRET is not set/);
     expect(() => readServerConfig({ ...base, BETTER_AUTH_SECRET: "short-secret" })).toThrow(/at least 32/);
     expect(() => readServerConfig({ ...base, BETTER_AUTH_SECRET: "short-secret" })).not.toThrow(/short-secret/);
-    expect(readServerConfig({ ...base, BETTER_AUTH_SECRET: undefined }, { requireSecret: false }).secret).toBeUndefined();
+    expect(
+      readServerConfig({ ...base, BETTER_AUTH_SECRET: undefined }, { requireSecret: false }).secret,
+    ).toBeUndefined();
   });
 
   it("names the variable that is missing or wrong", () => {
     expect(() => readServerConfig({ BETTER_AUTH_URL: "http://a", BETTER_AUTH_SECRET: SECRET })).toThrow(/DATABASE_URL/);
-    expect(() => readServerConfig({ DATABASE_URL: "postgres://x", BETTER_AUTH_SECRET: SECRET })).toThrow(/BETTER_AUTH_URL/);
+    expect(() => readServerConfig({ DATABASE_URL: "postgres://x", BETTER_AUTH_SECRET: SECRET })).toThrow(
+      /BETTER_AUTH_URL/,
+    );
     expect(() => readServerConfig({ ...base, BETTER_AUTH_URL: "localhost" })).toThrow(ConfigError);
     expect(() => readServerConfig({ ...base, AUTH_RATE_LIMIT_MAX: "0" })).toThrow(/AUTH_RATE_LIMIT_MAX/);
     expect(() => readServerConfig({ ...base, AUTH_RATE_LIMIT_CREDENTIALS_MAX: "ten" })).toThrow(
@@ -82,7 +86,10 @@ describe("readServerConfig", () => {
         [`2:${S2},-1:${S1}`, /^BETTER_AUTH_SECRETS entry 2 must start with a version number/],
         [`1.5:${S1}`, /^BETTER_AUTH_SECRETS entry 1 must start with a version number/],
         [`:${S1}`, /^BETTER_AUTH_SECRETS entry 1 must start with a version number/],
-        [`2:${S2},1:short-old-secret`, /^BETTER_AUTH_SECRETS entry 2 \(version 1\): the secret must be at least 32 characters long\.$/],
+        [
+          `2:${S2},1:short-old-secret`,
+          /^BETTER_AUTH_SECRETS entry 2 \(version 1\): the secret must be at least 32 characters long\.$/,
+        ],
         [`2:`, /^BETTER_AUTH_SECRETS entry 1 \(version 2\): the secret must be at least 32/],
         [`2:${S2},2:${S1}`, /^BETTER_AUTH_SECRETS lists version 2 more than once; each version must be unique\.$/],
         [`1:${S1},01:${S2}`, /^BETTER_AUTH_SECRETS lists version 1 more than once/],
@@ -104,7 +111,15 @@ describe("readServerConfig", () => {
 
     it("lists the older secrets that may have signed a session cookie", () => {
       expect(olderSecrets({ secret: S1, secrets: undefined })).toEqual([]);
-      expect(olderSecrets({ secret: S1, secrets: [{ version: 2, value: S2 }, { version: 1, value: S1 }] })).toEqual([S1]);
+      expect(
+        olderSecrets({
+          secret: S1,
+          secrets: [
+            { version: 2, value: S2 },
+            { version: 1, value: S1 },
+          ],
+        }),
+      ).toEqual([S1]);
       expect(
         olderSecrets({
           secret: S1,

@@ -19,7 +19,9 @@ describe("task draft limits count characters as the API does", () => {
 
   it("accepts exactly the limit and refuses one character more", () => {
     expect(validateDraft({ ...EMPTY_DRAFT, title: EMOJI.repeat(TASK_LIMITS.title) })).toEqual({});
-    expect(validateDraft({ ...EMPTY_DRAFT, title: EMOJI.repeat(TASK_LIMITS.title + 1) }).title).toMatch(/200 characters/);
+    expect(validateDraft({ ...EMPTY_DRAFT, title: EMOJI.repeat(TASK_LIMITS.title + 1) }).title).toMatch(
+      /200 characters/,
+    );
   });
 
   it("checks the title's length after trimming, as the API does", () => {

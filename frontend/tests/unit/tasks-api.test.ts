@@ -88,7 +88,14 @@ describe("TasksApi", () => {
     const { api, calls } = client([
       new Response("[]", { status: 200, headers: { link: `</api/${USER}/tasks?cursor=c2>; rel="next"` } }),
     ]);
-    const page = await api.list({ status: "pending", priority: "high", q: "milk", sort: "title", order: "asc", limit: 20 });
+    const page = await api.list({
+      status: "pending",
+      priority: "high",
+      q: "milk",
+      sort: "title",
+      order: "asc",
+      limit: 20,
+    });
     expect(page).toEqual({ tasks: [], nextCursor: "c2" });
     const url = new URL(calls[0]!.url, "http://x");
     expect(url.pathname).toBe(`/api/${USER}/tasks`);
@@ -111,9 +118,7 @@ describe("TasksApi", () => {
 
   it("sends If-Match on update when it has an ETag", async () => {
     const task = { id: "t1", title: "a" };
-    const { api, calls } = client([
-      new Response(JSON.stringify(task), { status: 200, headers: { etag: '"3"' } }),
-    ]);
+    const { api, calls } = client([new Response(JSON.stringify(task), { status: 200, headers: { etag: '"3"' } })]);
     const result = await api.update("t1", { title: "a" }, '"2"');
     expect(result.etag).toBe('"3"');
     expect(calls[0]!.init.method).toBe("PATCH");

@@ -160,7 +160,11 @@ describe("sendWithToken", () => {
     const { cache, fetchToken } = setup();
     const first = await cache.getToken();
     const send = vi.fn(async (token: string) => status(token === first ? 401 : 200));
-    const results = await Promise.all([sendWithToken(cache, send), sendWithToken(cache, send), sendWithToken(cache, send)]);
+    const results = await Promise.all([
+      sendWithToken(cache, send),
+      sendWithToken(cache, send),
+      sendWithToken(cache, send),
+    ]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(fetchToken).toHaveBeenCalledTimes(2);
   });
