@@ -74,6 +74,34 @@ impl ConnectPlan {
         Ok(Self { config, tls })
     }
 
+    /// Sets `statement_timeout` and `lock_timeout` for every session, in
+    /// the startup packet's `options` (after any the URL has): no statement
+    /// or round trip per request, and a server that restarts the session
+    /// cannot lose them. Zero means no limit, as in PostgreSQL.
+    pub(crate) fn set_session_timeouts(&mut self, statement: Duration, lock: Duration) {
+        let mut options = self.config.get_options().unwrap_or_default().to_owned();
+        for (name, value) in [("statement_timeout", statement), ("lock_timeout", lock)] {
+            if !options.is_empty() {
+                options.push(' ');
+            }
+            options.push_str(&format!("-c {name}={}", value.as_millis()));
+        }
+        self.config.options(options);
+    }
+
+    /// Asks the server to cancel whatever the session behind `token` is
+    /// running (a separate, short connection). Best effort: the session may
+    /// already be gone.
+    pub(crate) async fn cancel(&self, token: tokio_postgres::CancelToken) {
+        let sent = match &self.tls {
+            None => token.cancel_query(tokio_postgres::NoTls).await,
+            Some(tls) => token.cancel_query(tls.clone()).await,
+        };
+        if let Err(error) = sent {
+            tracing::debug!(error = %describe(&error), "could not send a query cancellation");
+        }
+    }
+
     pub(crate) fn transport(&self) -> Transport {
         if self.tls.is_some() {
             Transport::VerifiedTls
@@ -320,6 +348,24 @@ mod tests {
         struct Inner(#[source] std::io::Error);
         let err = Outer(Inner(std::io::Error::other("root cause")));
         assert_eq!(describe(&err), "outer: inner: root cause");
+    }
+
+    #[test]
+    fn session_timeouts_go_into_the_startup_options_after_the_urls() {
+        let mut plan = ConnectPlan::from_url("postgres://u@h/db", TIMEOUT).unwrap();
+        plan.set_session_timeouts(Duration::from_secs(5), Duration::ZERO);
+        assert_eq!(
+            plan.config.get_options(),
+            Some("-c statement_timeout=5000 -c lock_timeout=0")
+        );
+        let mut plan =
+            ConnectPlan::from_url("postgres://u@h/db?options=-c%20search_path%3Dapp", TIMEOUT)
+                .unwrap();
+        plan.set_session_timeouts(Duration::from_millis(1500), Duration::from_secs(2));
+        assert_eq!(
+            plan.config.get_options(),
+            Some("-c search_path=app -c statement_timeout=1500 -c lock_timeout=2000")
+        );
     }
 
     #[test]

@@ -63,13 +63,23 @@ impl From<PoolError> for StoreError {
 impl From<DieselError> for StoreError {
     fn from(err: DieselError) -> Self {
         match err {
-            // diesel-async reports a dropped or unusable socket this way;
-            // the pool discards such a connection on its next check.
+            // diesel-async reports a dropped or unusable socket this way.
             DieselError::DatabaseError(
                 DatabaseErrorKind::UnableToSendCommand | DatabaseErrorKind::ClosedConnection,
                 _,
             )
             | DieselError::BrokenTransactionManager => StoreError::Unavailable(Box::new(err)),
+            // A server error diesel-async has no kind for. It hides the
+            // SQLSTATE (its error wrapper is private), but every statement
+            // here is fixed and runs in the tests, so what is left is the
+            // server declining to finish one: statement_timeout or a cancel
+            // (57014), lock_timeout (55P03), deadlock (40P01), the session
+            // ended (57P01/57P02/57P03), out of resources (53xxx), or a schema
+            // not migrated yet. All transient or operational: 503, and the
+            // log line keeps the server's message.
+            DieselError::DatabaseError(DatabaseErrorKind::Unknown, _) => {
+                StoreError::Unavailable(Box::new(err))
+            }
             other => StoreError::Internal(Box::new(other)),
         }
     }
@@ -124,6 +134,14 @@ mod tests {
         );
         assert!(matches!(
             StoreError::from(unsent),
+            StoreError::Unavailable(_)
+        ));
+        let timeout = DieselError::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("canceling statement due to statement timeout".to_owned()),
+        );
+        assert!(matches!(
+            StoreError::from(timeout),
             StoreError::Unavailable(_)
         ));
         let check = DieselError::DatabaseError(

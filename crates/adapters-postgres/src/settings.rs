@@ -16,4 +16,10 @@ pub struct PgSettings {
     /// opening or checking one may take. Bounds how long a request waits
     /// before reporting the database as unavailable.
     pub acquire_timeout: Duration,
+    /// PostgreSQL's `statement_timeout` for every statement (zero: none).
+    /// A statement cancelled by it is reported as unavailable (503).
+    pub statement_timeout: Duration,
+    /// PostgreSQL's `lock_timeout`: how long a statement may wait for a row
+    /// or table lock (zero: no limit). Also reported as unavailable.
+    pub lock_timeout: Duration,
 }

@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use diesel::prelude::*;
@@ -39,6 +40,14 @@ use crate::settings::PgSettings;
 pub struct PgTaskRepo {
     pool: Pool<AsyncPgConnection>,
     transport: Transport,
+    plan: Arc<ConnectPlan>,
+    /// How long one attempt of an operation may take before the client
+    /// gives up on its connection: the server's statement_timeout plus a
+    /// margin, for a server or network that stopped answering altogether.
+    deadline: Option<Duration>,
+    acquire_timeout: Duration,
+    /// The readiness probe's own connection, outside the pool.
+    probe: Arc<tokio::sync::Mutex<Option<AsyncPgConnection>>>,
 }
 
 impl fmt::Debug for PgTaskRepo {
@@ -78,16 +87,19 @@ impl PgTaskRepo {
                 "acquire_timeout must be greater than zero".into(),
             ));
         }
-        let plan = Arc::new(ConnectPlan::from_url(
-            settings.url.expose_secret(),
-            settings.acquire_timeout,
-        )?);
+        let mut plan =
+            ConnectPlan::from_url(settings.url.expose_secret(), settings.acquire_timeout)?;
+        plan.set_session_timeouts(settings.statement_timeout, settings.lock_timeout);
+        let plan = Arc::new(plan);
         let transport = plan.transport();
+        let deadline = (!settings.statement_timeout.is_zero())
+            .then(|| settings.statement_timeout + settings.acquire_timeout);
+        let setup_plan = Arc::clone(&plan);
 
         let mut config = ManagerConfig::default();
         config.recycling_method = RecyclingMethod::Fast;
         config.custom_setup = Box::new(move |_url| {
-            let plan = Arc::clone(&plan);
+            let plan = Arc::clone(&setup_plan);
             async move { plan.connect().await }.boxed()
         });
         // The URL was parsed into the plan above; the manager gets none so
@@ -102,7 +114,14 @@ impl PgTaskRepo {
             .runtime(deadpool::Runtime::Tokio1)
             .build()
             .map_err(|e| PgSetupError::Pool(e.to_string()))?;
-        Ok(Self { pool, transport })
+        Ok(Self {
+            pool,
+            transport,
+            plan,
+            deadline,
+            acquire_timeout: settings.acquire_timeout,
+            probe: Arc::default(),
+        })
     }
 
     async fn conn(&self) -> Result<Object<AsyncPgConnection>, StoreError> {
@@ -121,28 +140,72 @@ impl PgTaskRepo {
         T: Send,
         F: for<'c> Fn(&'c mut AsyncPgConnection) -> BoxFuture<'c, QueryResult<T>> + Send + Sync,
     {
-        let mut conn = self.conn().await?;
-        let error = match op(&mut conn).await {
-            Ok(value) => return Ok(value),
+        let error = match self.attempt(&op).await? {
+            Attempt::Done(value) => return Ok(value),
+            Attempt::Lost(error) if replay == Replay::Safe => error,
+            Attempt::Lost(error) | Attempt::Failed(error) => return Err(error),
+        };
+        tracing::debug!(
+            ?error,
+            "database connection found dead; running the operation again on a fresh one"
+        );
+        match self.attempt(&op).await? {
+            Attempt::Done(value) => Ok(value),
+            Attempt::Lost(error) | Attempt::Failed(error) => Err(error),
+        }
+    }
+
+    /// One attempt of `op` on one pooled connection, bounded by the
+    /// deadline. The connection goes back to the pool only after a success
+    /// or an ordinary error (a 404-style miss, a constraint violation):
+    /// after an error the server raised without a kind (a timeout, a
+    /// cancellation), a dead connection or a missed deadline it is closed,
+    /// and when the caller stops waiting (the client went away), the
+    /// statement is cancelled on the server too.
+    async fn attempt<T, F>(&self, op: &F) -> Result<Attempt<T>, StoreError>
+    where
+        T: Send,
+        F: for<'c> Fn(&'c mut AsyncPgConnection) -> BoxFuture<'c, QueryResult<T>> + Send + Sync,
+    {
+        let mut in_flight = InFlight {
+            conn: Some(self.conn().await?),
+            plan: &self.plan,
+        };
+        let Some(conn) = in_flight.conn.as_mut() else {
+            return Err(StoreError::Internal("no connection in flight".into()));
+        };
+        let outcome = match self.deadline {
+            None => op(conn).await,
+            Some(deadline) => match tokio::time::timeout(deadline, op(conn)).await {
+                Ok(outcome) => outcome,
+                Err(_) => {
+                    // Dropping the guard cancels the statement and closes
+                    // the connection.
+                    drop(in_flight);
+                    return Ok(Attempt::Failed(StoreError::Unavailable(
+                        format!("the database did not answer within {deadline:?}").into(),
+                    )));
+                }
+            },
+        };
+        let Some(mut conn) = in_flight.conn.take() else {
+            return Err(StoreError::Internal("no connection in flight".into()));
+        };
+        let error = match outcome {
+            Ok(value) => return Ok(Attempt::Done(value)),
             Err(error) => error,
         };
-        if !connection_lost(&mut conn, &error).await {
-            return Err(error.into());
+        if connection_lost(&mut conn, &error).await {
+            self.discard(conn);
+            return Ok(Attempt::Lost(StoreError::Unavailable(Box::new(error))));
         }
-        self.discard(conn);
-        if replay == Replay::Never {
-            return Err(StoreError::Unavailable(Box::new(error)));
+        if matches!(
+            error,
+            DieselError::DatabaseError(DatabaseErrorKind::Unknown, _)
+        ) {
+            drop(Object::take(conn));
         }
-        tracing::debug!(%error, "database connection found dead; running the operation again on a fresh one");
-        let mut conn = self.conn().await?;
-        match op(&mut conn).await {
-            Ok(value) => Ok(value),
-            Err(error) if connection_lost(&mut conn, &error).await => {
-                self.discard(conn);
-                Err(StoreError::Unavailable(Box::new(error)))
-            }
-            Err(error) => Err(error.into()),
-        }
+        Ok(Attempt::Failed(error.into()))
     }
 
     /// Closes a dead connection instead of returning it to the pool, and
@@ -322,6 +385,40 @@ async fn connection_lost(conn: &mut AsyncPgConnection, error: &DieselError) -> b
             }
         }
         _ => conn.is_broken(),
+    }
+}
+
+/// How one attempt of an operation ended.
+enum Attempt<T> {
+    Done(T),
+    /// The connection was dead: a replay may succeed on a fresh one.
+    Lost(StoreError),
+    Failed(StoreError),
+}
+
+/// A pooled connection lent to one attempt. Dropped while still holding it
+/// means the attempt's future was dropped mid-statement (the HTTP client
+/// went away and actix dropped the handler, or the deadline passed): the
+/// connection is in an unknown state, so it is closed rather than pooled,
+/// and the server is asked to cancel the statement, which would otherwise
+/// run on (closing the socket alone does not stop it).
+struct InFlight<'p> {
+    conn: Option<Object<AsyncPgConnection>>,
+    plan: &'p Arc<ConnectPlan>,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else {
+            return;
+        };
+        let token = conn.cancel_token();
+        drop(Object::take(conn));
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let plan = Arc::clone(self.plan);
+            runtime.spawn(async move { plan.cancel(token).await });
+        }
+        tracing::debug!("database operation abandoned mid-statement; cancelled it");
     }
 }
 
@@ -525,16 +622,60 @@ impl TaskRepo for PgTaskRepo {
         }
     }
 
+    /// Checks the database on a connection of its own, outside the pool: a
+    /// pool busy with slow requests neither delays the answer nor loses a
+    /// connection to it. "Unreachable" when no connection can be opened
+    /// (or the one held died); "slow" when the server accepts the
+    /// connection but `SELECT 1` takes longer than the acquire timeout.
     async fn ping(&self) -> Result<(), RepoUnavailable> {
-        self.run(Replay::Safe, |conn| {
-            diesel::select(1_i32.into_sql::<diesel::sql_types::Integer>())
-                .get_result::<i32>(conn)
-                .boxed()
-        })
-        .await
-        .map_err(|e| match e {
-            StoreError::Unavailable(e) | StoreError::Internal(e) => RepoUnavailable(e),
-        })?;
-        Ok(())
+        let mut probe = self.probe.lock().await;
+        if probe.as_mut().is_none_or(|conn| conn.is_broken()) {
+            *probe = None;
+            let conn = tokio::time::timeout(self.acquire_timeout, self.plan.connect())
+                .await
+                .map_err(|_| {
+                    RepoUnavailable(
+                        format!(
+                            "no connection to the database within {:?}",
+                            self.acquire_timeout
+                        )
+                        .into(),
+                    )
+                })?
+                .map_err(|e| RepoUnavailable(Box::new(e)))?;
+            *probe = Some(conn);
+        }
+        let Some(conn) = probe.as_mut() else {
+            return Err(RepoUnavailable("no probe connection".into()));
+        };
+        let answered = tokio::time::timeout(
+            self.acquire_timeout,
+            diesel::select(1_i32.into_sql::<diesel::sql_types::Integer>()).get_result::<i32>(conn),
+        )
+        .await;
+        match answered {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(error)) => {
+                let lost = connection_lost(conn, &error).await;
+                *probe = None;
+                if lost {
+                    Err(RepoUnavailable(Box::new(error)))
+                } else {
+                    // Cancelled by statement_timeout, or out of resources.
+                    Err(RepoUnavailable::slow(error))
+                }
+            }
+            Err(_) => {
+                if let Some(conn) = probe.take() {
+                    let plan = Arc::clone(&self.plan);
+                    let token = conn.cancel_token();
+                    tokio::spawn(async move { plan.cancel(token).await });
+                }
+                Err(RepoUnavailable::slow(format!(
+                    "SELECT 1 took longer than {:?}",
+                    self.acquire_timeout
+                )))
+            }
+        }
     }
 }

@@ -26,7 +26,7 @@ use serde::Deserialize;
 pub const DEFAULTS_TOML: &str = include_str!("../../../config/default.toml");
 
 /// Every variable the API reads (besides `APP_ENV`, which picks a file).
-pub const VARIABLES: [&str; 25] = [
+pub const VARIABLES: [&str; 27] = [
     "DATABASE_URL",
     "DATABASE_MIGRATION_URL",
     "API_BIND_ADDR",
@@ -42,6 +42,8 @@ pub const VARIABLES: [&str; 25] = [
     "JWKS_FETCH_TIMEOUT_MS",
     "DATABASE_MAX_CONNECTIONS",
     "DATABASE_ACQUIRE_TIMEOUT_MS",
+    "DATABASE_STATEMENT_TIMEOUT_MS",
+    "DATABASE_LOCK_TIMEOUT_MS",
     "RUST_LOG",
     "REQUEST_BODY_TIMEOUT_MS",
     "CLIENT_REQUEST_TIMEOUT_MS",
@@ -113,6 +115,8 @@ struct Raw {
     jwks_fetch_timeout_ms: Option<String>,
     database_max_connections: Option<String>,
     database_acquire_timeout_ms: Option<String>,
+    database_statement_timeout_ms: Option<String>,
+    database_lock_timeout_ms: Option<String>,
     rust_log: Option<String>,
     request_body_timeout_ms: Option<String>,
     client_request_timeout_ms: Option<String>,
@@ -256,6 +260,9 @@ pub struct DatabaseConfig {
     pub url: SecretString,
     pub max_connections: usize,
     pub acquire_timeout: Duration,
+    /// PostgreSQL's statement_timeout and lock_timeout (zero: none).
+    pub statement_timeout: Duration,
+    pub lock_timeout: Duration,
 }
 
 /// Where the verifier gets its keys.
@@ -375,6 +382,18 @@ pub fn load_serve(sources: &Sources) -> Result<ServeConfig, ConfigError> {
             raw.database_acquire_timeout_ms,
             "DATABASE_ACQUIRE_TIMEOUT_MS",
             1..=600_000,
+            "milliseconds",
+        )?),
+        statement_timeout: Duration::from_millis(number(
+            raw.database_statement_timeout_ms,
+            "DATABASE_STATEMENT_TIMEOUT_MS",
+            0..=600_000,
+            "milliseconds",
+        )?),
+        lock_timeout: Duration::from_millis(number(
+            raw.database_lock_timeout_ms,
+            "DATABASE_LOCK_TIMEOUT_MS",
+            0..=600_000,
             "milliseconds",
         )?),
     };
@@ -609,6 +628,8 @@ mod tests {
         assert_eq!(config.bind_addr, "127.0.0.1:8000".parse().unwrap());
         assert_eq!(config.database.max_connections, 10);
         assert_eq!(config.database.acquire_timeout, Duration::from_secs(2));
+        assert_eq!(config.database.statement_timeout, Duration::from_secs(5));
+        assert_eq!(config.database.lock_timeout, Duration::from_secs(2));
         assert_eq!(config.auth.issuer, "http://localhost:3000/");
         assert_eq!(config.auth.audience, "todo-api");
         assert_eq!(config.auth.leeway, Duration::from_secs(30));
@@ -654,6 +675,8 @@ mod tests {
             ("JWT_LEEWAY_SECS", "5"),
             ("DATABASE_MAX_CONNECTIONS", "3"),
             ("DATABASE_ACQUIRE_TIMEOUT_MS", "250"),
+            ("DATABASE_STATEMENT_TIMEOUT_MS", "0"),
+            ("DATABASE_LOCK_TIMEOUT_MS", "100"),
             ("RUST_LOG", "debug,actix_server=warn"),
             ("REQUEST_BODY_TIMEOUT_MS", "1500"),
             ("SHUTDOWN_TIMEOUT_SECS", "7"),
@@ -673,6 +696,8 @@ mod tests {
         assert_eq!(config.auth.leeway, Duration::from_secs(5));
         assert_eq!(config.database.max_connections, 3);
         assert_eq!(config.database.acquire_timeout, Duration::from_millis(250));
+        assert_eq!(config.database.statement_timeout, Duration::ZERO);
+        assert_eq!(config.database.lock_timeout, Duration::from_millis(100));
         assert_eq!(config.log_filter, "debug,actix_server=warn");
         assert!(matches!(config.auth.mode, AuthModeConfig::Hs256 { .. }));
     }
@@ -741,6 +766,14 @@ mod tests {
             (
                 with(&[("DATABASE_ACQUIRE_TIMEOUT_MS", "x")]),
                 "DATABASE_ACQUIRE_TIMEOUT_MS",
+            ),
+            (
+                with(&[("DATABASE_STATEMENT_TIMEOUT_MS", "-5")]),
+                "DATABASE_STATEMENT_TIMEOUT_MS",
+            ),
+            (
+                with(&[("DATABASE_LOCK_TIMEOUT_MS", "600001")]),
+                "DATABASE_LOCK_TIMEOUT_MS",
             ),
             (with(&[("RUST_LOG", "info,[[")]), "RUST_LOG"),
             (

@@ -110,6 +110,8 @@ async fn serve() -> ExitCode {
         url: settings.database.url,
         max_connections: settings.database.max_connections,
         acquire_timeout: settings.database.acquire_timeout,
+        statement_timeout: settings.database.statement_timeout,
+        lock_timeout: settings.database.lock_timeout,
     }) {
         Ok(repo) => repo,
         Err(error) => return fail(&format!("DATABASE_URL: {error}")),

@@ -11,6 +11,25 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[error("task store unavailable")]
 pub struct RepoUnavailable(#[source] pub BoxError);
 
+impl RepoUnavailable {
+    /// The store is reachable but did not answer in time (as opposed to
+    /// not reachable at all): see [`RepoUnavailable::is_slow`].
+    pub fn slow(cause: impl Into<BoxError>) -> Self {
+        Self(Box::new(StoreTooSlow(cause.into())))
+    }
+
+    /// Whether this was made by [`RepoUnavailable::slow`]: the readiness
+    /// probe tells "slow" from "unreachable" with it.
+    pub fn is_slow(&self) -> bool {
+        self.0.is::<StoreTooSlow>()
+    }
+}
+
+/// The cause inside a [`RepoUnavailable::slow`].
+#[derive(Debug, thiserror::Error)]
+#[error("the task store is reachable but too slow to answer")]
+pub struct StoreTooSlow(#[source] pub BoxError);
+
 #[derive(Debug, thiserror::Error)]
 pub enum CreateTaskError {
     /// The owner no longer exists (the account was deleted while a token
@@ -68,4 +87,15 @@ pub enum DeleteTaskError {
     Unavailable(#[from] RepoUnavailable),
     #[error("unexpected task store failure")]
     Internal(#[source] BoxError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slow_is_told_from_unreachable() {
+        assert!(RepoUnavailable::slow("no answer within 2 s").is_slow());
+        assert!(!RepoUnavailable("connection refused".into()).is_slow());
+    }
 }

@@ -7,7 +7,7 @@ mod token_verifier;
 
 pub use errors::{
     BoxError, CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, RepoUnavailable,
-    UpdateTaskError,
+    StoreTooSlow, UpdateTaskError,
 };
 pub use task_repo::TaskRepo;
 pub use token_verifier::{AuthError, TokenVerifier};

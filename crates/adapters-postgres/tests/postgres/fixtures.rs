@@ -31,6 +31,8 @@ pub fn settings(url: &str) -> PgSettings {
         url: url.into(),
         max_connections: 10,
         acquire_timeout: ACQUIRE_TIMEOUT,
+        statement_timeout: Duration::from_secs(5),
+        lock_timeout: Duration::from_secs(2),
     }
 }
 

@@ -12,4 +12,5 @@ mod migrations;
 mod outage;
 mod ownership;
 mod pagination;
+mod slow;
 mod tls;

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use actix_web::{HttpResponse, web};
+use ports::RepoUnavailable;
 
 use crate::app::AppState;
 use crate::dto::StatusDto;
@@ -29,7 +30,9 @@ pub async fn healthz() -> HttpResponse {
 }
 
 /// Ready to serve requests: the database answers and the token verifier
-/// has keys.
+/// has keys. The database check uses a connection of its own (not the
+/// pool's), so it stays meaningful while every pooled connection is busy,
+/// and says whether the database is unreachable or only too slow.
 #[utoipa::path(
     get,
     path = "/readyz",
@@ -42,20 +45,24 @@ pub async fn healthz() -> HttpResponse {
 )]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let database = match tokio::time::timeout(READINESS_TIMEOUT, state.repo.ping()).await {
-        Ok(Ok(())) => true,
+        Ok(Ok(())) => None,
+        Ok(Err(error)) if error.is_slow() => {
+            tracing::warn!(error = %causes(&error), "readiness: database too slow");
+            Some("the database is too slow to answer")
+        }
         Ok(Err(error)) => {
-            tracing::warn!(%error, "readiness: task store unavailable");
-            false
+            tracing::warn!(error = %causes(&error), "readiness: database unreachable");
+            Some("the database is unreachable")
         }
         Err(_) => {
-            tracing::warn!("readiness: task store did not answer in time");
-            false
+            tracing::warn!("readiness: the database check did not finish in time");
+            Some("the database is too slow to answer")
         }
     };
     let verifier = state.verifier.is_ready();
     let mut missing = Vec::new();
-    if !database {
-        missing.push("the database is unreachable");
+    if let Some(database) = database {
+        missing.push(database);
     }
     if !verifier {
         missing.push("no token signing keys are loaded yet");
@@ -70,4 +77,16 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, Problem>
             format!("Not ready: {}.", missing.join("; ")),
         ))
     }
+}
+
+/// The error and its causes, for the log (the response only says which).
+fn causes(error: &RepoUnavailable) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

@@ -60,8 +60,27 @@ async fn readyz_is_503_without_the_database() {
     let body = reply.problem(503);
     assert_eq!(reply.header("retry-after"), Some("5"));
     let detail = body["detail"].as_str().unwrap();
-    assert!(detail.contains("database"), "{detail}");
+    assert!(detail.contains("database is unreachable"), "{detail}");
     assert!(!detail.contains("refused"), "{detail}");
+}
+
+#[actix_web::test]
+async fn readyz_tells_a_slow_database_from_an_unreachable_one() {
+    let mut repo = MockTaskRepo::new();
+    repo.expect_ping()
+        .times(1)
+        .returning(|| Err(RepoUnavailable::slow("SELECT 1 took longer than 2s")));
+    let reply = send(
+        repo,
+        verifier_ready(true),
+        TestRequest::get().uri("/readyz"),
+    )
+    .await;
+    let body = reply.problem(503);
+    assert_eq!(reply.header("retry-after"), Some("5"));
+    let detail = body["detail"].as_str().unwrap();
+    assert!(detail.contains("too slow"), "{detail}");
+    assert!(!detail.contains("unreachable"), "{detail}");
 }
 
 #[actix_web::test]
