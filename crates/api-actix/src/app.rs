@@ -10,12 +10,13 @@ use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::{Next, from_fn};
-use actix_web::{App, Error, HttpResponse, Route, web};
+use actix_web::{App, Error, HttpMessage, HttpResponse, Route, web};
 use futures_util::FutureExt;
 use ports::{TaskRepo, TokenVerifier};
 
 use crate::limits::HttpLimits;
 use crate::problem::{PROBLEM_JSON, Problem, generic_problem_response};
+use crate::rate_limit::{Outcome, RateLimits};
 use crate::routes::{health, openapi_json, tasks};
 
 /// What every handler needs: the two ports, behind trait objects so that
@@ -37,6 +38,8 @@ impl std::fmt::Debug for AppState {
 #[derive(Debug, Clone, Default)]
 pub struct AppOptions {
     pub limits: HttpLimits,
+    /// Shared by every worker (clones share the buckets).
+    pub rate_limits: Arc<RateLimits>,
 }
 
 /// One route: method, path pattern (the same syntax in actix and OpenAPI)
@@ -182,6 +185,11 @@ async fn problem_responses(
             return Err(Problem::internal().into());
         }
     };
+    let mut res = res;
+    let outcome = res.request().extensions().get::<Outcome>().cloned();
+    if let Some(outcome) = outcome {
+        outcome.apply(res.headers_mut());
+    }
     let status = res.status();
     if (status.is_client_error() || status.is_server_error()) && !is_problem(&res) {
         tracing::debug!(
@@ -225,6 +233,7 @@ pub fn build_app_with(
     let mut app = App::new()
         .app_data(web::Data::new(state))
         .app_data(options.limits)
+        .app_data(web::Data::from(options.rate_limits))
         .wrap(from_fn(request_limits))
         .wrap(from_fn(problem_responses))
         .wrap(from_fn(log_request))

@@ -1,11 +1,13 @@
-//! Bearer-token authentication and the ownership check that follows it.
+//! Bearer-token authentication, the rate limits around it
+//! (`rate_limit.rs`), and the ownership check that follows it.
 
-use actix_web::HttpRequest;
 use actix_web::http::header;
+use actix_web::{HttpMessage, HttpRequest, web};
 use domain::{Principal, UserId};
 use ports::{AuthError, TokenVerifier};
 
 use crate::problem::Problem;
+use crate::rate_limit::RateLimits;
 
 /// Why no token could be taken from the request; for the log only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,19 +39,52 @@ fn bearer_token(req: &HttpRequest) -> Result<&str, MissingToken> {
     Ok(token)
 }
 
-/// Verifies the request's bearer token.
+/// Verifies the request's bearer token, within the rate limits the app was
+/// built with: 429 for an address out of failed attempts (before the token
+/// is looked at), 401 (or 429 once the address's budget is gone), then 429
+/// for a user over their rate. A successful answer later carries the user's
+/// `RateLimit` fields (`app.rs`).
 ///
 /// # Errors
 /// 401 (one body for every cause; the cause is logged at debug level) when
-/// the token is missing or rejected; 503 when the verifier has no keys yet,
-/// because the token may well be valid.
+/// the token is missing or rejected; 429 as above; 503 when the verifier has
+/// no keys yet, because the token may well be valid.
 pub async fn authenticate(
     req: &HttpRequest,
     verifier: &dyn TokenVerifier,
 ) -> Result<Principal, Problem> {
+    let limits = req.app_data::<web::Data<RateLimits>>();
+    let peer = req.peer_addr().map(|addr| addr.ip());
+    if let Some(limits) = limits {
+        limits.check_address(peer)?;
+    }
+    let failed = |problem: Problem| match limits {
+        Some(limits) => limits.record_failure(peer, problem),
+        None => problem,
+    };
+    let principal =
+        verify(req, verifier).await.map_err(
+            |(problem, is_failure)| {
+                if is_failure { failed(problem) } else { problem }
+            },
+        )?;
+    if let Some(limits) = limits {
+        if let Some(outcome) = limits.check_user(principal.user_id)? {
+            req.extensions_mut().insert(outcome);
+        }
+    }
+    Ok(principal)
+}
+
+/// The token check itself; the flag says whether the error is a failed
+/// authentication (401), which counts against the address.
+async fn verify(
+    req: &HttpRequest,
+    verifier: &dyn TokenVerifier,
+) -> Result<Principal, (Problem, bool)> {
     let token = bearer_token(req).map_err(|cause| {
         tracing::debug!(?cause, "no usable bearer token");
-        match cause {
+        let problem = match cause {
             // No credentials, or only credentials of a scheme we don't
             // support: RFC 6750 §3.1 wants the bare challenge.
             MissingToken::NoHeader | MissingToken::NotBearer => {
@@ -58,17 +93,18 @@ pub async fn authenticate(
             MissingToken::SeveralHeaders | MissingToken::NotText | MissingToken::Empty => {
                 Problem::unauthorized()
             }
-        }
+        };
+        (problem, true)
     })?;
     match verifier.verify(token).await {
         Ok(principal) => Ok(principal),
         Err(AuthError::Rejected(reason)) => {
             tracing::debug!(%reason, "token rejected");
-            Err(Problem::unauthorized())
+            Err((Problem::unauthorized(), true))
         }
         Err(AuthError::Unavailable(reason)) => {
             tracing::warn!(%reason, "token verification unavailable");
-            Err(Problem::verifier_unavailable())
+            Err((Problem::verifier_unavailable(), false))
         }
     }
 }

@@ -17,6 +17,7 @@ use std::time::Duration;
 use adapters_jwt::{BETTER_AUTH_JWKS_PATH, MIN_HS256_SECRET_BYTES};
 
 use crate::limits::HttpLimits;
+use crate::rate_limit::{RateLimitSettings, RateLimits};
 use crate::server::ServerSettings;
 use config::{Config, Environment, File, FileFormat};
 use secrecy::{ExposeSecret, SecretString};
@@ -26,7 +27,7 @@ use serde::Deserialize;
 pub const DEFAULTS_TOML: &str = include_str!("../../../config/default.toml");
 
 /// Every variable the API reads (besides `APP_ENV`, which picks a file).
-pub const VARIABLES: [&str; 27] = [
+pub const VARIABLES: [&str; 31] = [
     "DATABASE_URL",
     "DATABASE_MIGRATION_URL",
     "API_BIND_ADDR",
@@ -54,6 +55,10 @@ pub const VARIABLES: [&str; 27] = [
     "MAX_HEADER_BYTES",
     "MAX_JSON_DEPTH",
     "SHUTDOWN_TIMEOUT_SECS",
+    "RATE_LIMIT_PER_SECOND",
+    "RATE_LIMIT_BURST",
+    "AUTH_FAILURE_LIMIT_PER_MINUTE",
+    "AUTH_FAILURE_LIMIT_BURST",
 ];
 
 /// A setting that stops startup. Displays as one line naming the variable
@@ -127,6 +132,10 @@ struct Raw {
     max_header_bytes: Option<String>,
     max_json_depth: Option<String>,
     shutdown_timeout_secs: Option<String>,
+    rate_limit_per_second: Option<String>,
+    rate_limit_burst: Option<String>,
+    auth_failure_limit_per_minute: Option<String>,
+    auth_failure_limit_burst: Option<String>,
 }
 
 fn file_error(path: &Path, error: &config::ConfigError) -> ConfigError {
@@ -505,6 +514,10 @@ struct RawServer {
     max_header_bytes: Option<String>,
     max_json_depth: Option<String>,
     shutdown_timeout_secs: Option<String>,
+    rate_limit_per_second: Option<String>,
+    rate_limit_burst: Option<String>,
+    auth_failure_limit_per_minute: Option<String>,
+    auth_failure_limit_burst: Option<String>,
 }
 
 impl RawServer {
@@ -519,6 +532,10 @@ impl RawServer {
             max_header_bytes: raw.max_header_bytes.take(),
             max_json_depth: raw.max_json_depth.take(),
             shutdown_timeout_secs: raw.shutdown_timeout_secs.take(),
+            rate_limit_per_second: raw.rate_limit_per_second.take(),
+            rate_limit_burst: raw.rate_limit_burst.take(),
+            auth_failure_limit_per_minute: raw.auth_failure_limit_per_minute.take(),
+            auth_failure_limit_burst: raw.auth_failure_limit_burst.take(),
         }
     }
 }
@@ -577,6 +594,29 @@ fn server_settings(bind_addr: SocketAddr, raw: &RawServer) -> Result<ServerSetti
         )?)
         .unwrap_or(usize::MAX),
     };
+    let count = |value: &Option<String>, name: &str, range| -> Result<u32, ConfigError> {
+        let n = number(value.clone(), name, range, "a whole number")?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    };
+    let rate_limits = RateLimitSettings {
+        per_user_per_second: count(
+            &raw.rate_limit_per_second,
+            "RATE_LIMIT_PER_SECOND",
+            0..=1_000_000,
+        )?,
+        per_user_burst: count(&raw.rate_limit_burst, "RATE_LIMIT_BURST", 1..=1_000_000)?,
+        auth_failures_per_minute: count(
+            &raw.auth_failure_limit_per_minute,
+            "AUTH_FAILURE_LIMIT_PER_MINUTE",
+            0..=1_000_000,
+        )?,
+        auth_failures_burst: count(
+            &raw.auth_failure_limit_burst,
+            "AUTH_FAILURE_LIMIT_BURST",
+            1..=1_000_000,
+        )?,
+    };
+    server.app.rate_limits = std::sync::Arc::new(RateLimits::new(rate_limits));
     Ok(server)
 }
 
@@ -648,6 +688,10 @@ mod tests {
             config.server.app.limits.body_timeout,
             Duration::from_secs(10)
         );
+        assert_eq!(
+            config.server.app.rate_limits.settings(),
+            RateLimitSettings::default()
+        );
         match config.auth.mode {
             AuthModeConfig::Jwks {
                 url,
@@ -681,6 +725,8 @@ mod tests {
             ("REQUEST_BODY_TIMEOUT_MS", "1500"),
             ("SHUTDOWN_TIMEOUT_SECS", "7"),
             ("MAX_JSON_DEPTH", "8"),
+            ("RATE_LIMIT_PER_SECOND", "0"),
+            ("AUTH_FAILURE_LIMIT_BURST", "3"),
         ])))
         .unwrap();
         assert_eq!(
@@ -689,6 +735,9 @@ mod tests {
         );
         assert_eq!(config.server.shutdown_timeout, Duration::from_secs(7));
         assert_eq!(config.server.app.limits.max_json_depth, 8);
+        let rate_limits = config.server.app.rate_limits.settings();
+        assert_eq!(rate_limits.per_user_per_second, 0);
+        assert_eq!(rate_limits.auth_failures_burst, 3);
         assert_eq!(config.server.bind_addr, config.bind_addr);
         assert_eq!(config.bind_addr.port(), 0);
         assert_eq!(config.auth.issuer, "https://issuer.test");
@@ -781,6 +830,11 @@ mod tests {
                 "REQUEST_BODY_TIMEOUT_MS",
             ),
             (with(&[("MAX_JSON_DEPTH", "1")]), "MAX_JSON_DEPTH"),
+            (with(&[("RATE_LIMIT_BURST", "0")]), "RATE_LIMIT_BURST"),
+            (
+                with(&[("AUTH_FAILURE_LIMIT_PER_MINUTE", "x")]),
+                "AUTH_FAILURE_LIMIT_PER_MINUTE",
+            ),
             (with(&[("MAX_HEADER_BYTES", "1e6")]), "MAX_HEADER_BYTES"),
             (
                 with(&[("SHUTDOWN_TIMEOUT_SECS", "-1")]),

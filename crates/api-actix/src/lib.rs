@@ -13,6 +13,7 @@ pub mod list_query;
 pub mod openapi;
 pub mod preconditions;
 pub mod problem;
+pub mod rate_limit;
 pub mod request_body;
 pub mod routes;
 pub mod server;

@@ -7,6 +7,7 @@ use utoipa::{IntoParams, Modify, OpenApi, ToResponse, ToSchema};
 
 use crate::dto::{CompletionDoc, PriorityDto, StatusDto, TaskDto, TaskInputDoc, TaskPatchDoc};
 use crate::problem::{FieldError, ProblemDocument};
+use crate::rate_limit::RateLimitResponses;
 use crate::routes::{health, openapi_json, tasks};
 
 // Reusable error responses. They exist for the document only: at run time
@@ -191,8 +192,10 @@ impl Modify for OptionalCompletionBody {
             closing the connection: 400 for a request line or header it cannot parse, 408 for a request head \
             that arrives too slowly, 431 for a request head over 128 KiB or with more than 96 headers. \
             Size limits are checked first (414 for a long target or query string, 431 for large headers); \
-            then, in this order: 401, 403, 400, 413/415, 408 (body too slow; the connection is closed), \
-            400 (body), 422, 404, 412, 503.",
+            then, in this order: 429 (client address out of failed authentications; the token is not \
+            looked at), 401, 429 (user over their rate), 403, 400, 413/415, 408 (body too slow; the \
+            connection is closed), 400 (body), 422, 404, 412, 503. Rate limits: per user on the task routes, \
+            per client address on failed authentication; see RateLimit-Policy and RateLimit.",
         license(name = "MIT", identifier = "MIT"),
     ),
     paths(
@@ -217,7 +220,7 @@ impl Modify for OptionalCompletionBody {
             UnsupportedMediaType, ValidationFailed, ServiceUnavailable, InternalError
         )
     ),
-    modifiers(&BearerAuth, &OptionalCompletionBody),
+    modifiers(&BearerAuth, &OptionalCompletionBody, &RateLimitResponses),
     tags(
         (name = "tasks", description = "The caller's tasks."),
         (name = "health", description = "Probes."),

@@ -96,10 +96,11 @@ pub enum ProblemKind {
     RequestTimeout,
     UriTooLong,
     HeaderFieldsTooLarge,
+    TooManyRequests,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 17] = [
+    pub const ALL: [ProblemKind; 18] = [
         Self::Unauthorized,
         Self::Forbidden,
         Self::InvalidPath,
@@ -117,6 +118,7 @@ impl ProblemKind {
         Self::RequestTimeout,
         Self::UriTooLong,
         Self::HeaderFieldsTooLarge,
+        Self::TooManyRequests,
     ];
 
     pub const fn status(self) -> StatusCode {
@@ -137,6 +139,7 @@ impl ProblemKind {
             Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::UriTooLong => StatusCode::URI_TOO_LONG,
             Self::HeaderFieldsTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -159,6 +162,7 @@ impl ProblemKind {
             Self::RequestTimeout => "request-timeout",
             Self::UriTooLong => "uri-too-long",
             Self::HeaderFieldsTooLarge => "header-fields-too-large",
+            Self::TooManyRequests => "too-many-requests",
         }
     }
 
@@ -181,6 +185,7 @@ impl ProblemKind {
             Self::RequestTimeout => "Request timeout",
             Self::UriTooLong => "URI too long",
             Self::HeaderFieldsTooLarge => "Request header fields too large",
+            Self::TooManyRequests => "Too many requests",
         }
     }
 
@@ -200,6 +205,9 @@ pub struct Problem {
     allow: Option<String>,
     /// Only on 401: whether the request carried a bearer token at all.
     credentials_missing: bool,
+    /// Further response headers (`Retry-After` and the rate-limit fields
+    /// on a 429, say).
+    headers: Vec<(header::HeaderName, HeaderValue)>,
 }
 
 impl Problem {
@@ -210,7 +218,15 @@ impl Problem {
             errors: Vec::new(),
             allow: None,
             credentials_missing: false,
+            headers: Vec::new(),
         }
+    }
+
+    /// Adds a response header.
+    #[must_use]
+    pub fn with_header(mut self, name: header::HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
     }
 
     #[must_use]
@@ -360,6 +376,9 @@ impl ResponseError for Problem {
         }
         if let Some(allow) = &self.allow {
             builder.insert_header((header::ALLOW, allow.as_str()));
+        }
+        for (name, value) in &self.headers {
+            builder.insert_header((name.clone(), value.clone()));
         }
         builder.json(self.document())
     }

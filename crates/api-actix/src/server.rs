@@ -15,6 +15,9 @@ use crate::app::{AppOptions, AppState, build_app_with};
 /// default (`SHUTDOWN_TIMEOUT_SECS`).
 pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How often the rate limiters forget idle keys.
+const RATE_LIMIT_PURGE_INTERVAL: Duration = Duration::from_secs(60);
+
 /// How the server treats connections. `new` gives the values of
 /// `config/default.toml`.
 #[derive(Debug, Clone)]
@@ -110,15 +113,42 @@ pub async fn run_with(settings: &ServerSettings, state: AppState) -> std::io::Re
         writeln!(stdout, "listening on http://{addr}")?;
         stdout.flush()?;
     }
-    let handle = server.handle();
+    // Keeps the rate limiters' memory to recently active keys.
+    let rate_limits = settings.app.rate_limits.clone();
     actix_web::rt::spawn(async move {
-        let signal = shutdown_signal().await;
-        tracing::info!(signal, "shutting down: finishing in-flight requests");
-        handle.stop(true).await;
+        let mut every = actix_web::rt::time::interval(RATE_LIMIT_PURGE_INTERVAL);
+        loop {
+            every.tick().await;
+            rate_limits.purge();
+        }
     });
-    server.await?;
+    serve_until(server, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Runs a started server until `shutdown` completes (it names the cause
+/// for the log), then stops gracefully: the listener closes at once (new
+/// connections are refused), requests in flight get their answers with
+/// `Connection: close`, idle connections are closed, and whatever is still
+/// running after the server's `shutdown_timeout` is dropped.
+///
+/// # Errors
+/// When the server fails.
+pub async fn serve_until(
+    server: Server,
+    shutdown: impl Future<Output = &'static str> + 'static,
+) -> std::io::Result<()> {
+    let handle = server.handle();
+    actix_web::rt::spawn(async move {
+        let cause = shutdown.await;
+        tracing::info!(
+            signal = cause,
+            "shutting down: finishing in-flight requests"
+        );
+        handle.stop(true).await;
+    });
+    server.await
 }
 
 #[cfg(unix)]

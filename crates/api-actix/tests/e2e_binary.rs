@@ -712,6 +712,53 @@ async fn eddsa_tokens_through_a_jwks_endpoint_against_the_real_binary() {
     scenario(api, &minter, &proxy, alice, bob).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_against_the_real_binary() {
+    let (db, proxy, alice, bob) = database().await;
+    let secret = "rate-limit-secret-rate-limit-secret-0123".to_owned();
+    let mut env = common_env(&db, &proxy);
+    env.push(("AUTH_MODE", "hs256".to_owned()));
+    env.push(("BETTER_AUTH_SECRET", secret.clone()));
+    env.push(("RATE_LIMIT_PER_SECOND", "1".to_owned()));
+    env.push(("RATE_LIMIT_BURST", "3".to_owned()));
+    env.push(("AUTH_FAILURE_LIMIT_PER_MINUTE", "1".to_owned()));
+    env.push(("AUTH_FAILURE_LIMIT_BURST", "2".to_owned()));
+    let api = Api::start(&env).await;
+    api.wait_for("/readyz", None, StatusCode::OK).await;
+    let minter = Hs256 { secret };
+    let a = minter.token(alice, now() + 600);
+    let tasks = format!("/api/{alice}/tasks");
+
+    // Alice's burst of three, then 429 with Retry-After and the fields.
+    for _ in 0..3 {
+        let ok = api.get(&tasks, &a).await;
+        ok.expect(200);
+        assert_eq!(ok.header("ratelimit-policy"), Some("\"user\";q=3;w=3"));
+    }
+    let refused = api.get(&tasks, &a).await;
+    refused.expect(429);
+    assert_eq!(refused.header("retry-after"), Some("1"));
+    assert_eq!(refused.header("ratelimit"), Some("\"user\";r=0;t=1"));
+
+    // Failed authentication from this address: two 401s, then 429 for
+    // everyone here, even Bob with a valid token.
+    api.get(&tasks, "forged.token.sig").await.expect(401);
+    api.get(&tasks, "forged.token.sig").await.expect(401);
+    let blocked = api.get(&tasks, "forged.token.sig").await;
+    blocked.expect(429);
+    assert!(
+        blocked
+            .header("ratelimit")
+            .is_some_and(|v| v.starts_with("\"auth-failures\";r=0;t="))
+    );
+    let b = minter.token(bob, now() + 600);
+    api.get(&format!("/api/{bob}/tasks"), &b).await.expect(429);
+    // Probes are not limited.
+    api.call(reqwest::Method::GET, "/healthz", None, None, None)
+        .await
+        .expect(200);
+}
+
 /// Runs the binary to completion and returns (exit code, stdout, stderr).
 async fn run(args: &[&str], env: &[(&str, String)]) -> (i32, String, String) {
     let output = command(args, env).output().await.unwrap();

@@ -5,6 +5,7 @@ mod docs;
 mod errors;
 mod logging;
 mod probes;
+mod rate_limits;
 mod support;
 mod tasks;
 mod transport;
