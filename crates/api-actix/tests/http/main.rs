@@ -6,6 +6,7 @@ mod errors;
 mod logging;
 mod probes;
 mod rate_limits;
+mod shutdown;
 mod support;
 mod tasks;
 mod transport;
