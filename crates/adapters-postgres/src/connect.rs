@@ -8,8 +8,9 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use diesel::connection::CacheSize;
 use diesel::{ConnectionError, ConnectionResult};
-use diesel_async::AsyncPgConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use percent_encoding::percent_decode_str;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
@@ -17,6 +18,7 @@ use tokio_postgres::config::SslMode;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::errors::PgSetupError;
+use crate::settings::PoolerMode;
 
 /// How the bytes travel to the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +33,7 @@ pub(crate) enum Transport {
 pub(crate) struct ConnectPlan {
     config: tokio_postgres::Config,
     tls: Option<MakeRustlsConnect>,
+    pooler: PoolerMode,
 }
 
 impl fmt::Debug for ConnectPlan {
@@ -39,6 +42,7 @@ impl fmt::Debug for ConnectPlan {
         f.debug_struct("ConnectPlan")
             .field("config", &self.config)
             .field("transport", &self.transport())
+            .field("pooler", &self.pooler)
             .finish()
     }
 }
@@ -71,7 +75,16 @@ impl ConnectPlan {
             // real protection, so it stays plain (as with NoTls).
             _ => None,
         };
-        Ok(Self { config, tls })
+        Ok(Self {
+            config,
+            tls,
+            pooler: PoolerMode::None,
+        })
+    }
+
+    /// Connections made from now on suit `pooler` (see [`Self::connect`]).
+    pub(crate) fn set_pooler(&mut self, pooler: PoolerMode) {
+        self.pooler = pooler;
     }
 
     /// Sets `statement_timeout` and `lock_timeout` for every session, in
@@ -112,27 +125,71 @@ impl ConnectPlan {
 
     /// Opens one connection.
     ///
+    /// Behind a transaction-mode pooler ([`PoolerMode::Transaction`]) the
+    /// statements diesel-async runs while setting a connection up (`SET
+    /// TIME ZONE`, `SET CLIENT_ENCODING`, each prepared as a named
+    /// statement, then executed, then closed) run inside one transaction,
+    /// so the pooler keeps them on one server connection; and the
+    /// connection never keeps a statement prepared.
+    ///
     /// # Errors
     /// [`ConnectionError::BadConnection`] when the server cannot be reached,
-    /// refuses us or fails the TLS handshake.
+    /// refuses us or fails the TLS handshake;
+    /// [`ConnectionError::CouldntSetupConfiguration`] when setting it up
+    /// fails.
     pub(crate) async fn connect(&self) -> ConnectionResult<AsyncPgConnection> {
         let bad = |e: tokio_postgres::Error| ConnectionError::BadConnection(describe(&e));
         // Handing both halves to diesel-async lets it drive the connection
         // and notice when it dies, so the pool discards it.
-        match &self.tls {
+        let mut conn = match &self.tls {
             None => {
                 let (client, conn) = self
                     .config
                     .connect(tokio_postgres::NoTls)
                     .await
                     .map_err(bad)?;
-                AsyncPgConnection::try_from_client_and_connection(client, conn).await
+                self.hand_over(client, conn).await?
             }
             Some(tls) => {
                 let (client, conn) = self.config.connect(tls.clone()).await.map_err(bad)?;
-                AsyncPgConnection::try_from_client_and_connection(client, conn).await
+                self.hand_over(client, conn).await?
+            }
+        };
+        if self.pooler == PoolerMode::Transaction {
+            conn.batch_execute("COMMIT")
+                .await
+                .map_err(ConnectionError::CouldntSetupConfiguration)?;
+            conn.set_prepared_statement_cache_size(CacheSize::Disabled);
+        }
+        Ok(conn)
+    }
+
+    /// Turns the driver's halves into a diesel-async connection (which runs
+    /// its setup statements), after opening a transaction when a
+    /// transaction-mode pooler is in between: the driver is polled here
+    /// until the `BEGIN` is answered.
+    async fn hand_over<S>(
+        &self,
+        client: tokio_postgres::Client,
+        mut conn: tokio_postgres::Connection<tokio_postgres::Socket, S>,
+    ) -> ConnectionResult<AsyncPgConnection>
+    where
+        S: tokio_postgres::tls::TlsStream + Unpin + Send + 'static,
+    {
+        if self.pooler == PoolerMode::Transaction {
+            let begin = client.batch_execute("BEGIN");
+            tokio::select! {
+                begun = begin => begun.map_err(|e| ConnectionError::BadConnection(describe(&e)))?,
+                ended = &mut conn => {
+                    let why = match ended {
+                        Ok(()) => "the server closed the connection".to_owned(),
+                        Err(e) => describe(&e),
+                    };
+                    return Err(ConnectionError::BadConnection(why));
+                }
             }
         }
+        AsyncPgConnection::try_from_client_and_connection(client, conn).await
     }
 }
 

@@ -15,5 +15,5 @@ mod task_repo;
 
 pub use errors::{MigrationError, PgSetupError};
 pub use migrations::run_migrations;
-pub use settings::PgSettings;
-pub use task_repo::PgTaskRepo;
+pub use settings::{PgSettings, PoolerMode};
+pub use task_repo::{PgTaskRepo, PoolStatus};

@@ -13,7 +13,7 @@ use diesel_async::pooled_connection::deadpool::{Object, Pool};
 use diesel_async::pooled_connection::{
     AsyncDieselConnectionManager, ManagerConfig, PoolableConnection, RecyclingMethod,
 };
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use domain::{
     CompletionChange, Task, TaskFields, TaskId, TaskPage, TaskPatch, TaskQuery, UserId, Version,
 };
@@ -32,7 +32,7 @@ use crate::listing::page_query;
 use crate::prepared::PreparedExt;
 use crate::rows::{NewTaskRow, TaskChanges, TaskRow};
 use crate::schema::tasks;
-use crate::settings::PgSettings;
+use crate::settings::{PgSettings, PoolerMode};
 
 /// Tasks stored in PostgreSQL, behind a connection pool. Cheap to clone
 /// (clones share the pool).
@@ -46,6 +46,10 @@ pub struct PgTaskRepo {
     /// margin, for a server or network that stopped answering altogether.
     deadline: Option<Duration>,
     acquire_timeout: Duration,
+    /// Behind a transaction-mode pooler: what opens each operation's
+    /// transaction (`BEGIN` and the timeouts as `SET LOCAL`). `None`: each
+    /// statement runs on its own, the timeouts set for the whole session.
+    begin: Option<Arc<str>>,
     /// The readiness probe's own connection, outside the pool.
     probe: Arc<tokio::sync::Mutex<Option<AsyncPgConnection>>>,
 }
@@ -55,6 +59,7 @@ impl fmt::Debug for PgTaskRepo {
         f.debug_struct("PgTaskRepo")
             .field("pool", &self.pool.status())
             .field("transport", &self.transport)
+            .field("per_operation_transaction", &self.begin.is_some())
             .finish()
     }
 }
@@ -89,7 +94,19 @@ impl PgTaskRepo {
         }
         let mut plan =
             ConnectPlan::from_url(settings.url.expose_secret(), settings.acquire_timeout)?;
-        plan.set_session_timeouts(settings.statement_timeout, settings.lock_timeout);
+        let begin = match settings.pooler {
+            PoolerMode::None => {
+                plan.set_session_timeouts(settings.statement_timeout, settings.lock_timeout);
+                None
+            }
+            PoolerMode::Transaction => {
+                plan.set_pooler(PoolerMode::Transaction);
+                Some(Arc::from(begin_sql(
+                    settings.statement_timeout,
+                    settings.lock_timeout,
+                )))
+            }
+        };
         let plan = Arc::new(plan);
         let transport = plan.transport();
         let deadline = (!settings.statement_timeout.is_zero())
@@ -120,6 +137,7 @@ impl PgTaskRepo {
             plan,
             deadline,
             acquire_timeout: settings.acquire_timeout,
+            begin,
             probe: Arc::default(),
         })
     }
@@ -174,9 +192,15 @@ impl PgTaskRepo {
         let Some(conn) = in_flight.conn.as_mut() else {
             return Err(StoreError::Internal("no connection in flight".into()));
         };
-        let outcome = match self.deadline {
-            None => op(conn).await,
-            Some(deadline) => match tokio::time::timeout(deadline, op(conn)).await {
+        let work = async {
+            match &self.begin {
+                None => (op(conn).await, true),
+                Some(begin) => in_transaction(conn, begin, op).await,
+            }
+        };
+        let (outcome, reusable) = match self.deadline {
+            None => work.await,
+            Some(deadline) => match tokio::time::timeout(deadline, work).await {
                 Ok(outcome) => outcome,
                 Err(_) => {
                     // Dropping the guard cancels the statement and closes
@@ -192,17 +216,23 @@ impl PgTaskRepo {
             return Err(StoreError::Internal("no connection in flight".into()));
         };
         let error = match outcome {
-            Ok(value) => return Ok(Attempt::Done(value)),
+            Ok(value) if reusable => return Ok(Attempt::Done(value)),
+            Ok(value) => {
+                drop(Object::take(conn));
+                return Ok(Attempt::Done(value));
+            }
             Err(error) => error,
         };
         if connection_lost(&mut conn, &error).await {
             self.discard(conn);
             return Ok(Attempt::Lost(StoreError::Unavailable(Box::new(error))));
         }
-        if matches!(
-            error,
-            DieselError::DatabaseError(DatabaseErrorKind::Unknown, _)
-        ) {
+        if !reusable
+            || matches!(
+                error,
+                DieselError::DatabaseError(DatabaseErrorKind::Unknown, _)
+            )
+        {
             drop(Object::take(conn));
         }
         Ok(Attempt::Failed(error.into()))
@@ -356,6 +386,47 @@ async fn find_row(
         .optional()
 }
 
+/// What opens an operation's transaction behind a transaction-mode pooler:
+/// one simple-query round trip, the timeouts local to the transaction.
+fn begin_sql(statement_timeout: Duration, lock_timeout: Duration) -> String {
+    format!(
+        "BEGIN; SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = {}",
+        statement_timeout.as_millis(),
+        lock_timeout.as_millis()
+    )
+}
+
+/// Runs `op` inside a transaction opened by `begin`: behind a
+/// transaction-mode pooler, everything between `BEGIN` and `COMMIT` stays
+/// on one server connection, including each statement's Parse, its
+/// Bind/Execute and its Close (tokio-postgres sends the Close, with a Sync,
+/// when the statement is dropped, which happens before `op` returns; the
+/// cache is disabled, so none is kept). A failed `op` is rolled back.
+/// The flag says whether the connection is clean for the next operation:
+/// not when `COMMIT` or `ROLLBACK` itself failed.
+async fn in_transaction<T, F>(
+    conn: &mut AsyncPgConnection,
+    begin: &str,
+    op: &F,
+) -> (QueryResult<T>, bool)
+where
+    F: for<'c> Fn(&'c mut AsyncPgConnection) -> BoxFuture<'c, QueryResult<T>> + Send + Sync,
+{
+    if let Err(error) = conn.batch_execute(begin).await {
+        return (Err(error), false);
+    }
+    match op(conn).await {
+        Ok(value) => match conn.batch_execute("COMMIT").await {
+            Ok(()) => (Ok(value), true),
+            Err(error) => (Err(error), false),
+        },
+        Err(error) => {
+            let rolled_back = conn.batch_execute("ROLLBACK").await.is_ok();
+            (Err(error), rolled_back)
+        }
+    }
+}
+
 /// Whether the statement failed because its connection is gone. The driver
 /// reports a socket it could not use as `UnableToSendCommand` or
 /// `ClosedConnection`. A server that ends the session (e.g.
@@ -426,6 +497,9 @@ impl Drop for InFlight<'_> {
 enum Inserted {
     Row(TaskRow),
     UnknownOwner,
+    /// The id exists: the first attempt committed before its connection
+    /// died, or (never seen) a UUIDv7 collision.
+    Collision(DieselError),
 }
 
 enum Miss {
@@ -464,15 +538,15 @@ impl TaskRepo for PgTaskRepo {
                         // A fresh UUIDv7 collides only with itself: the
                         // first attempt was committed before its connection
                         // died.
+                        // Looked up in an operation of its own: in a
+                        // transaction (behind a pooler) the failed insert
+                        // has aborted this one.
                         Err(
                             error @ DieselError::DatabaseError(
                                 DatabaseErrorKind::UniqueViolation,
                                 _,
                             ),
-                        ) => match find_row(conn, owner, id).await? {
-                            Some(row) => Ok(Inserted::Row(row)),
-                            None => Err(error),
-                        },
+                        ) => Ok(Inserted::Collision(error)),
                         Err(error) => Err(error),
                     }
                 }
@@ -482,6 +556,10 @@ impl TaskRepo for PgTaskRepo {
         match inserted {
             Inserted::Row(row) => to_task(row).map_err(Into::into),
             Inserted::UnknownOwner => Err(CreateTaskError::UnknownOwner),
+            Inserted::Collision(error) => self
+                .find(owner, id)
+                .await?
+                .ok_or_else(|| CreateTaskError::Internal(Box::new(error))),
         }
     }
 
@@ -648,13 +726,12 @@ impl TaskRepo for PgTaskRepo {
         let Some(conn) = probe.as_mut() else {
             return Err(RepoUnavailable("no probe connection".into()));
         };
-        let answered = tokio::time::timeout(
-            self.acquire_timeout,
-            diesel::select(1_i32.into_sql::<diesel::sql_types::Integer>()).get_result::<i32>(conn),
-        )
-        .await;
+        // A simple query: one round trip, no prepared statement, so it is
+        // the same behind a transaction-mode pooler.
+        let answered =
+            tokio::time::timeout(self.acquire_timeout, conn.batch_execute("SELECT 1")).await;
         match answered {
-            Ok(Ok(_)) => Ok(()),
+            Ok(Ok(())) => Ok(()),
             Ok(Err(error)) => {
                 let lost = connection_lost(conn, &error).await;
                 *probe = None;
@@ -676,6 +753,29 @@ impl TaskRepo for PgTaskRepo {
                     self.acquire_timeout
                 )))
             }
+        }
+    }
+}
+
+/// The connection pool at one instant, for the API's metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections open, idle or in use.
+    pub size: usize,
+    /// Connections open and idle.
+    pub idle: usize,
+    /// Operations waiting for a connection.
+    pub waiting: usize,
+}
+
+impl PgTaskRepo {
+    /// The pool's open and idle connections and its waiting operations.
+    pub fn pool_status(&self) -> PoolStatus {
+        let status = self.pool.status();
+        PoolStatus {
+            size: status.size,
+            idle: status.available,
+            waiting: status.waiting,
         }
     }
 }

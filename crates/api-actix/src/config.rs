@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use adapters_jwt::{BETTER_AUTH_JWKS_PATH, MIN_HS256_SECRET_BYTES};
+use adapters_postgres::PoolerMode;
 
 use crate::limits::HttpLimits;
 use crate::rate_limit::{RateLimitSettings, RateLimits};
@@ -27,7 +28,7 @@ use serde::Deserialize;
 pub const DEFAULTS_TOML: &str = include_str!("../../../config/default.toml");
 
 /// Every variable the API reads (besides `APP_ENV`, which picks a file).
-pub const VARIABLES: [&str; 31] = [
+pub const VARIABLES: [&str; 32] = [
     "DATABASE_URL",
     "DATABASE_MIGRATION_URL",
     "API_BIND_ADDR",
@@ -45,6 +46,7 @@ pub const VARIABLES: [&str; 31] = [
     "DATABASE_ACQUIRE_TIMEOUT_MS",
     "DATABASE_STATEMENT_TIMEOUT_MS",
     "DATABASE_LOCK_TIMEOUT_MS",
+    "DATABASE_POOLER",
     "RUST_LOG",
     "REQUEST_BODY_TIMEOUT_MS",
     "CLIENT_REQUEST_TIMEOUT_MS",
@@ -122,6 +124,7 @@ struct Raw {
     database_acquire_timeout_ms: Option<String>,
     database_statement_timeout_ms: Option<String>,
     database_lock_timeout_ms: Option<String>,
+    database_pooler: Option<String>,
     rust_log: Option<String>,
     request_body_timeout_ms: Option<String>,
     client_request_timeout_ms: Option<String>,
@@ -272,6 +275,9 @@ pub struct DatabaseConfig {
     /// PostgreSQL's statement_timeout and lock_timeout (zero: none).
     pub statement_timeout: Duration,
     pub lock_timeout: Duration,
+    /// `DATABASE_POOLER`: `transaction` when `DATABASE_URL` leads to a
+    /// transaction-mode pooler (PgBouncer `pool_mode = transaction`).
+    pub pooler: PoolerMode,
 }
 
 /// Where the verifier gets its keys.
@@ -405,6 +411,14 @@ pub fn load_serve(sources: &Sources) -> Result<ServeConfig, ConfigError> {
             0..=600_000,
             "milliseconds",
         )?),
+        pooler: required(
+            raw.database_pooler,
+            "DATABASE_POOLER",
+            "none or transaction",
+        )?
+        .to_ascii_lowercase()
+        .parse::<PoolerMode>()
+        .map_err(|message| ConfigError::new("DATABASE_POOLER", message))?,
     };
 
     let better_auth_url = text(raw.better_auth_url)
@@ -869,6 +883,18 @@ mod tests {
         let debug = format!("{config:?} {}", config.auth.mode);
         assert!(!debug.contains("hunter2"), "{debug}");
         assert!(!debug.contains("s3cret"), "{debug}");
+    }
+
+    #[test]
+    fn the_pooler_mode_is_none_unless_set_to_transaction() {
+        let config = load_serve(&sources(&MINIMAL)).unwrap();
+        assert_eq!(config.database.pooler, PoolerMode::None);
+        for value in ["transaction", "Transaction"] {
+            let config = load_serve(&sources(&with(&[("DATABASE_POOLER", value)]))).unwrap();
+            assert_eq!(config.database.pooler, PoolerMode::Transaction);
+        }
+        let error = error_of(&with(&[("DATABASE_POOLER", "session")]));
+        assert_eq!(error.name, "DATABASE_POOLER", "{error}");
     }
 
     #[test]

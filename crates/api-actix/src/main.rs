@@ -112,6 +112,7 @@ async fn serve() -> ExitCode {
         acquire_timeout: settings.database.acquire_timeout,
         statement_timeout: settings.database.statement_timeout,
         lock_timeout: settings.database.lock_timeout,
+        pooler: settings.database.pooler,
     }) {
         Ok(repo) => repo,
         Err(error) => return fail(&format!("DATABASE_URL: {error}")),

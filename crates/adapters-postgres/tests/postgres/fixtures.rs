@@ -1,7 +1,7 @@
 //! Helpers shared by the tests.
 use std::time::Duration;
 
-use adapters_postgres::{PgSettings, PgTaskRepo, run_migrations};
+use adapters_postgres::{PgSettings, PgTaskRepo, PoolerMode, run_migrations};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use domain::{Category, Description, Priority, TaskFields, Timestamp, Title};
 use test_support::TestDatabase;
@@ -33,6 +33,7 @@ pub fn settings(url: &str) -> PgSettings {
         acquire_timeout: ACQUIRE_TIMEOUT,
         statement_timeout: Duration::from_secs(5),
         lock_timeout: Duration::from_secs(2),
+        pooler: PoolerMode::None,
     }
 }
 

@@ -12,5 +12,6 @@ mod migrations;
 mod outage;
 mod ownership;
 mod pagination;
+mod pooler;
 mod slow;
 mod tls;
