@@ -45,8 +45,10 @@ impl JwksVerifier {
         let attempts = self.cache.attempts();
         let mut generation = self.cache.current();
         if let Some(principal) = generation.verified.get(&digest, now) {
+            metrics::counter!("verified_token_cache_hits_total").increment(1);
             return Ok(principal);
         }
+        metrics::counter!("verified_token_cache_misses_total").increment(1);
 
         let token = UnverifiedToken::parse(raw).map_err(Rejection::into_auth_error)?;
         if token.alg == SigningAlg::Hs256 {

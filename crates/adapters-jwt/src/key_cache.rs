@@ -117,9 +117,11 @@ impl KeyCache {
     async fn refresh_locked(&self, state: &mut FetchState) -> bool {
         let outcome = self.fetch_and_parse(state).await;
         self.attempts.fetch_add(1, Ordering::AcqRel);
+        metrics::counter!("jwks_fetches_total").increment(1);
         match outcome {
             Ok(()) => true,
             Err(err) => {
+                metrics::counter!("jwks_fetch_failures_total").increment(1);
                 let kept = self.current.load().keys.len();
                 tracing::warn!(error = %err, kept_keys = kept, "JWKS refresh failed; keeping the last good keys");
                 false

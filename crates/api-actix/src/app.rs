@@ -127,12 +127,14 @@ async fn log_request(
     let started = Instant::now();
     let method = req.method().clone();
     let result = next.call(req).await;
-    let latency_ms = format!("{:.3}", started.elapsed().as_secs_f64() * 1000.0);
+    let elapsed = started.elapsed();
+    let latency_ms = format!("{:.3}", elapsed.as_secs_f64() * 1000.0);
     match &result {
         Ok(res) => {
             let route = res.request().match_pattern();
             let route = route.as_deref().unwrap_or("<no route>");
             let status = res.status().as_u16();
+            crate::metrics::record_request(method.as_str(), route, status, elapsed);
             if res.status().is_server_error() {
                 tracing::warn!(%method, route, status, %latency_ms, "request");
             } else {

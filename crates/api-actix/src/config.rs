@@ -28,7 +28,7 @@ use serde::Deserialize;
 pub const DEFAULTS_TOML: &str = include_str!("../../../config/default.toml");
 
 /// Every variable the API reads (besides `APP_ENV`, which picks a file).
-pub const VARIABLES: [&str; 32] = [
+pub const VARIABLES: [&str; 33] = [
     "DATABASE_URL",
     "DATABASE_MIGRATION_URL",
     "API_BIND_ADDR",
@@ -61,6 +61,7 @@ pub const VARIABLES: [&str; 32] = [
     "RATE_LIMIT_BURST",
     "AUTH_FAILURE_LIMIT_PER_MINUTE",
     "AUTH_FAILURE_LIMIT_BURST",
+    "METRICS_BIND_ADDR",
 ];
 
 /// A setting that stops startup. Displays as one line naming the variable
@@ -139,6 +140,7 @@ struct Raw {
     rate_limit_burst: Option<String>,
     auth_failure_limit_per_minute: Option<String>,
     auth_failure_limit_burst: Option<String>,
+    metrics_bind_addr: Option<String>,
 }
 
 fn file_error(path: &Path, error: &config::ConfigError) -> ConfigError {
@@ -532,6 +534,7 @@ struct RawServer {
     rate_limit_burst: Option<String>,
     auth_failure_limit_per_minute: Option<String>,
     auth_failure_limit_burst: Option<String>,
+    metrics_bind_addr: Option<String>,
 }
 
 impl RawServer {
@@ -550,6 +553,7 @@ impl RawServer {
             rate_limit_burst: raw.rate_limit_burst.take(),
             auth_failure_limit_per_minute: raw.auth_failure_limit_per_minute.take(),
             auth_failure_limit_burst: raw.auth_failure_limit_burst.take(),
+            metrics_bind_addr: raw.metrics_bind_addr.take(),
         }
     }
 }
@@ -631,6 +635,16 @@ fn server_settings(bind_addr: SocketAddr, raw: &RawServer) -> Result<ServerSetti
         )?,
     };
     server.app.rate_limits = std::sync::Arc::new(RateLimits::new(rate_limits));
+    server.metrics_addr = text(raw.metrics_bind_addr.clone())
+        .map(|addr| {
+            addr.parse::<SocketAddr>().map_err(|_| {
+                ConfigError::new(
+                    "METRICS_BIND_ADDR",
+                    format!("must be an IP address and port such as 127.0.0.1:9000, got {addr:?}"),
+                )
+            })
+        })
+        .transpose()?;
     Ok(server)
 }
 
@@ -706,6 +720,7 @@ mod tests {
             config.server.app.rate_limits.settings(),
             RateLimitSettings::default()
         );
+        assert_eq!(config.server.metrics_addr, None);
         match config.auth.mode {
             AuthModeConfig::Jwks {
                 url,
@@ -740,6 +755,7 @@ mod tests {
             ("SHUTDOWN_TIMEOUT_SECS", "7"),
             ("MAX_JSON_DEPTH", "8"),
             ("RATE_LIMIT_PER_SECOND", "0"),
+            ("METRICS_BIND_ADDR", "127.0.0.1:9000"),
             ("AUTH_FAILURE_LIMIT_BURST", "3"),
         ])))
         .unwrap();
@@ -749,6 +765,10 @@ mod tests {
         );
         assert_eq!(config.server.shutdown_timeout, Duration::from_secs(7));
         assert_eq!(config.server.app.limits.max_json_depth, 8);
+        assert_eq!(
+            config.server.metrics_addr,
+            Some("127.0.0.1:9000".parse().unwrap())
+        );
         let rate_limits = config.server.app.rate_limits.settings();
         assert_eq!(rate_limits.per_user_per_second, 0);
         assert_eq!(rate_limits.auth_failures_burst, 3);
@@ -845,6 +865,7 @@ mod tests {
             ),
             (with(&[("MAX_JSON_DEPTH", "1")]), "MAX_JSON_DEPTH"),
             (with(&[("RATE_LIMIT_BURST", "0")]), "RATE_LIMIT_BURST"),
+            (with(&[("METRICS_BIND_ADDR", "9000")]), "METRICS_BIND_ADDR"),
             (
                 with(&[("AUTH_FAILURE_LIMIT_PER_MINUTE", "x")]),
                 "AUTH_FAILURE_LIMIT_PER_MINUTE",

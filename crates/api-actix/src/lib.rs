@@ -10,6 +10,7 @@ pub mod cursor;
 pub mod dto;
 pub mod limits;
 pub mod list_query;
+pub mod metrics;
 pub mod openapi;
 pub mod preconditions;
 pub mod problem;

@@ -10,7 +10,7 @@ use adapters_jwt::{JwksSettings, VerifierMode, VerifierSettings, build_verifier}
 use adapters_postgres::{PgSettings, PgTaskRepo, run_migrations};
 use api_actix::config::{self, AuthConfig, AuthModeConfig, Sources};
 use api_actix::openapi::ApiDoc;
-use api_actix::{AppState, server, telemetry};
+use api_actix::{AppState, metrics, server, telemetry};
 use utoipa::OpenApi;
 
 const USAGE: &str = "usage: todo-api [serve|migrate|openapi]
@@ -121,15 +121,26 @@ async fn serve() -> ExitCode {
         Ok(verifier) => verifier,
         Err(error) => return fail(&format!("token verifier: {error}")),
     };
-    let state = AppState {
-        repo: Arc::new(repo),
-        verifier,
-    };
-    match server::run_with(&settings.server, state).await {
+    let repo = Arc::new(repo);
+    let pool = Arc::clone(&repo);
+    let pool_probe: metrics::PoolProbe = Arc::new(move || {
+        let status = pool.pool_status();
+        metrics::PoolGauges {
+            size: status.size,
+            idle: status.idle,
+            waiting: status.waiting,
+        }
+    });
+    let state = AppState { repo, verifier };
+    match server::run_observed(&settings.server, state, Some(pool_probe)).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(&format!(
-            "cannot serve on {} (API_BIND_ADDR): {error}",
-            settings.bind_addr
+            "cannot serve on {} (API_BIND_ADDR) or {} (METRICS_BIND_ADDR): {error}",
+            settings.bind_addr,
+            settings
+                .server
+                .metrics_addr
+                .map_or_else(|| "-".to_owned(), |addr| addr.to_string())
         )),
     }
 }

@@ -196,7 +196,8 @@ pub fn address_key(ip: IpAddr) -> IpAddr {
     }
 }
 
-fn too_many(outcome: &Outcome, wait: Duration, detail: &str) -> Problem {
+fn too_many(policy: &'static str, outcome: &Outcome, wait: Duration, detail: &str) -> Problem {
+    crate::metrics::record_rejection(policy);
     let retry = ceil_secs(wait).max(1);
     Problem::new(ProblemKind::TooManyRequests, detail)
         .with_header(header::RETRY_AFTER, HeaderValue::from(retry))
@@ -251,6 +252,7 @@ impl RateLimits {
                     state: policy.state(0, wait),
                 };
                 Err(too_many(
+                    policy.name,
                     &outcome,
                     wait,
                     "Too many failed authentication attempts from this address; retry later.",
@@ -288,6 +290,7 @@ impl RateLimits {
                 tracing::debug!("address over its failed-authentication budget");
                 self.block(key, wait);
                 too_many(
+                    policy.name,
                     &outcome,
                     wait,
                     "Too many failed authentication attempts from this address; retry later.",
@@ -316,6 +319,7 @@ impl RateLimits {
         match policy.take(&user) {
             Ok((outcome, _)) => Ok(Some(outcome)),
             Err((outcome, wait)) => Err(too_many(
+                policy.name,
                 &outcome,
                 wait,
                 "Too many requests for this user; slow down and retry later.",

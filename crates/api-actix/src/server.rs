@@ -10,6 +10,7 @@ use actix_web::dev::Server;
 use actix_web::http::KeepAlive;
 
 use crate::app::{AppOptions, AppState, build_app_with};
+use crate::metrics;
 
 /// How long in-flight requests get to finish after a shutdown signal, by
 /// default (`SHUTDOWN_TIMEOUT_SECS`).
@@ -38,6 +39,8 @@ pub struct ServerSettings {
     pub max_connections: usize,
     /// Worker threads; `None`: one per core.
     pub workers: Option<usize>,
+    /// Where to serve `GET /metrics` (Prometheus), if anywhere.
+    pub metrics_addr: Option<SocketAddr>,
     pub app: AppOptions,
 }
 
@@ -51,6 +54,7 @@ impl ServerSettings {
             keep_alive: Duration::from_secs(5),
             max_connections: 10_000,
             workers: None,
+            metrics_addr: None,
             app: AppOptions::default(),
         }
     }
@@ -106,6 +110,37 @@ pub async fn run(bind_addr: SocketAddr, state: AppState) -> std::io::Result<()> 
 /// # Errors
 /// When the address cannot be bound or the server fails.
 pub async fn run_with(settings: &ServerSettings, state: AppState) -> std::io::Result<()> {
+    run_observed(settings, state, None).await
+}
+
+/// As [`run_with`], with the metrics server on `settings.metrics_addr`
+/// (announced as `metrics on http://ADDR/metrics` before the API's line),
+/// reading the connection pool through `pool` when scraped.
+///
+/// # Errors
+/// When an address cannot be bound, the metrics recorder cannot be
+/// installed, or the server fails.
+pub async fn run_observed(
+    settings: &ServerSettings,
+    state: AppState,
+    pool: Option<metrics::PoolProbe>,
+) -> std::io::Result<()> {
+    let metrics_server = match settings.metrics_addr {
+        Some(addr) => {
+            let handle = metrics::install().map_err(std::io::Error::other)?;
+            let (server, addrs) = metrics::start(addr, handle, pool)?;
+            for addr in addrs {
+                tracing::info!(url = %format!("http://{addr}/metrics"), "metrics");
+                let mut stdout = std::io::stdout().lock();
+                writeln!(stdout, "metrics on http://{addr}/metrics")?;
+                stdout.flush()?;
+            }
+            let handle = server.handle();
+            actix_web::rt::spawn(server);
+            Some(handle)
+        }
+        None => None,
+    };
     let (server, addrs) = start(settings, state)?;
     for addr in addrs {
         tracing::info!(url = %format!("http://{addr}"), "listening");
@@ -123,6 +158,9 @@ pub async fn run_with(settings: &ServerSettings, state: AppState) -> std::io::Re
         }
     });
     serve_until(server, shutdown_signal()).await?;
+    if let Some(handle) = metrics_server {
+        handle.stop(true).await;
+    }
     tracing::info!("stopped");
     Ok(())
 }

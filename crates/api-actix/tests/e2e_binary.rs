@@ -75,6 +75,8 @@ async fn migrate(database_url: &str) {
 struct Api {
     child: Child,
     base: String,
+    /// `http://ADDR/metrics` when METRICS_BIND_ADDR is set.
+    metrics: Option<String>,
     log: Arc<Mutex<String>>,
     http: reqwest::Client,
 }
@@ -93,8 +95,12 @@ impl Api {
             }
         });
         let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut metrics = None;
         let base = tokio::time::timeout(PATIENCE, async {
             while let Some(line) = stdout.next_line().await.unwrap() {
+                if let Some(url) = line.strip_prefix("metrics on ") {
+                    metrics = Some(url.to_owned());
+                }
                 if let Some(url) = line.strip_prefix("listening on ") {
                     return url.to_owned();
                 }
@@ -107,6 +113,7 @@ impl Api {
         Self {
             child,
             base,
+            metrics,
             log,
             http: reqwest::Client::new(),
         }
@@ -694,6 +701,7 @@ async fn eddsa_tokens_through_a_jwks_endpoint_against_the_real_binary() {
     env.push(("JWKS_URL", format!("http://{}/api/auth/jwks", server.addr)));
     env.push(("JWKS_REFRESH_SECS", "2".to_owned()));
     env.push(("JWKS_COOLDOWN_SECS", "1".to_owned()));
+    env.push(("METRICS_BIND_ADDR", "127.0.0.1:0".to_owned()));
     let api = Api::start(&env).await;
 
     // Better Auth is not publishing keys yet: the API is up but not ready,
@@ -709,6 +717,47 @@ async fn eddsa_tokens_through_a_jwks_endpoint_against_the_real_binary() {
     // Once the keys are published the API becomes ready by itself.
     server.publish.store(true, Ordering::SeqCst);
     api.wait_for("/readyz", None, StatusCode::OK).await;
+
+    // Metrics, on their own address: JWKS fetches, the verified-token
+    // cache (a miss, then a hit for the same token), the pool, requests.
+    let token = minter.token(alice, now() + 600);
+    for _ in 0..2 {
+        api.get(&format!("/api/{alice}/tasks"), &token)
+            .await
+            .expect(200);
+    }
+    let metrics = api.metrics.clone().expect("metrics are announced");
+    let text = api
+        .http
+        .get(&metrics)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    };
+    assert!(value("jwks_fetches_total") >= 2.0, "{text}");
+    assert!(value("jwks_fetch_failures_total") >= 1.0, "{text}");
+    assert!(value("verified_token_cache_hits_total") >= 1.0, "{text}");
+    assert!(value("verified_token_cache_misses_total") >= 1.0, "{text}");
+    assert!(value("db_pool_connections") >= 1.0, "{text}");
+    value("db_pool_idle_connections");
+    value("db_pool_waiting");
+    assert!(
+        text.lines().any(|l| l.starts_with("http_requests_total{")
+            && l.contains(r#"route="/api/{user_id}/tasks""#)
+            && l.contains(r#"status="200""#)),
+        "{text}"
+    );
+    // Not on the API's own address.
+    api.call(reqwest::Method::GET, "/metrics", None, None, None)
+        .await
+        .expect(404);
     scenario(api, &minter, &proxy, alice, bob).await;
 }
 

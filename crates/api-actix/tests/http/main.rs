@@ -4,6 +4,7 @@
 mod docs;
 mod errors;
 mod logging;
+mod metrics;
 mod probes;
 mod rate_limits;
 mod shutdown;
