@@ -14,10 +14,11 @@ dev:
     scripts/dev.sh
 
 # The database suites share one server: TEST_DATABASE_ADMIN_URL, else :5432 if it answers, else an embedded one.
-# Everything CI runs: formatting, lints, Rust tests, web unit, bridge and browser tests, `just dev` end to end.
+# Everything CI runs: formatting, lints, Rust tests, web unit, bridge and browser tests, `just dev` end to end, contract test, fuzzing.
 test: fmt-check lint
-    scripts/with-test-db.sh {{ just_executable() }} test-rust test-web
+    scripts/with-test-db.sh {{ just_executable() }} test-rust test-web contract-test
     {{ just_executable() }} test-dev
+    {{ just_executable() }} fuzz-ci
 
 # Format all code: Rust (rustfmt) and the web app (Prettier).
 fmt: web-deps
@@ -89,6 +90,18 @@ openapi $file="":
     @if [ -z "$file" ]; then cargo run --quiet -p api-actix --bin todo-api -- openapi; else \
       cargo run --quiet -p api-actix --bin todo-api -- openapi > "$file.tmp" || { rm -f "$file.tmp"; exit 1; }; \
       mv "$file.tmp" "$file"; echo "wrote $file" >&2; fi
+
+# schemathesis against the real API and the OpenAPI document it serves, on a throwaway database (scripts/contract-test.sh).
+contract-test: web-deps
+    scripts/with-test-db.sh scripts/contract-test.sh
+
+# Fuzz the token, cursor, list query and task body parsers, SECONDS each (cargo-fuzz, installed when missing).
+fuzz seconds="60":
+    scripts/fuzz.sh {{ seconds }}
+
+# What CI fuzzes: each target for 30 s.
+fuzz-ci:
+    scripts/fuzz.sh 30
 
 # Install the web app's npm packages when missing or stale.
 web-deps:
