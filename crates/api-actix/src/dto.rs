@@ -39,7 +39,8 @@ pub struct TaskDto {
     /// Trimmed, 1–200 characters, no control characters.
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
-    /// Up to 4000 characters; line breaks and tabs allowed.
+    /// Up to 4000 characters; no control characters other than line breaks
+    /// (`\n`, `\r`) and tabs.
     #[schema(required = true, max_length = 4000)]
     pub description: Option<String>,
     pub completed: bool,
@@ -79,15 +80,26 @@ impl From<&Task> for TaskDto {
 #[serde(deny_unknown_fields)]
 #[schema(as = TaskInput)]
 pub struct TaskInputDoc {
+    /// Required. Surrounding white space is trimmed; what remains must be
+    /// 1–200 characters (Unicode code points, not bytes) with no control
+    /// characters. Lengths are measured after trimming.
     #[schema(min_length = 1, max_length = 200, example = "Write the report")]
     pub title: String,
+    /// Up to 4000 characters, kept as sent (not trimmed); no control
+    /// characters other than `\n`, `\r` and `\t`. `null` or absent: none.
     #[schema(max_length = 4000)]
     pub description: Option<String>,
+    /// Default `medium`; not null.
     #[schema(nullable = false, default = "medium")]
     pub priority: Option<PriorityDto>,
+    /// Trimmed like `title`, then 1–50 characters, no control characters.
+    /// `null` or absent: none (an empty or blank string is refused).
     #[schema(min_length = 1, max_length = 50)]
     pub category: Option<String>,
+    /// An RFC 3339 date-time with an offset (`Z` or `±hh:mm`), stored in
+    /// UTC. `null` or absent: no due date.
     pub due_at: Option<DateTime<Utc>>,
+    /// Default `false`; not null.
     #[schema(nullable = false, default = false)]
     pub completed: Option<bool>,
 }
@@ -99,15 +111,22 @@ pub struct TaskInputDoc {
 #[serde(deny_unknown_fields)]
 #[schema(as = TaskPatch)]
 pub struct TaskPatchDoc {
+    /// As in `TaskInput`: trimmed, then 1–200 characters, no control
+    /// characters. Not null.
     #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub title: Option<String>,
+    /// As in `TaskInput`; `null` clears it.
     #[schema(max_length = 4000)]
     pub description: Option<String>,
+    /// Not null.
     #[schema(nullable = false)]
     pub priority: Option<PriorityDto>,
+    /// As in `TaskInput`; `null` clears it.
     #[schema(min_length = 1, max_length = 50)]
     pub category: Option<String>,
+    /// As in `TaskInput`; `null` clears it.
     pub due_at: Option<DateTime<Utc>>,
+    /// Not null.
     #[schema(nullable = false)]
     pub completed: Option<bool>,
 }

@@ -2,7 +2,9 @@
 //! attributes, the wire types, and the reusable error responses below. A
 //! test checks that it lists exactly the routes the app serves.
 
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{RefOr, Schema};
 use utoipa::{IntoParams, Modify, OpenApi, ToResponse, ToSchema};
 
 use crate::dto::{CompletionDoc, PriorityDto, StatusDto, TaskDto, TaskInputDoc, TaskPatchDoc};
@@ -116,7 +118,8 @@ pub enum SortOrderDoc {
 
 /// The query parameters of `GET /api/{user_id}/tasks`. Parsed by
 /// `list_query`; a test keeps this list identical to the parameters it
-/// accepts.
+/// accepts. Each may appear at most once and no other is accepted (400
+/// otherwise); an empty value is the same as an absent parameter.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TaskListQuery {
@@ -124,9 +127,12 @@ pub struct TaskListQuery {
     pub status: Option<StatusFilterDoc>,
     /// Only tasks of this priority.
     pub priority: Option<PriorityDto>,
-    /// Only tasks in this category (exact match).
+    /// Only tasks in this category (exact match after trimming, as stored):
+    /// 1–50 characters once trimmed, no control characters.
+    #[param(max_length = 50)]
     pub category: Option<String>,
-    /// Case-insensitive text searched in title and description.
+    /// Case-insensitive text searched in title and description: trimmed,
+    /// then 1–200 characters, no control characters.
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Only tasks due strictly before this instant (RFC 3339).
@@ -137,12 +143,144 @@ pub struct TaskListQuery {
     pub sort: Option<SortKeyDoc>,
     /// `desc` (default) or `asc`.
     pub order: Option<SortOrderDoc>,
-    /// Page size, 1–100, default 50.
+    /// Page size, an integer from 1 to 100, default 50.
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u16>,
-    /// Opaque cursor from a previous page's `Link` header. Valid only with
-    /// the same `sort` and `order`.
+    /// Opaque cursor from a previous page's `Link` header (base64url, at
+    /// most 2048 characters). Valid only with the same `sort` and `order`;
+    /// anything else is 400.
     pub cursor: Option<String>,
+}
+
+/// What `str::trim` removes (Unicode `White_Space`), as a regex class body.
+const WHITE_SPACE: &str =
+    r"\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+/// Control characters (Unicode `Cc`), as a regex class body.
+const CONTROL: &str = r"\u0000-\u001F\u007F-\u009F";
+/// Control characters and white space.
+const CONTROL_OR_SPACE: &str =
+    r"\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+
+/// A trimmed text field (`title`, `category`, the search term): at least
+/// one character that is neither white space nor a control character, no
+/// control character inside, white space of any kind around (it is
+/// trimmed). Patterns use only `\uXXXX` escapes and classes, so ECMA-262
+/// (with or without the `u` flag), Python and Rust regex engines read them
+/// alike.
+pub fn trimmed_text_pattern() -> String {
+    format!(
+        "^[{WHITE_SPACE}]*[^{CONTROL_OR_SPACE}](?:[^{CONTROL}]*[^{CONTROL_OR_SPACE}])?[{WHITE_SPACE}]*$"
+    )
+}
+
+/// A description: no control characters other than `\t`, `\n` and `\r`.
+pub const DESCRIPTION_PATTERN: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
+
+/// A query parameter with the rules of [`trimmed_text_pattern`], or empty
+/// (an empty value counts as absent).
+pub fn optional_trimmed_text_pattern() -> String {
+    let inner = trimmed_text_pattern();
+    let inner = inner.trim_start_matches('^').trim_end_matches('$');
+    format!("^(?:{inner})?$")
+}
+
+/// The pagination cursor: base64url without padding.
+pub const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]*$";
+
+/// `If-Match` / `If-None-Match`: `*`, or a comma-separated list of entity
+/// tags (`"3"`, `W/"3"`) of visible ASCII (RFC 9110 §8.8.3), empty list
+/// elements and spaces or tabs around them allowed.
+pub const ENTITY_TAGS_PATTERN: &str =
+    r#"^(?:[ \t]*\*[ \t]*|[ \t,]*(?:W/)?"[!#-~]*"(?:[ \t]*,[ \t,]*(?:W/)?"[!#-~]*")*[ \t,]*)$"#;
+
+/// The `ETag` of a task: its version, a positive integer, in quotes.
+pub const ETAG_PATTERN: &str = r#"^"[1-9][0-9]*"$"#;
+
+/// The `Link` header of a listing: the next page's relative URL.
+pub const LINK_PATTERN: &str = r#"^<[^<>]+>; rel="next"$"#;
+
+fn string_rule(schema: Option<&mut RefOr<Schema>>, pattern: &str, max_length: Option<usize>) {
+    if let Some(RefOr::T(Schema::Object(object))) = schema {
+        object.pattern = Some(pattern.to_owned());
+        if max_length.is_some() {
+            object.max_length = max_length;
+        }
+    }
+}
+
+/// The rules utoipa's attributes cannot state from one constant: patterns
+/// of the text fields, parameters and headers, written into the document
+/// after it is generated.
+struct TextRules;
+
+impl TextRules {
+    fn operations(openapi: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut Operation> {
+        openapi.paths.paths.values_mut().flat_map(|item| {
+            [
+                item.get.as_mut(),
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.delete.as_mut(),
+                item.patch.as_mut(),
+            ]
+            .into_iter()
+            .flatten()
+        })
+    }
+}
+
+impl Modify for TextRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let trimmed = trimmed_text_pattern();
+        let optional_trimmed = optional_trimmed_text_pattern();
+        if let Some(components) = openapi.components.as_mut() {
+            for name in ["Task", "TaskInput", "TaskPatch"] {
+                let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name)
+                else {
+                    continue;
+                };
+                string_rule(object.properties.get_mut("title"), &trimmed, None);
+                string_rule(object.properties.get_mut("category"), &trimmed, None);
+                string_rule(
+                    object.properties.get_mut("description"),
+                    DESCRIPTION_PATTERN,
+                    None,
+                );
+            }
+        }
+        for operation in Self::operations(openapi) {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                let RefOr::T(parameter) = parameter else {
+                    continue;
+                };
+                let schema = parameter.schema.as_mut();
+                match parameter.name.as_str() {
+                    "category" | "q" => string_rule(schema, &optional_trimmed, None),
+                    "cursor" => string_rule(
+                        schema,
+                        CURSOR_PATTERN,
+                        Some(crate::cursor::MAX_CURSOR_CHARS),
+                    ),
+                    "If-Match" | "If-None-Match" => string_rule(schema, ENTITY_TAGS_PATTERN, None),
+                    _ => {}
+                }
+            }
+            for response in operation.responses.responses.values_mut() {
+                let RefOr::T(response) = response else {
+                    continue;
+                };
+                for (name, header) in response.headers.iter_mut() {
+                    let RefOr::T(header) = header else { continue };
+                    let pattern = match name.as_str() {
+                        "ETag" => ETAG_PATTERN,
+                        "Link" => LINK_PATTERN,
+                        _ => continue,
+                    };
+                    string_rule(header.schema.as_mut(), pattern, None);
+                }
+            }
+        }
+    }
 }
 
 struct BearerAuth;
@@ -220,7 +358,7 @@ impl Modify for OptionalCompletionBody {
             UnsupportedMediaType, ValidationFailed, ServiceUnavailable, InternalError
         )
     ),
-    modifiers(&BearerAuth, &OptionalCompletionBody, &RateLimitResponses),
+    modifiers(&BearerAuth, &OptionalCompletionBody, &TextRules, &RateLimitResponses),
     tags(
         (name = "tasks", description = "The caller's tasks."),
         (name = "health", description = "Probes."),

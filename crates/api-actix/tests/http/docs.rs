@@ -241,3 +241,279 @@ async fn documented_task_is_the_served_task() {
         .collect();
     assert_eq!(read_only, set(&task_input::READ_ONLY_FIELDS));
 }
+
+fn property<'a>(doc: &'a Value, schema: &str, name: &str) -> &'a Value {
+    &doc["components"]["schemas"][schema]["properties"][name]
+}
+
+fn list_parameter<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    doc["paths"]["/api/{user_id}/tasks"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("no parameter {name}"))
+}
+
+fn pattern(schema: &Value) -> regex::Regex {
+    let text = schema["pattern"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no pattern in {schema}"));
+    regex::Regex::new(text).unwrap()
+}
+
+/// Whether a string value is valid by `schema`'s pattern and length limits
+/// (counted in characters, as JSON Schema does).
+fn schema_accepts(schema: &Value, value: &str) -> bool {
+    let chars = value.chars().count() as u64;
+    pattern(schema).is_match(value)
+        && schema["maxLength"].as_u64().is_none_or(|max| chars <= max)
+        && schema["minLength"].as_u64().is_none_or(|min| chars >= min)
+}
+
+#[actix_web::test]
+async fn documents_the_rules_the_server_enforces() {
+    let doc = document().await;
+    let schemas = &doc["components"]["schemas"];
+    for body in ["TaskInput", "TaskPatch", "CompletionInput"] {
+        assert_eq!(schemas[body]["additionalProperties"], false, "{body}");
+    }
+    assert_eq!(
+        schemas["Priority"]["enum"],
+        serde_json::json!(["low", "medium", "high"])
+    );
+    assert_eq!(
+        schemas["StatusFilter"]["enum"],
+        serde_json::json!(["all", "pending", "completed"])
+    );
+    assert_eq!(
+        schemas["SortKey"]["enum"],
+        serde_json::json!(["created_at", "updated_at", "due_at", "priority", "title"])
+    );
+    assert_eq!(
+        schemas["SortOrder"]["enum"],
+        serde_json::json!(["asc", "desc"])
+    );
+    for schema in ["Task", "TaskInput", "TaskPatch"] {
+        let title = property(&doc, schema, "title");
+        assert_eq!(
+            (&title["minLength"], &title["maxLength"]),
+            (&1.into(), &200.into())
+        );
+        assert!(title["pattern"].is_string(), "{schema}.title");
+        assert_eq!(property(&doc, schema, "description")["maxLength"], 4000);
+        assert!(property(&doc, schema, "description")["pattern"].is_string());
+        assert_eq!(property(&doc, schema, "category")["maxLength"], 50);
+        assert!(property(&doc, schema, "category")["pattern"].is_string());
+        assert_eq!(property(&doc, schema, "due_at")["format"], "date-time");
+    }
+    for field in ["id", "user_id"] {
+        assert_eq!(property(&doc, "Task", field)["format"], "uuid");
+    }
+    let limit = &list_parameter(&doc, "limit")["schema"];
+    assert_eq!(
+        (&limit["minimum"], &limit["maximum"]),
+        (&1.into(), &100.into())
+    );
+    assert_eq!(
+        list_parameter(&doc, "due_before")["schema"]["format"],
+        "date-time"
+    );
+    assert_eq!(list_parameter(&doc, "user_id")["schema"]["format"], "uuid");
+    let cursor = &list_parameter(&doc, "cursor")["schema"];
+    assert_eq!(cursor["maxLength"], api_actix::cursor::MAX_CURSOR_CHARS);
+    for (method, path) in operations(&doc) {
+        let op = &doc["paths"][&path][method.to_lowercase()];
+        for parameter in op["parameters"].as_array().into_iter().flatten() {
+            if parameter["in"] == "header" {
+                assert!(
+                    parameter["schema"]["pattern"].is_string(),
+                    "{method} {path}"
+                );
+            }
+        }
+        for (status, response) in op["responses"].as_object().unwrap() {
+            if let Some(etag) = response["headers"].get("ETag") {
+                assert!(
+                    etag["schema"]["pattern"].is_string(),
+                    "{method} {path} {status}"
+                );
+            }
+        }
+    }
+}
+
+/// Strings at the edges of the text rules: white space of every kind
+/// around and inside, control characters, format characters, characters
+/// outside the BMP, and the length limits.
+fn edge_strings() -> Vec<String> {
+    let mut edges: Vec<String> = [
+        "a",
+        " a ",
+        "\ta\n",
+        "",
+        " ",
+        "\u{3000}",
+        "\u{3000}x\u{3000}",
+        "a\u{0}b",
+        "a\nb",
+        "a\tb",
+        "a\rb",
+        "\u{7f}",
+        "\u{85}x",
+        "x\u{85}",
+        "a\u{85}b",
+        "\u{a0}x\u{a0}",
+        "a\u{a0}b",
+        "\u{feff}",
+        "\u{200b}",
+        "\u{1c}",
+        "\u{1c}a",
+        "a\u{2028}b",
+        "\u{2028}",
+        "\u{202e}abc",
+        "a\u{9f}",
+        "\u{1b}[31m",
+        "🦀",
+        "x\u{b}",
+        "\u{c}x",
+        "a\u{d}",
+        "\u{180e}",
+        "\u{2007}a\u{2029}",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    for n in [49, 50, 51, 199, 200, 201, 3999, 4000, 4001] {
+        edges.push("a".repeat(n));
+        edges.push("é".repeat(n));
+        edges.push("🦀".repeat(n));
+        edges.push(format!("x{}", "\n".repeat(n - 1)));
+    }
+    edges
+}
+
+#[actix_web::test]
+async fn text_patterns_accept_what_the_domain_accepts() {
+    let doc = document().await;
+    // The only strings on which the schema and the server differ: text
+    // within the limit once trimmed but over it as sent. maxLength counts
+    // what is sent, so the schema is stricter there, never looser.
+    let padded = |value: &str, max: usize| {
+        value.chars().count() > max && value.trim().chars().count() <= max
+    };
+    for schema in ["TaskInput", "TaskPatch", "Task"] {
+        let title = property(&doc, schema, "title");
+        let description = property(&doc, schema, "description");
+        let category = property(&doc, schema, "category");
+        for value in edge_strings() {
+            let shown = value.escape_debug().to_string();
+            let shown = &shown[..shown.len().min(40)];
+            if !padded(&value, 200) {
+                assert_eq!(
+                    schema_accepts(title, &value),
+                    domain::Title::parse(&value).is_ok(),
+                    "{schema}.title {shown}"
+                );
+            }
+            assert_eq!(
+                schema_accepts(description, &value),
+                domain::Description::parse(&value).is_ok(),
+                "{schema}.description {shown}"
+            );
+            if !padded(&value, 50) {
+                assert_eq!(
+                    schema_accepts(category, &value),
+                    domain::Category::parse(&value).is_ok(),
+                    "{schema}.category {shown}"
+                );
+            }
+        }
+    }
+    // Query parameters: an empty value is an absent parameter.
+    let category = &list_parameter(&doc, "category")["schema"];
+    let q = &list_parameter(&doc, "q")["schema"];
+    for value in edge_strings() {
+        let shown = value.escape_debug().to_string();
+        let encoded: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
+        if !padded(&value, 50) {
+            assert_eq!(
+                schema_accepts(category, &value),
+                list_query::parse(&format!("category={encoded}")).is_ok(),
+                "category={shown}"
+            );
+        }
+        if !padded(&value, 200) {
+            assert_eq!(
+                schema_accepts(q, &value),
+                list_query::parse(&format!("q={encoded}")).is_ok(),
+                "q={shown}"
+            );
+        }
+    }
+}
+
+#[actix_web::test]
+async fn header_and_cursor_patterns_accept_what_the_server_accepts() {
+    let doc = document().await;
+    let put = &doc["paths"]["/api/{user_id}/tasks/{id}"]["put"]["parameters"];
+    let if_match = &put
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "If-Match")
+        .unwrap()["schema"];
+    for value in [
+        "*",
+        " * ",
+        "\"1\"",
+        "W/\"1\"",
+        "\"1\", \"2\"",
+        "\"1\",W/\"x\"",
+        ", \"1\" ,,",
+        "\"\"",
+        "\"a!#~\"",
+        "\t\"1\"\t",
+        "",
+        ",",
+        "1",
+        "\"1",
+        "\"a b\"",
+        "\"1\" \"2\"",
+        "*, \"1\"",
+        "**",
+        "w/\"1\"",
+        "W/ \"1\"",
+        "\"1\";",
+    ] {
+        let req = TestRequest::default()
+            .insert_header(("If-Match", value))
+            .to_http_request();
+        assert_eq!(
+            schema_accepts(if_match, value.trim()),
+            api_actix::preconditions::if_match(&req).is_ok(),
+            "If-Match: {value:?}"
+        );
+        let req = TestRequest::default()
+            .insert_header(("If-None-Match", value))
+            .to_http_request();
+        assert_eq!(
+            schema_accepts(if_match, value.trim()),
+            api_actix::preconditions::if_none_match(&req).is_ok(),
+            "If-None-Match: {value:?}"
+        );
+    }
+    // Every cursor the API issues matches the documented pattern; text that
+    // does not is refused.
+    let cursor = &list_parameter(&doc, "cursor")["schema"];
+    let issued = api_actix::cursor::encode(&domain::Cursor {
+        order: domain::SortOrder::Asc,
+        position: domain::SortPosition::Title("🦀".repeat(200)),
+        after: task_id(),
+    });
+    assert!(schema_accepts(cursor, &issued));
+    for refused in ["a+b", "a/b", "a=", "a b", &"A".repeat(2049)] {
+        assert!(!schema_accepts(cursor, refused), "{refused}");
+        assert!(api_actix::cursor::decode(refused).is_err(), "{refused}");
+    }
+}
