@@ -18,7 +18,7 @@ use adapters_jwt::{BETTER_AUTH_JWKS_PATH, MIN_HS256_SECRET_BYTES};
 use adapters_postgres::PoolerMode;
 
 use crate::limits::HttpLimits;
-use crate::rate_limit::{RateLimitSettings, RateLimits};
+use crate::rate_limit::{IpNet, RateLimitSettings, RateLimits};
 use crate::server::ServerSettings;
 use config::{Config, Environment, File, FileFormat};
 use secrecy::{ExposeSecret, SecretString};
@@ -28,7 +28,7 @@ use serde::Deserialize;
 pub const DEFAULTS_TOML: &str = include_str!("../../../config/default.toml");
 
 /// Every variable the API reads (besides `APP_ENV`, which picks a file).
-pub const VARIABLES: [&str; 33] = [
+pub const VARIABLES: [&str; 34] = [
     "DATABASE_URL",
     "DATABASE_MIGRATION_URL",
     "API_BIND_ADDR",
@@ -62,6 +62,7 @@ pub const VARIABLES: [&str; 33] = [
     "AUTH_FAILURE_LIMIT_PER_MINUTE",
     "AUTH_FAILURE_LIMIT_BURST",
     "METRICS_BIND_ADDR",
+    "AUTH_FAILURE_LIMIT_EXEMPT",
 ];
 
 /// A setting that stops startup. Displays as one line naming the variable
@@ -141,6 +142,7 @@ struct Raw {
     auth_failure_limit_per_minute: Option<String>,
     auth_failure_limit_burst: Option<String>,
     metrics_bind_addr: Option<String>,
+    auth_failure_limit_exempt: Option<String>,
 }
 
 fn file_error(path: &Path, error: &config::ConfigError) -> ConfigError {
@@ -535,6 +537,7 @@ struct RawServer {
     auth_failure_limit_per_minute: Option<String>,
     auth_failure_limit_burst: Option<String>,
     metrics_bind_addr: Option<String>,
+    auth_failure_limit_exempt: Option<String>,
 }
 
 impl RawServer {
@@ -554,6 +557,7 @@ impl RawServer {
             auth_failure_limit_per_minute: raw.auth_failure_limit_per_minute.take(),
             auth_failure_limit_burst: raw.auth_failure_limit_burst.take(),
             metrics_bind_addr: raw.metrics_bind_addr.take(),
+            auth_failure_limit_exempt: raw.auth_failure_limit_exempt.take(),
         }
     }
 }
@@ -634,7 +638,23 @@ fn server_settings(bind_addr: SocketAddr, raw: &RawServer) -> Result<ServerSetti
             1..=1_000_000,
         )?,
     };
-    server.app.rate_limits = std::sync::Arc::new(RateLimits::new(rate_limits));
+    let exempt = text(raw.auth_failure_limit_exempt.clone())
+        .map(|list| {
+            list.split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(IpNet::parse)
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()
+        .map_err(|e| {
+            ConfigError::new(
+                "AUTH_FAILURE_LIMIT_EXEMPT",
+                format!("must be IP addresses or ranges such as 127.0.0.1,172.16.0.0/12: {e}"),
+            )
+        })?
+        .unwrap_or_default();
+    server.app.rate_limits = std::sync::Arc::new(RateLimits::new(rate_limits).exempt(exempt));
     server.metrics_addr = text(raw.metrics_bind_addr.clone())
         .map(|addr| {
             addr.parse::<SocketAddr>().map_err(|_| {
@@ -721,6 +741,7 @@ mod tests {
             RateLimitSettings::default()
         );
         assert_eq!(config.server.metrics_addr, None);
+        assert!(config.server.app.rate_limits.exempt_ranges().is_empty());
         match config.auth.mode {
             AuthModeConfig::Jwks {
                 url,
@@ -756,6 +777,7 @@ mod tests {
             ("MAX_JSON_DEPTH", "8"),
             ("RATE_LIMIT_PER_SECOND", "0"),
             ("METRICS_BIND_ADDR", "127.0.0.1:9000"),
+            ("AUTH_FAILURE_LIMIT_EXEMPT", "127.0.0.1, ::1,172.16.0.0/12"),
             ("AUTH_FAILURE_LIMIT_BURST", "3"),
         ])))
         .unwrap();
@@ -769,6 +791,7 @@ mod tests {
             config.server.metrics_addr,
             Some("127.0.0.1:9000".parse().unwrap())
         );
+        assert_eq!(config.server.app.rate_limits.exempt_ranges().len(), 3);
         let rate_limits = config.server.app.rate_limits.settings();
         assert_eq!(rate_limits.per_user_per_second, 0);
         assert_eq!(rate_limits.auth_failures_burst, 3);
@@ -866,6 +889,10 @@ mod tests {
             (with(&[("MAX_JSON_DEPTH", "1")]), "MAX_JSON_DEPTH"),
             (with(&[("RATE_LIMIT_BURST", "0")]), "RATE_LIMIT_BURST"),
             (with(&[("METRICS_BIND_ADDR", "9000")]), "METRICS_BIND_ADDR"),
+            (
+                with(&[("AUTH_FAILURE_LIMIT_EXEMPT", "web")]),
+                "AUTH_FAILURE_LIMIT_EXEMPT",
+            ),
             (
                 with(&[("AUTH_FAILURE_LIMIT_PER_MINUTE", "x")]),
                 "AUTH_FAILURE_LIMIT_PER_MINUTE",

@@ -162,6 +162,62 @@ pub struct RateLimits {
     /// authentication only while `blocked_count` is not zero.
     blocked: Mutex<HashMap<IpAddr, Instant>>,
     blocked_count: AtomicUsize,
+    /// Proxies in front of the API (the web app): many clients share their
+    /// address, so it has no failure budget of its own.
+    exempt: Vec<IpNet>,
+}
+
+/// An address range, `ADDR/PREFIX` (a bare address is a /32 or /128).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpNet {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl IpNet {
+    /// Parses `10.0.0.0/8`, `::1`, `fd00::/8`, …
+    ///
+    /// # Errors
+    /// When it is not an address with an optional prefix length in range.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (addr, prefix) = match text.split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix)),
+            None => (text, None),
+        };
+        let addr: IpAddr = addr
+            .trim()
+            .parse()
+            .map_err(|_| format!("{text:?} is not an IP address or range"))?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => p
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("{text:?} has no valid prefix length"))?,
+            None => max,
+        };
+        Ok(Self { addr, prefix })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
 }
 
 impl std::fmt::Debug for RateLimits {
@@ -221,6 +277,35 @@ impl RateLimits {
             failures,
             blocked: Mutex::new(HashMap::new()),
             blocked_count: AtomicUsize::new(0),
+            exempt: Vec::new(),
+        }
+    }
+
+    /// Exempts these addresses from the failure budget
+    /// (`AUTH_FAILURE_LIMIT_EXEMPT`): a reverse proxy forwards many
+    /// clients' requests, and one client's bad tokens must not lock out
+    /// everyone behind it. Its per-user limits still apply.
+    #[must_use]
+    pub fn exempt(mut self, ranges: Vec<IpNet>) -> Self {
+        self.exempt = ranges;
+        self
+    }
+
+    pub fn exempt_ranges(&self) -> &[IpNet] {
+        &self.exempt
+    }
+
+    /// The address whose failure budget a request uses, if any.
+    fn budget_key(&self, ip: Option<IpAddr>) -> Option<IpAddr> {
+        let ip = ip?;
+        let canonical = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            IpAddr::V4(_) => ip,
+        };
+        if self.exempt.iter().any(|net| net.contains(canonical)) {
+            None
+        } else {
+            Some(address_key(canonical))
         }
     }
 
@@ -233,13 +318,12 @@ impl RateLimits {
     /// # Errors
     /// The 429 problem, with `Retry-After` and the rate-limit fields.
     pub fn check_address(&self, ip: Option<IpAddr>) -> Result<(), Problem> {
-        let (Some(ip), Some(policy)) = (ip, &self.failures) else {
-            return Ok(());
-        };
         if self.blocked_count.load(Ordering::Relaxed) == 0 {
             return Ok(());
         }
-        let key = address_key(ip);
+        let (Some(key), Some(policy)) = (self.budget_key(ip), &self.failures) else {
+            return Ok(());
+        };
         let now = Instant::now();
         let Ok(mut blocked) = self.blocked.lock() else {
             return Ok(());
@@ -270,10 +354,9 @@ impl RateLimits {
     /// After a failed authentication: takes from `ip`'s failure budget and
     /// returns the answer, `unauthorized` or a 429 once the budget is gone.
     pub fn record_failure(&self, ip: Option<IpAddr>, unauthorized: Problem) -> Problem {
-        let (Some(ip), Some(policy)) = (ip, &self.failures) else {
+        let (Some(key), Some(policy)) = (self.budget_key(ip), &self.failures) else {
             return unauthorized;
         };
-        let key = address_key(ip);
         match policy.take(&key) {
             Ok((outcome, remaining)) => {
                 if remaining == 0 {
@@ -448,6 +531,45 @@ mod tests {
         };
         assert_eq!(problem.kind(), ProblemKind::TooManyRequests);
         assert_eq!(limits.sizes().0, 1);
+    }
+
+    #[test]
+    fn exempt_proxies_have_no_failure_budget() {
+        let limits = RateLimits::new(RateLimitSettings {
+            auth_failures_per_minute: 1,
+            auth_failures_burst: 1,
+            ..RateLimitSettings::default()
+        })
+        .exempt(vec![IpNet::parse("127.0.0.1").unwrap_or(IpNet {
+            addr: IpAddr::from([0; 4]),
+            prefix: 32,
+        })]);
+        for proxy in ["127.0.0.1", "::ffff:127.0.0.1"] {
+            let ip = proxy.parse().ok();
+            for _ in 0..10 {
+                let answer = limits.record_failure(ip, Problem::unauthorized());
+                assert_eq!(answer.kind(), ProblemKind::Unauthorized);
+                assert!(limits.check_address(ip).is_ok());
+            }
+        }
+        let other = Some(IpAddr::from([127, 0, 0, 2]));
+        limits.record_failure(other, Problem::unauthorized());
+        assert!(limits.check_address(other).is_err());
+    }
+
+    #[test]
+    fn ranges() {
+        let net = |t: &str| IpNet::parse(t).unwrap_or_else(|e| panic!("{e}"));
+        let ip = |t: &str| t.parse::<IpAddr>().unwrap_or(IpAddr::from([0; 4]));
+        assert!(net("172.16.0.0/12").contains(ip("172.18.0.5")));
+        assert!(!net("172.16.0.0/12").contains(ip("172.32.0.1")));
+        assert!(net("::1").contains(ip("::1")));
+        assert!(!net("::1").contains(ip("127.0.0.1")));
+        assert!(net("fd00::/8").contains(ip("fd12::1")));
+        assert!(net("0.0.0.0/0").contains(ip("8.8.8.8")));
+        for bad in ["", "localhost", "10.0.0.0/33", "::/129", "10.0.0.1/x"] {
+            assert!(IpNet::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
