@@ -73,6 +73,19 @@ pub struct ValidationFailed(pub ProblemDocument);
 )]
 pub struct ServiceUnavailable(pub ProblemDocument);
 
+/// The request target is over 8 KiB, or its query string over 4 KiB
+/// (checked before anything else, on every route).
+#[derive(Debug, ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct UriTooLong(pub ProblemDocument);
+
+/// The request's headers are over 32 KiB together (checked before anything
+/// else, on every route). Over 128 KiB or 96 headers the HTTP layer answers
+/// 431 itself, with an empty body, and closes the connection.
+#[derive(Debug, ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct HeadersTooLarge(pub ProblemDocument);
+
 /// An unexpected failure; details are logged, never sent.
 #[derive(Debug, ToResponse)]
 #[response(content_type = "application/problem+json")]
@@ -283,6 +296,23 @@ impl Modify for TextRules {
     }
 }
 
+/// 414 and 431 can answer any request (`limits.rs`, the app's first
+/// middleware), so every operation lists them.
+struct RequestSizeResponses;
+
+impl Modify for RequestSizeResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for operation in TextRules::operations(openapi) {
+            for (status, name) in [("414", "UriTooLong"), ("431", "HeadersTooLarge")] {
+                operation.responses.responses.insert(
+                    status.to_owned(),
+                    RefOr::Ref(utoipa::openapi::Ref::from_response_name(name)),
+                );
+            }
+        }
+    }
+}
+
 struct BearerAuth;
 
 impl Modify for BearerAuth {
@@ -355,10 +385,17 @@ impl Modify for OptionalCompletionBody {
         ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, PreconditionFailed, PayloadTooLarge,
-            UnsupportedMediaType, ValidationFailed, ServiceUnavailable, InternalError
+            UnsupportedMediaType, ValidationFailed, ServiceUnavailable, InternalError, UriTooLong,
+            HeadersTooLarge
         )
     ),
-    modifiers(&BearerAuth, &OptionalCompletionBody, &TextRules, &RateLimitResponses),
+    modifiers(
+        &BearerAuth,
+        &OptionalCompletionBody,
+        &TextRules,
+        &RateLimitResponses,
+        &RequestSizeResponses
+    ),
     tags(
         (name = "tasks", description = "The caller's tasks."),
         (name = "health", description = "Probes."),

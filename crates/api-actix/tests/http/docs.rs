@@ -324,6 +324,13 @@ async fn documents_the_rules_the_server_enforces() {
     assert_eq!(cursor["maxLength"], api_actix::cursor::MAX_CURSOR_CHARS);
     for (method, path) in operations(&doc) {
         let op = &doc["paths"][&path][method.to_lowercase()];
+        // The size limits answer before routing, on every route.
+        for status in ["414", "431"] {
+            assert!(
+                op["responses"].get(status).is_some(),
+                "{method} {path} lacks {status}"
+            );
+        }
         for parameter in op["parameters"].as_array().into_iter().flatten() {
             if parameter["in"] == "header" {
                 assert!(
