@@ -85,6 +85,11 @@ migrate: web-deps
 bench-jwt:
     cargo bench -p adapters-jwt
 
+# Load benchmark of the release API (wrk: list, create, complete, mix) against pgbench's ceiling; writes target/bench/api.json.
+bench-api:
+    command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+    scripts/bench-api/run.sh
+
 # Print the OpenAPI 3.1 document the API serves at /api/openapi.json, or write it to FILE.
 openapi $file="":
     @if [ -z "$file" ]; then cargo run --quiet -p api-actix --bin todo-api -- openapi; else \

@@ -1,0 +1,116 @@
+// `just bench-api`: turns run.sh's raw results (wrk.lua's BENCH_RESULT lines,
+// VmHWM readings, pgbench's output) into one table on stdout and
+// target/bench/api.json. Settings come from run.sh through BENCH_* variables.
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+
+const env = process.env;
+const dir = env.BENCH_RESULTS;
+const scenarios = ["list", "create", "complete", "mix"];
+const read = (name) => readFileSync(join(dir, name), "utf8");
+
+function pgbench(name) {
+  const text = read(`pgbench-${name}.txt`);
+  const number = (pattern) => {
+    const match = text.match(pattern);
+    return match ? Number(match[1]) : null;
+  };
+  const tps = number(/^tps = ([\d.]+) \(without initial connection time\)/m);
+  if (tps === null) throw new Error(`pgbench ${name}: no tps in its output:\n${text}`);
+  return {
+    transactions_per_s: round(tps, 0),
+    latency_avg_ms: number(/^latency average = ([\d.]+) ms/m),
+    transactions: number(/^number of transactions actually processed: (\d+)/m),
+    failed: number(/^number of failed transactions: (\d+)/m) ?? 0,
+  };
+}
+
+function round(value, digits) {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+const results = {};
+for (const name of scenarios) {
+  const wrk = JSON.parse(read(`wrk-${name}.json`));
+  const rss = JSON.parse(read(`rss-${name}.json`));
+  const socket = wrk.socket_errors;
+  const socketErrors = socket.connect + socket.read + socket.write + socket.timeout;
+  const perSecond = wrk.requests / (wrk.duration_us / 1e6);
+  const db = pgbench(name);
+  results[name] = {
+    api: {
+      requests: wrk.requests,
+      requests_per_s: round(perSecond, 0),
+      latency_ms: {
+        p50: round(wrk.latency_us.p50 / 1000, 2),
+        p99: round(wrk.latency_us.p99 / 1000, 2),
+        max: round(wrk.latency_us.max / 1000, 2),
+        mean: round(wrk.latency_us.mean / 1000, 2),
+      },
+      errors: { total: wrk.non2xx + socketErrors, non_2xx: wrk.non2xx, ...socket },
+      peak_rss_mb: round(rss.vm_hwm_kb / 1024, 1),
+      peak_rss_since: rss.reset_per_scenario ? "scenario start" : "API start",
+    },
+    pgbench: db,
+    api_to_pgbench: round(perSecond / db.transactions_per_s, 3),
+  };
+}
+
+const report = {
+  generated_at: new Date().toISOString(),
+  commit: env.BENCH_COMMIT,
+  machine: {
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model ?? "unknown",
+    load_average_before: env.BENCH_LOAD_BEFORE,
+    load_average_after: env.BENCH_LOAD_AFTER,
+  },
+  postgres: env.BENCH_PG_VERSION,
+  settings: {
+    duration_s: Number(env.BENCH_DURATION),
+    warmup_s: Number(env.BENCH_WARMUP),
+    connections: Number(env.BENCH_CONNECTIONS),
+    wrk_threads_and_pgbench_jobs: Number(env.BENCH_THREADS),
+    users: Number(env.BENCH_USERS),
+    tasks_per_user: Number(env.BENCH_TASKS_PER_USER),
+    mix: "60% list, 30% create, 10% complete",
+    auth_mode: "hs256",
+    api_pool_size: env.BENCH_POOL,
+    api_rust_log: env.BENCH_RUST_LOG,
+    pgbench: "-M prepared, same statements (uuid parameters derived from integers)",
+  },
+  statements_checked_against_server_log: env.BENCH_STATEMENTS_CHECKED === "true",
+  scenarios: results,
+};
+writeFileSync(env.BENCH_OUT, JSON.stringify(report, null, 2) + "\n");
+
+const int = (n) => Math.round(n).toLocaleString("en-US");
+const rows = [
+  ["scenario", "req/s", "p50 ms", "p99 ms", "max ms", "errors", "pgbench tps", "API/pgbench", "peak RSS MB"],
+  ...scenarios.map((name) => {
+    const { api, pgbench: db, api_to_pgbench: ratio } = results[name];
+    return [
+      name,
+      int(api.requests_per_s),
+      api.latency_ms.p50.toFixed(2),
+      api.latency_ms.p99.toFixed(2),
+      api.latency_ms.max.toFixed(2),
+      int(api.errors.total),
+      int(db.transactions_per_s) + (db.failed ? ` (${db.failed} failed)` : ""),
+      `${(ratio * 100).toFixed(0)}%`,
+      api.peak_rss_mb.toFixed(1),
+    ];
+  }),
+];
+const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+console.log("");
+for (const row of rows) {
+  console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "));
+}
+console.log(
+  `\n${report.settings.connections} connections, ${report.settings.duration_s} s each after ${report.settings.warmup_s} s ` +
+    `warm-up; ${report.machine.cpus} CPUs (load ${report.machine.load_average_before} before, ` +
+    `${report.machine.load_average_after} after); PostgreSQL ${report.postgres}. Written to ${env.BENCH_OUT}`,
+);

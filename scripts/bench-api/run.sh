@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# `just bench-api`: load benchmark of the release todo-api against the
+# database's own ceiling. On a fresh database (created on
+# TEST_DATABASE_ADMIN_URL, dropped at the end) seeded with 1,000 users × 20
+# tasks, wrk drives the API with one HS256 token per user in four scenarios
+# (list, create, complete, and a 60/30/10 mix of them), then pgbench runs the
+# same SQL statements straight on PostgreSQL. Prints one table and writes
+# target/bench/api.json. Everything it starts is stopped on exit, failure
+# or Ctrl-C.
+#
+# Settings (environment): TEST_DATABASE_ADMIN_URL (default
+# postgres://postgres@127.0.0.1:5432/postgres), BENCH_DURATION (seconds per
+# measurement, default 10), BENCH_WARMUP (seconds, default 2),
+# BENCH_CONNECTIONS (default 64), BENCH_THREADS (wrk threads and pgbench -j,
+# default 2), BENCH_PG_LOG (the server's log file, for checking the
+# statements; found by itself for a local Debian cluster). The API runs
+# with its defaults (pool of 10, RUST_LOG=info to a file) unless the
+# environment sets DATABASE_MAX_CONNECTIONS or RUST_LOG.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+here="$root/scripts/bench-api"
+cd "$root"
+
+duration="${BENCH_DURATION:-10}"
+warmup="${BENCH_WARMUP:-2}"
+connections="${BENCH_CONNECTIONS:-64}"
+threads="${BENCH_THREADS:-2}"
+users=1000
+tasks_per_user=20
+admin_url="${TEST_DATABASE_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+out_dir="$root/target/bench"
+bin="${CARGO_TARGET_DIR:-$root/target}/release/todo-api"
+
+say() { printf 'bench-api: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+missing=()
+for tool in cargo psql pgbench wrk node curl; do
+  command -v "$tool" >/dev/null || missing+=("$tool")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  die "missing ${missing[*]} (Debian: apt-get install wrk postgresql-client curl; pgbench comes with the postgresql package)"
+fi
+
+# --- Everything started below is stopped here ---------------------------------
+work="$(mktemp -d)"
+api_pid=""
+db=""
+# kill -0 also succeeds on a zombie: an exited API is one not yet reaped.
+api_alive() {
+  local stat
+  [ -n "$api_pid" ] && stat="$(cat "/proc/$api_pid/stat" 2>/dev/null)" && [[ "${stat##*) }" != Z* ]]
+}
+stop_api() {
+  [ -n "$api_pid" ] || return 0
+  if api_alive; then
+    kill -TERM "$api_pid" 2>/dev/null || true
+    for _ in $(seq 50); do api_alive || break; sleep 0.1; done
+    kill -KILL "$api_pid" 2>/dev/null || true
+  fi
+  wait "$api_pid" 2>/dev/null || true
+  api_pid=""
+}
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  # wrk or pgbench, if interrupted while running in the background.
+  local child
+  for child in $(jobs -p); do kill -TERM "$child" 2>/dev/null || true; done
+  stop_api
+  if [ -n "$db" ]; then
+    psql "$admin_url" -qAt -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 ||
+      say "could not drop database $db; drop it by hand"
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+# A command run in the background and waited for: a signal then reaches the
+# traps at once instead of after the command ends.
+in_background() {
+  "$@" &
+  wait $!
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- Build, database, seed ------------------------------------------------------
+say "building the release binary"
+cargo build --quiet --release -p api-actix --bin todo-api
+
+psql "$admin_url" -qAt -c 'SELECT 1' >/dev/null 2>&1 ||
+  die "PostgreSQL is not reachable at TEST_DATABASE_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres)"
+
+# Databases left behind by a run killed with SIGKILL, after an hour.
+cutoff=$(($(date +%s) - 3600))
+while read -r stale; do
+  [ -n "$stale" ] || continue
+  created="${stale#todo_bench_}"
+  created="${created%%_*}"
+  if [[ "$created" =~ ^[0-9]+$ ]] && [ "$created" -lt "$cutoff" ]; then
+    psql "$admin_url" -qAt -c "DROP DATABASE IF EXISTS \"$stale\" WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
+done < <(psql "$admin_url" -qAt -c "SELECT datname FROM pg_database WHERE datname LIKE 'todo\\_bench\\_%'")
+
+db="todo_bench_$(date +%s)_$$"
+[[ "$admin_url" =~ ^(postgres(ql)?://[^/?]*)(/[^?]*)?(\?.*)?$ ]] ||
+  die "TEST_DATABASE_ADMIN_URL must be a postgres:// URL"
+db_url="${BASH_REMATCH[1]}/$db${BASH_REMATCH[4]}"
+psql "$admin_url" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$db\"" >/dev/null
+# Better Auth owns "user"; the tasks migration only needs its uuid id (as
+# crates/test-support does).
+psql "$db_url" -qAt -v ON_ERROR_STOP=1 -c 'CREATE TABLE "user" (id uuid PRIMARY KEY)' >/dev/null
+DATABASE_URL="$db_url" DATABASE_MIGRATION_URL="" RUST_LOG=warn "$bin" migrate >/dev/null
+
+seed() {
+  psql "$db_url" -qAt -v ON_ERROR_STOP=1 -v users="$users" -v tasks_per_user="$tasks_per_user" \
+    -f "$here/seed.sql" >/dev/null
+}
+say "seeding $users users × $tasks_per_user tasks into $db"
+seed
+
+secret="$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("hex"))')"
+issuer="http://127.0.0.1/bench-api"
+# Tokens, and each user's task ids as the table holds them, for wrk.lua.
+psql "$db_url" -qAt -v ON_ERROR_STOP=1 \
+  -c "SELECT user_id || '|' || string_agg(id::text, ' ' ORDER BY id) FROM tasks GROUP BY user_id" |
+  BETTER_AUTH_SECRET="$secret" JWT_ISSUER="$issuer" JWT_AUDIENCE=todo-api \
+    node "$here/mint-tokens.mjs" >"$work/users.txt"
+
+# --- The API --------------------------------------------------------------------
+mkdir -p "$out_dir"
+api_log="$out_dir/todo-api.log"
+: >"$api_log"
+start_api() {
+  env -u APP_ENV DATABASE_URL="$db_url" API_BIND_ADDR=127.0.0.1:0 AUTH_MODE=hs256 \
+    BETTER_AUTH_SECRET="$secret" JWT_ISSUER="$issuer" JWT_AUDIENCE=todo-api BETTER_AUTH_URL= JWKS_URL= \
+    "$bin" serve >"$work/api.out" 2>>"$api_log" &
+  api_pid=$!
+  base=""
+  for _ in $(seq 100); do
+    api_alive || die "todo-api exited at startup; see $api_log"
+    base="$(sed -n 's|^listening on \(http://.*\)$|\1|p' "$work/api.out")"
+    if [ -n "$base" ] && curl -fsS -o /dev/null "$base/readyz" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  die "todo-api did not become ready; see $api_log"
+}
+
+read -r first_user first_token first_task _ <"$work/users.txt"
+create_body='{"title":"Benchmark task","description":"Created by just bench-api","priority":"high","category":"bench","due_at":"2030-01-01T09:00:00Z"}'
+# One request of each kind, each must succeed (a bad token would otherwise
+# only show up as a wall of errors).
+smoke() {
+  local code
+  code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $first_token" \
+    "$base/api/$first_user/tasks?limit=50")
+  [ "$code" = 200 ] || die "GET tasks answered $code; see $api_log"
+  code=$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $first_token" \
+    -H 'Content-Type: application/json' -d "$create_body" "$base/api/$first_user/tasks")
+  [ "$code" = 201 ] || die "POST tasks answered $code; see $api_log"
+  code=$(curl -sS -o /dev/null -w '%{http_code}' -X PATCH -H "Authorization: Bearer $first_token" \
+    -H 'Content-Type: application/json' -d '{"completed":true}' "$base/api/$first_user/tasks/$first_task/complete")
+  [ "$code" = 200 ] || die "PATCH complete answered $code; see $api_log"
+}
+
+# --- The statements the API sends, from the server's log -------------------------
+# log_min_duration_statement applies to connections opened after the ALTER,
+# so the API is started for this check and restarted for the measurements.
+pg_logs=()
+if [ -n "${BENCH_PG_LOG:-}" ]; then
+  pg_logs=("$BENCH_PG_LOG")
+else
+  major="$(psql "$db_url" -qAt -c 'SHOW server_version_num')"
+  major="${major:0:2}"
+  for f in /var/log/postgresql/postgresql-"$major"-*.log; do [ -r "$f" ] && pg_logs+=("$f"); done
+fi
+statements_checked=false
+declare -A log_offsets=()
+for f in "${pg_logs[@]}"; do log_offsets["$f"]=$(stat -c %s "$f" 2>/dev/null || echo 0); done
+if [ "${#pg_logs[@]}" -gt 0 ] &&
+  ! psql "$admin_url" -qAt -c "ALTER DATABASE \"$db\" SET log_min_duration_statement = 0" >/dev/null 2>&1; then
+  pg_logs=()
+fi
+start_api
+smoke
+stop_api
+if [ "${#pg_logs[@]}" -gt 0 ]; then
+  psql "$admin_url" -qAt -c "ALTER DATABASE \"$db\" RESET log_min_duration_statement" >/dev/null
+  for f in "${pg_logs[@]}"; do
+    tail -c "+$((log_offsets[$f] + 1))" "$f" 2>/dev/null | grep -F "@$db " || true
+  done | sed -n 's/.* execute [^:]*: //p' | sort -u >"$out_dir/api-statements.sql"
+  if [ -s "$out_dir/api-statements.sql" ]; then
+    statements_checked=true
+    for name in list create complete; do
+      expected="$(sed -n 's/^-- api: //p' "$here/pgbench-$name.sql")"
+      grep -qxF "$expected" "$out_dir/api-statements.sql" ||
+        die "the API no longer sends the statement in scripts/bench-api/pgbench-$name.sql; what it sends is in $out_dir/api-statements.sql"
+    done
+    say "the API sends the statements pgbench runs (checked in the server log; all of them: $out_dir/api-statements.sql)"
+  fi
+fi
+[ "$statements_checked" = true ] ||
+  say "statement check SKIPPED: no readable server log naming the database (set BENCH_PG_LOG; log_line_prefix needs %d)"
+
+# --- wrk against the API -----------------------------------------------------------
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+if awk -v load="${load_before%% *}" -v cpus="$(nproc)" 'BEGIN { exit !(load > cpus / 2) }'; then
+  say "the machine is busy (load average $load_before on $(nproc) CPUs): expect lower and noisier figures"
+fi
+start_api
+results="$work/results"
+mkdir -p "$results"
+for scenario in list create complete mix; do
+  seed
+  # The peak RSS per scenario: writing 5 to clear_refs resets VmHWM.
+  rss_reset=false
+  echo 5 >"/proc/$api_pid/clear_refs" 2>/dev/null && rss_reset=true
+  say "wrk: $scenario, ${warmup} s warm-up + ${duration} s at $connections connections"
+  in_background wrk -t "$threads" -c "$connections" -d "${warmup}s" -s "$here/wrk.lua" "$base" \
+    -- "$work/users.txt" "$scenario" >/dev/null
+  in_background wrk -t "$threads" -c "$connections" -d "${duration}s" --latency -s "$here/wrk.lua" "$base" \
+    -- "$work/users.txt" "$scenario" >"$results/wrk-$scenario.txt"
+  api_alive || die "todo-api stopped during $scenario; see $api_log"
+  sed -n 's/^BENCH_RESULT //p' "$results/wrk-$scenario.txt" >"$results/wrk-$scenario.json"
+  [ -s "$results/wrk-$scenario.json" ] || die "wrk printed no result for $scenario: $(cat "$results/wrk-$scenario.txt")"
+  hwm_kb="$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$api_pid/status")"
+  printf '{"vm_hwm_kb":%s,"reset_per_scenario":%s}\n' "$hwm_kb" "$rss_reset" >"$results/rss-$scenario.json"
+done
+stop_api
+
+# --- pgbench: the same statements, straight on PostgreSQL --------------------------
+pgbench_run() { # name seconds script…
+  local name="$1" seconds="$2"
+  shift 2
+  pgbench -n -M prepared -c "$connections" -j "$threads" -T "$seconds" \
+    -D users="$users" -D tasks_per_user="$tasks_per_user" \
+    -D title='Benchmark task' -D description='Created by just bench-api' -D category=bench \
+    -D due_at=2030-01-01T09:00:00Z "$@" "$db_url" >"$results/pgbench-$name.txt" 2>&1 &
+  wait $! || die "pgbench $name failed: $(tail -5 "$results/pgbench-$name.txt")"
+}
+for scenario in list create complete mix; do
+  seed
+  case "$scenario" in
+    mix) scripts=(-f "$here/pgbench-list.sql@60" -f "$here/pgbench-create.sql@30" -f "$here/pgbench-complete.sql@10") ;;
+    *) scripts=(-f "$here/pgbench-$scenario.sql") ;;
+  esac
+  say "pgbench: $scenario, ${warmup} s warm-up + ${duration} s, $connections clients"
+  pgbench_run "$scenario-warmup" "$warmup" "${scripts[@]}"
+  pgbench_run "$scenario" "$duration" "${scripts[@]}"
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- Report -------------------------------------------------------------------------
+BENCH_RESULTS="$results" BENCH_OUT="$out_dir/api.json" BENCH_DURATION="$duration" BENCH_WARMUP="$warmup" \
+  BENCH_CONNECTIONS="$connections" BENCH_THREADS="$threads" BENCH_USERS="$users" \
+  BENCH_TASKS_PER_USER="$tasks_per_user" BENCH_LOAD_BEFORE="$load_before" BENCH_LOAD_AFTER="$load_after" \
+  BENCH_STATEMENTS_CHECKED="$statements_checked" \
+  BENCH_POOL="${DATABASE_MAX_CONNECTIONS:-10 (default)}" BENCH_RUST_LOG="${RUST_LOG:-info (default)}" \
+  BENCH_PG_VERSION="$(psql "$db_url" -qAt -c 'SHOW server_version')" \
+  BENCH_COMMIT="$(git describe --always --dirty 2>/dev/null || echo unknown)" \
+  node "$here/report.mjs"
+say "done in ${SECONDS} s"
