@@ -206,7 +206,7 @@ fi
 
 # --- wrk against the API -----------------------------------------------------------
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-if awk -v load="${load_before%% *}" -v cpus="$(nproc)" 'BEGIN { exit !(load > cpus / 2) }'; then
+if awk -v avg="${load_before%% *}" -v cpus="$(nproc)" 'BEGIN { exit !(avg > cpus / 2) }'; then
   say "the machine is busy (load average $load_before on $(nproc) CPUs): expect lower and noisier figures"
 fi
 start_api
