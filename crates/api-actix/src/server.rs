@@ -85,6 +85,11 @@ pub fn start(
         .client_request_timeout(settings.client_request_timeout)
         .client_disconnect_timeout(settings.client_disconnect_timeout)
         .keep_alive(KeepAlive::Timeout(settings.keep_alive))
+        // A client that closes its side of the connection has gone away (no
+        // HTTP client in use half-closes to wait for an answer): actix then
+        // drops the request's handler, and the database adapter cancels the
+        // statement it was waiting on instead of letting it run on.
+        .h1_allow_half_closed(false)
         // actix counts connections per worker.
         .max_connections(settings.max_connections.div_ceil(workers).max(1))
         .bind(settings.bind_addr)?;
