@@ -14,8 +14,8 @@ dev:
     scripts/dev.sh
 
 # The database suites share one server: TEST_DATABASE_ADMIN_URL, else :5432 if it answers, else an embedded one.
-# Everything CI runs: formatting, lints, Rust tests, web unit, bridge and browser tests, `just dev` end to end, contract test, fuzzing.
-test: fmt-check lint
+# Everything CI runs: formatting, lints, generated API types up to date, Rust tests, web unit, bridge and browser tests, `just dev` end to end, contract test, fuzzing.
+test: fmt-check lint openapi-check
     scripts/with-test-db.sh {{ just_executable() }} test-rust test-web contract-test
     {{ just_executable() }} test-dev
     {{ just_executable() }} fuzz-ci
@@ -90,11 +90,22 @@ bench-api:
     command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
     scripts/bench-api/run.sh
 
-# Print the OpenAPI 3.1 document the API serves at /api/openapi.json, or write it to FILE.
-openapi $file="":
-    @if [ -z "$file" ]; then cargo run --quiet -p api-actix --bin todo-api -- openapi; else \
-      cargo run --quiet -p api-actix --bin todo-api -- openapi > "$file.tmp" || { rm -f "$file.tmp"; exit 1; }; \
-      mv "$file.tmp" "$file"; echo "wrote $file" >&2; fi
+# Print the OpenAPI 3.1 document the API serves at /api/openapi.json (or write it to FILE), and regenerate the web app's API types from it (frontend/lib/api/).
+openapi $file="": web-deps
+    #!/usr/bin/env bash
+    set -euo pipefail
+    doc=$(mktemp --suffix=.json); trap 'rm -f "$doc"' EXIT
+    cargo run --quiet -p api-actix --bin todo-api -- openapi > "$doc"
+    (cd frontend && npm run --silent api:generate -- "$doc")
+    if [ -z "$file" ]; then cat "$doc"; else cp "$doc" "$file.tmp" && mv "$file.tmp" "$file"; echo "wrote $file" >&2; fi
+
+# Fail when the web app's generated API types (frontend/lib/api/) are not those of the OpenAPI document the API serves.
+openapi-check: web-deps
+    #!/usr/bin/env bash
+    set -euo pipefail
+    doc=$(mktemp --suffix=.json); trap 'rm -f "$doc"' EXIT
+    cargo run --quiet -p api-actix --bin todo-api -- openapi > "$doc"
+    cd frontend && npm run --silent api:check -- "$doc"
 
 # schemathesis against the real API and the OpenAPI document it serves, on a throwaway database (scripts/contract-test.sh).
 contract-test: web-deps

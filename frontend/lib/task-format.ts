@@ -1,4 +1,4 @@
-import type { Priority, SortKey, SortOrder, Task } from "./tasks-api";
+import type { Priority, SortKey, SortOrder, Task } from "./api/types";
 
 export const PRIORITY_LABEL: Record<Priority, string> = { low: "Low", medium: "Medium", high: "High" };
 

@@ -1,66 +1,14 @@
 /**
  * The browser's client for the Rust task API, reached same-origin through
- * proxy.ts. Every failure becomes an ApiError with a kind the UI can act on;
- * nothing here throws anything else.
+ * proxy.ts: openapi-fetch over the types generated from the API's OpenAPI
+ * document (lib/api/). Every failure becomes an ApiError with a kind the UI
+ * can act on; nothing here throws anything else.
  */
+import createClient, { type Client } from "openapi-fetch";
+
+import type { paths } from "./api/schema";
+import type { FieldError, Problem, Task, TaskInput, TaskPatch, TaskQuery } from "./api/types";
 import { SignedOutError, sendWithToken, type TokenCache } from "./token-cache";
-
-export const PRIORITIES = ["low", "medium", "high"] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-export const SORT_KEYS = ["created_at", "updated_at", "due_at", "priority", "title"] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
-
-export type StatusFilter = "all" | "pending" | "completed";
-export type SortOrder = "asc" | "desc";
-
-export interface Task {
-  id: string;
-  user_id: string;
-  title: string;
-  description: string | null;
-  completed: boolean;
-  priority: Priority;
-  category: string | null;
-  due_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface NewTask {
-  title: string;
-  description?: string | null;
-  priority?: Priority;
-  category?: string | null;
-  due_at?: string | null;
-}
-
-/** Only the fields present are changed; null clears an optional field. */
-export type TaskPatch = Partial<Omit<NewTask, "title">> & { title?: string };
-
-export interface TaskQuery {
-  status?: StatusFilter;
-  priority?: Priority;
-  category?: string;
-  q?: string;
-  sort?: SortKey;
-  order?: SortOrder;
-  limit?: number;
-  cursor?: string;
-}
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  errors?: FieldError[];
-}
 
 export type ApiErrorKind =
   | "signed_out" // no session, or the API keeps refusing our fresh token
@@ -71,16 +19,19 @@ export type ApiErrorKind =
   | "unavailable" // 503, network failure, other 5xx: worth retrying
   | "unexpected";
 
+/** What the client keeps of a problem+json body: whatever of it was readable. */
+export type ProblemDetails = Partial<Omit<Problem, "errors">> & { errors?: FieldError[] };
+
 export class ApiError extends Error {
   readonly kind: ApiErrorKind;
   readonly status: number | null;
-  readonly problem: Problem | null;
+  readonly problem: ProblemDetails | null;
   readonly retryAfterSeconds: number | null;
 
   constructor(
     kind: ApiErrorKind,
     message: string,
-    init: { status?: number; problem?: Problem | null; retryAfterSeconds?: number | null } = {},
+    init: { status?: number; problem?: ProblemDetails | null; retryAfterSeconds?: number | null } = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -109,130 +60,145 @@ export interface TaskWithVersion {
   etag: string | null;
 }
 
-type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+type Fetch = (request: Request) => Promise<Response>;
+
+export interface TasksApiOptions {
+  fetch?: Fetch;
+  /** Where the app is served; in the browser, the page's own origin. */
+  origin?: string;
+}
 
 export class TasksApi {
-  private readonly base: string;
+  private readonly client: Client<paths>;
+  private readonly user: { user_id: string };
 
-  constructor(
-    userId: string,
-    private readonly tokens: TokenCache,
-    private readonly fetchImpl: Fetch = (input, init) => fetch(input, init),
-  ) {
-    this.base = `/api/${encodeURIComponent(userId)}/tasks`;
+  constructor(userId: string, tokens: TokenCache, options: TasksApiOptions = {}) {
+    const fetchImpl = options.fetch ?? ((request: Request) => fetch(request));
+    this.user = { user_id: userId };
+    this.client = createClient<paths>({
+      baseUrl: options.origin ?? globalThis.location?.origin ?? "",
+      headers: { Accept: "application/json" },
+      cache: "no-store",
+      // A bearer token on every request, and one retry with a fresh token on 401.
+      fetch: (request) =>
+        sendWithToken(tokens, (token) => {
+          const attempt = request.clone();
+          attempt.headers.set("Authorization", `Bearer ${token}`);
+          return fetchImpl(attempt);
+        }),
+    });
   }
 
   async list(query: TaskQuery = {}): Promise<TaskPage> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value === undefined || value === "" || (key === "status" && value === "all")) continue;
-      params.set(key, String(value));
-    }
-    const qs = params.toString();
-    const response = await this.send(qs ? `${this.base}?${qs}` : this.base, { method: "GET" });
-    const tasks = await readJson<Task[]>(response);
-    if (!Array.isArray(tasks)) throw new ApiError("unexpected", "The task service sent an unexpected answer.");
-    return { tasks, nextCursor: nextCursorFromLink(response.headers.get("link")) };
+    const { data, response } = await settle(
+      this.client.GET("/api/{user_id}/tasks", { params: { path: this.user, query: withoutDefaults(query) } }),
+    );
+    if (!Array.isArray(data)) throw new ApiError("unexpected", "The task service sent an unexpected answer.");
+    return { tasks: data, nextCursor: nextCursorFromLink(response.headers.get("link")) };
   }
 
   async get(id: string): Promise<TaskWithVersion> {
-    const response = await this.send(`${this.taskPath(id)}`, { method: "GET" });
-    return { task: await readJson<Task>(response), etag: response.headers.get("etag") };
+    return withVersion(
+      await settle(this.client.GET("/api/{user_id}/tasks/{id}", { params: { path: { ...this.user, id } } })),
+    );
   }
 
-  async create(input: NewTask): Promise<TaskWithVersion> {
-    const response = await this.send(this.base, jsonBody("POST", input));
-    return { task: await readJson<Task>(response), etag: response.headers.get("etag") };
+  async create(input: TaskInput): Promise<TaskWithVersion> {
+    return withVersion(
+      await settle(this.client.POST("/api/{user_id}/tasks", { params: { path: this.user }, body: input })),
+    );
   }
 
   async update(id: string, patch: TaskPatch, etag: string | null): Promise<TaskWithVersion> {
-    const init = jsonBody("PATCH", patch);
-    if (etag) (init.headers as Record<string, string>)["If-Match"] = etag;
-    const response = await this.send(this.taskPath(id), init);
-    return { task: await readJson<Task>(response), etag: response.headers.get("etag") };
+    return withVersion(
+      await settle(
+        this.client.PATCH("/api/{user_id}/tasks/{id}", {
+          params: { path: { ...this.user, id }, header: etag ? { "If-Match": etag } : undefined },
+          body: patch,
+        }),
+      ),
+    );
   }
 
   async setCompleted(id: string, completed: boolean): Promise<TaskWithVersion> {
-    const response = await this.send(`${this.taskPath(id)}/complete`, jsonBody("PATCH", { completed }));
-    return { task: await readJson<Task>(response), etag: response.headers.get("etag") };
+    return withVersion(
+      await settle(
+        this.client.PATCH("/api/{user_id}/tasks/{id}/complete", {
+          params: { path: { ...this.user, id } },
+          body: { completed },
+        }),
+      ),
+    );
   }
 
   async remove(id: string): Promise<void> {
-    const response = await this.send(this.taskPath(id), { method: "DELETE" });
-    await response.body?.cancel().catch(() => undefined);
-  }
-
-  private taskPath(id: string): string {
-    return `${this.base}/${encodeURIComponent(id)}`;
-  }
-
-  /** Sends with a bearer token; returns only 2xx responses, throws ApiError otherwise. */
-  private async send(url: string, init: RequestInit): Promise<Response> {
-    let response: Response;
-    try {
-      response = await sendWithToken(this.tokens, (token) =>
-        this.fetchImpl(url, {
-          ...init,
-          headers: {
-            Accept: "application/json",
-            ...(init.headers as Record<string, string>),
-            Authorization: `Bearer ${token}`,
-          },
-          cache: "no-store",
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      if (error instanceof SignedOutError) throw new ApiError("signed_out", error.message);
-      throw new ApiError("unavailable", "Could not reach the task service. Check your connection and try again.");
-    }
-    if (response.ok) return response;
-    throw await errorFromResponse(response);
+    await settle(this.client.DELETE("/api/{user_id}/tasks/{id}", { params: { path: { ...this.user, id } } }));
   }
 }
 
-function jsonBody(method: string, body: unknown): RequestInit {
-  return { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+/** Leaves out what the API would take as its default anyway, and empty filters. */
+function withoutDefaults(query: TaskQuery): TaskQuery {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === "" || (key === "status" && value === "all")) continue;
+    out[key] = value;
+  }
+  return out as TaskQuery;
 }
 
-async function readJson<T>(response: Response): Promise<T> {
+function withVersion({ data, response }: { data: unknown; response: Response }): TaskWithVersion {
+  if (!data || typeof data !== "object")
+    throw new ApiError("unexpected", "The task service sent an unexpected answer.");
+  return { task: data as Task, etag: response.headers.get("etag") };
+}
+
+/** A 2xx answer's data, or an ApiError for anything else (network failure included). */
+async function settle<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<{ data: T | undefined; response: Response }> {
+  let result: { data?: T; error?: unknown; response: Response };
   try {
-    return (await response.json()) as T;
-  } catch {
-    throw new ApiError("unexpected", "The task service sent an unreadable answer.", { status: response.status });
+    result = await call;
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    if (error instanceof SignedOutError) throw new ApiError("signed_out", error.message);
+    if (error instanceof SyntaxError) throw new ApiError("unexpected", "The task service sent an unreadable answer.");
+    throw new ApiError("unavailable", "Could not reach the task service. Check your connection and try again.");
   }
+  const { data, error, response } = result;
+  if (response.ok) return { data, response };
+  const isJson = (response.headers.get("content-type") ?? "").includes("json");
+  throw errorFromProblem(response, isJson ? problemFrom(error) : null);
 }
 
-async function readProblem(response: Response): Promise<Problem | null> {
-  const type = response.headers.get("content-type") ?? "";
-  if (!type.includes("json")) {
-    await response.body?.cancel().catch(() => undefined);
-    return null;
-  }
-  try {
-    const body: unknown = await response.json();
-    if (!body || typeof body !== "object") return null;
-    const problem = body as Problem & { invalid_params?: unknown };
-    const list = Array.isArray(problem.errors)
-      ? problem.errors
-      : Array.isArray(problem.invalid_params)
-        ? problem.invalid_params
-        : [];
-    const errors = list.filter(
-      (e): e is FieldError =>
-        !!e &&
-        typeof e === "object" &&
-        typeof (e as FieldError).field === "string" &&
-        typeof (e as FieldError).message === "string",
-    );
-    return { type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, errors };
-  } catch {
-    return null;
-  }
+/** The readable parts of a problem+json body; field errors in `errors` (or RFC 7807's `invalid_params`). */
+function problemFrom(body: unknown): ProblemDetails | null {
+  if (!body || typeof body !== "object") return null;
+  const problem = body as Record<string, unknown>;
+  const list = Array.isArray(problem.errors)
+    ? problem.errors
+    : Array.isArray(problem.invalid_params)
+      ? problem.invalid_params
+      : [];
+  const errors = list.filter(
+    (e): e is FieldError =>
+      !!e &&
+      typeof e === "object" &&
+      typeof (e as FieldError).field === "string" &&
+      typeof (e as FieldError).message === "string",
+  );
+  const text = (key: string) => (typeof problem[key] === "string" ? (problem[key] as string) : undefined);
+  return {
+    type: text("type"),
+    title: text("title"),
+    status: typeof problem.status === "number" ? problem.status : undefined,
+    detail: text("detail"),
+    errors,
+  };
 }
 
-export async function errorFromResponse(response: Response): Promise<ApiError> {
-  const problem = await readProblem(response);
+/** The ApiError for a failed response whose body has been read (openapi-fetch reads it). */
+function errorFromProblem(response: Response, problem: ProblemDetails | null): ApiError {
   const status = response.status;
   const detail = problem?.detail || problem?.title;
   const retryAfter = Number(response.headers.get("retry-after"));

@@ -9,7 +9,8 @@ import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { apiTokens } from "@/lib/api-token";
 import { SORT_CHOICES } from "@/lib/task-format";
-import { ApiError, TasksApi, type Task, type TaskQuery } from "@/lib/tasks-api";
+import type { Task, TaskQuery } from "@/lib/api/types";
+import { ApiError, TasksApi } from "@/lib/tasks-api";
 import { cn } from "@/lib/utils";
 
 import { TaskComposer } from "./task-composer";

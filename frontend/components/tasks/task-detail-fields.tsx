@@ -5,7 +5,7 @@ import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { PRIORITY_LABEL } from "@/lib/task-format";
-import { PRIORITIES, type Priority } from "@/lib/tasks-api";
+import { PRIORITIES, type Priority } from "@/lib/api/types";
 
 import type { TaskDraft } from "./task-draft";
 

@@ -1,5 +1,6 @@
+import { schemaConstraints } from "@/lib/api/schema-constraints";
+import type { Priority, Task, TaskInput, TaskPatch } from "@/lib/api/types";
 import { dueDateToIso, isoToDueDate } from "@/lib/task-format";
-import type { NewTask, Priority, Task, TaskPatch } from "@/lib/tasks-api";
 
 /** What a task form holds: strings as typed, converted on submit. */
 export interface TaskDraft {
@@ -24,7 +25,7 @@ export function draftFromTask(task: Task): TaskDraft {
 
 const orNull = (s: string) => (s.trim() === "" ? null : s.trim());
 
-export function newTaskFromDraft(draft: TaskDraft): NewTask {
+export function newTaskFromDraft(draft: TaskDraft): TaskInput {
   return {
     title: draft.title.trim(),
     description: orNull(draft.description),
@@ -46,13 +47,19 @@ export function patchFromDraft(original: Task, draft: TaskDraft): TaskPatch {
   return patch;
 }
 
+const inputRules = schemaConstraints.TaskInput.properties;
+
 /**
- * The API's length limits, in characters (Unicode code points) as the API
- * counts them. They are checked here rather than with an input's `maxLength`,
- * which counts UTF-16 units and would stop a title of 150 emoji (300 units)
- * that the API accepts.
+ * The API's length limits (from its OpenAPI document), in characters
+ * (Unicode code points) as the API counts them. They are checked here rather
+ * than with an input's `maxLength`, which counts UTF-16 units and would stop
+ * a title of 150 emoji (300 units) that the API accepts.
  */
-export const TASK_LIMITS = { title: 200, description: 4000, category: 50 } as const;
+export const TASK_LIMITS = {
+  title: inputRules.title.maxLength,
+  description: inputRules.description.maxLength,
+  category: inputRules.category.maxLength,
+} as const;
 
 /** Length in characters as the API counts them (code points, not UTF-16 units). */
 export function charCount(text: string): number {

@@ -5,7 +5,7 @@ import * as React from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import type { Task } from "@/lib/tasks-api";
+import type { Task } from "@/lib/api/types";
 
 import { FieldError, TaskDetailFields } from "./task-detail-fields";
 import { draftFromTask, sameDraft, validateDraft, type TaskDraft } from "./task-draft";

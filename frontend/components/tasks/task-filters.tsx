@@ -9,7 +9,7 @@ import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { ToggleGroup, ToggleGroupItem } from "@/components/ui/toggle-group";
 import { PRIORITY_LABEL, SORT_CHOICES } from "@/lib/task-format";
-import { PRIORITIES, type Priority, type StatusFilter } from "@/lib/tasks-api";
+import { PRIORITIES, type Priority, type StatusFilter } from "@/lib/api/types";
 
 export interface Filters {
   status: StatusFilter;

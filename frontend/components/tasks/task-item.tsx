@@ -17,7 +17,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { PRIORITY_LABEL, formatDue, isOverdue } from "@/lib/task-format";
-import type { Task } from "@/lib/tasks-api";
+import type { Task } from "@/lib/api/types";
 import { cn } from "@/lib/utils";
 
 interface Props {
