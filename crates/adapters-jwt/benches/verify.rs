@@ -20,8 +20,7 @@ use jsonwebtoken::{Algorithm, DecodingKey};
 use ports::TokenVerifier;
 use secrecy::SecretString;
 use serde_json::json;
-use support::keys::hs256_sign;
-use support::{JwksServer, Reply, TestKey, claims, jwks_json, mint, token};
+use support::{JwksServer, Reply, TestKey, claims, hs256_sign, jwks_json, mint};
 
 const HS_SECRET: &str = "0123456789abcdef0123456789abcdef-bench";
 
@@ -59,7 +58,7 @@ fn token_pool(key: &TestKey, now: i64, size: usize) -> Vec<String> {
         .map(|jti| {
             let mut c = claims(now);
             c["jti"] = json!(jti);
-            token(key, &c)
+            key.token(&c)
         })
         .collect()
 }
@@ -180,7 +179,7 @@ fn benches(c: &mut Criterion) {
     // The same token again: answered from the verified-token cache.
     let mut group = c.benchmark_group("verify_cached");
     for (key, alg, _) in &keys {
-        let t = token(key, &claims(now));
+        let t = key.token(&claims(now));
         assert!(complete(jwks_verifier.verify(&t)).is_ok());
         group.bench_function(format!("{alg:?}"), |b| {
             b.iter(|| complete(jwks_verifier.verify(black_box(&t))))
@@ -203,7 +202,7 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("raw_signature_check");
     for (key, alg, _) in &keys {
-        let t = token(key, &claims(now));
+        let t = key.token(&claims(now));
         let decoding = decoding_key(key);
         assert!(raw_check(&t, &decoding, *alg));
         group.bench_function(format!("{alg:?}"), |b| {

@@ -11,8 +11,7 @@ use ports::{AuthError, TokenVerifier};
 use secrecy::SecretString;
 use serde_json::json;
 use std::sync::{Arc, LazyLock};
-use support::keys::hs256_sign;
-use support::{ManualClock, NOW, SUB, TestKey, claims, mint};
+use support::{ManualClock, NOW, SUB, TestKey, claims, hs256_sign, mint};
 
 const SECRET: &str = "0123456789abcdef0123456789abcdef-better-auth-secret";
 
@@ -87,7 +86,7 @@ async fn rejects_other_algorithms_even_with_the_right_secret() {
     });
     assert_rejected(&hs512, "algorithm HS512 is not accepted").await;
     // An asymmetric token: no JWKS is consulted in this mode.
-    let eddsa = support::token(&ED, &claims(NOW - 60));
+    let eddsa = ED.token(&claims(NOW - 60));
     assert_rejected(&eddsa, "does not match its key").await;
 }
 

@@ -11,10 +11,9 @@ use std::sync::{Arc, LazyLock};
 use domain::Principal;
 use ports::{AuthError, TokenVerifier};
 use serde_json::{Value, json};
-use support::keys::{b64, hs256_sign};
 use support::{
-    AUDIENCE, ISSUER, JwksServer, ManualClock, NOW, Reply, SUB, TestKey, claims, jwks_json, mint,
-    token,
+    AUDIENCE, ISSUER, JwksServer, ManualClock, NOW, Reply, SUB, TestKey, b64, claims, hs256_sign,
+    jwks_json, mint,
 };
 
 static ED: LazyLock<TestKey> = LazyLock::new(|| TestKey::ed25519("ed-1"));
@@ -113,7 +112,7 @@ fn signed_by(key: &TestKey, header: Value, claims: &Value) -> String {
 #[tokio::test]
 async fn accepts_eddsa() {
     let s = setup().await;
-    let principal = s.assert_accepted(&token(&ED, &now_claims())).await;
+    let principal = s.assert_accepted(&ED.token(&now_claims())).await;
     assert_eq!(principal.email.as_deref(), Some("user@example.com"));
     assert_eq!(principal.name.as_deref(), Some("Test User"));
 }
@@ -121,19 +120,19 @@ async fn accepts_eddsa() {
 #[tokio::test]
 async fn accepts_es256() {
     let s = setup().await;
-    s.assert_accepted(&token(&EC, &now_claims())).await;
+    s.assert_accepted(&EC.token(&now_claims())).await;
 }
 
 #[tokio::test]
 async fn accepts_rs256() {
     let s = setup().await;
-    s.assert_accepted(&token(&RS, &now_claims())).await;
+    s.assert_accepted(&RS.token(&now_claims())).await;
 }
 
 #[tokio::test]
 async fn accepts_ps256() {
     let s = setup().await;
-    s.assert_accepted(&token(&PS, &now_claims())).await;
+    s.assert_accepted(&PS.token(&now_claims())).await;
 }
 
 #[tokio::test]
@@ -153,7 +152,7 @@ async fn accepts_both_rsa_schemes_with_an_rsa_key_published_without_alg() {
 async fn accepts_a_token_right_at_the_edge_of_the_leeway() {
     let s = setup().await;
     let c = now_claims();
-    let t = token(&ED, &c);
+    let t = ED.token(&c);
     let exp = c["exp"].as_i64().unwrap();
     s.clock.set(exp + 30);
     s.assert_accepted(&t).await;
@@ -167,7 +166,7 @@ async fn accepts_nbf_and_iat_up_to_the_leeway_ahead() {
     let mut c = now_claims();
     c["nbf"] = json!(NOW + 30);
     c["iat"] = json!(NOW + 30);
-    s.assert_accepted(&token(&ED, &c)).await;
+    s.assert_accepted(&ED.token(&c)).await;
 }
 
 #[tokio::test]
@@ -189,7 +188,7 @@ async fn accepts_a_principal_without_email_or_name() {
     let mut c = now_claims();
     c.as_object_mut().unwrap().remove("email");
     c.as_object_mut().unwrap().remove("name");
-    let principal = s.assert_accepted(&token(&ED, &c)).await;
+    let principal = s.assert_accepted(&ED.token(&c)).await;
     assert_eq!((principal.email, principal.name), (None, None));
 }
 
@@ -279,7 +278,7 @@ async fn rejects_a_kid_naming_a_key_of_another_type() {
 #[tokio::test]
 async fn rejects_a_tampered_payload() {
     let s = setup().await;
-    let t = token(&ED, &now_claims());
+    let t = ED.token(&now_claims());
     let parts: Vec<&str> = t.split('.').collect();
     let mut forged = now_claims();
     forged["sub"] = json!("f1cd4d08-7a2a-4cdf-b080-6b13e16933dc");
@@ -292,9 +291,9 @@ async fn rejects_a_tampered_payload() {
 async fn rejects_a_tampered_signature() {
     let s = setup().await;
     for key in [&*ED, &*EC, &*RS, &*PS] {
-        let t = token(key, &now_claims());
+        let t = key.token(&now_claims());
         let (input, signature) = t.rsplit_once('.').unwrap();
-        let mut bytes = support::keys::b64_decode(signature);
+        let mut bytes = support::b64_decode(signature);
         bytes[10] ^= 0x01;
         s.assert_rejected(
             &format!("{input}.{}", b64(&bytes)),
@@ -307,7 +306,7 @@ async fn rejects_a_tampered_signature() {
 #[tokio::test]
 async fn rejects_a_truncated_token() {
     let s = setup().await;
-    let t = token(&ED, &now_claims());
+    let t = ED.token(&now_claims());
     let (input, signature) = t.rsplit_once('.').unwrap();
     // A signature cut at a base64 quantum boundary, then at the last byte.
     s.assert_rejected(
@@ -327,11 +326,11 @@ async fn rejects_a_wrong_issuer() {
     let s = setup().await;
     let mut c = now_claims();
     c["iss"] = json!("http://localhost:3000/");
-    s.assert_rejected(&token(&ED, &c), "iss").await;
+    s.assert_rejected(&ED.token(&c), "iss").await;
     c["iss"] = json!("https://evil.example.com");
-    s.assert_rejected(&token(&ED, &c), "iss").await;
+    s.assert_rejected(&ED.token(&c), "iss").await;
     c.as_object_mut().unwrap().remove("iss");
-    s.assert_rejected(&token(&ED, &c), "iss").await;
+    s.assert_rejected(&ED.token(&c), "iss").await;
 }
 
 #[tokio::test]
@@ -339,11 +338,11 @@ async fn rejects_a_wrong_audience() {
     let s = setup().await;
     let mut c = now_claims();
     c["aud"] = json!("other-api");
-    s.assert_rejected(&token(&ED, &c), "aud").await;
+    s.assert_rejected(&ED.token(&c), "aud").await;
     c["aud"] = json!(["other-api", "todo-api-2"]);
-    s.assert_rejected(&token(&ED, &c), "aud").await;
+    s.assert_rejected(&ED.token(&c), "aud").await;
     c["aud"] = json!("TODO-API");
-    s.assert_rejected(&token(&ED, &c), "aud").await;
+    s.assert_rejected(&ED.token(&c), "aud").await;
 }
 
 #[tokio::test]
@@ -351,7 +350,7 @@ async fn rejects_a_missing_audience() {
     let s = setup().await;
     let mut c = now_claims();
     c.as_object_mut().unwrap().remove("aud");
-    s.assert_rejected(&token(&ED, &c), "aud").await;
+    s.assert_rejected(&ED.token(&c), "aud").await;
 }
 
 #[tokio::test]
@@ -359,7 +358,7 @@ async fn rejects_an_expired_token() {
     let s = setup().await;
     let mut c = now_claims();
     c["exp"] = json!(NOW - 31);
-    s.assert_rejected(&token(&ED, &c), "expired").await;
+    s.assert_rejected(&ED.token(&c), "expired").await;
 }
 
 #[tokio::test]
@@ -367,10 +366,10 @@ async fn rejects_a_token_not_yet_valid() {
     let s = setup().await;
     let mut c = now_claims();
     c["nbf"] = json!(NOW + 31);
-    s.assert_rejected(&token(&ED, &c), "not yet valid").await;
+    s.assert_rejected(&ED.token(&c), "not yet valid").await;
     let mut c = now_claims();
     c["iat"] = json!(NOW + 31);
-    s.assert_rejected(&token(&ED, &c), "issued in the future")
+    s.assert_rejected(&ED.token(&c), "issued in the future")
         .await;
 }
 
@@ -379,9 +378,9 @@ async fn rejects_a_token_without_exp() {
     let s = setup().await;
     let mut c = now_claims();
     c.as_object_mut().unwrap().remove("exp");
-    s.assert_rejected(&token(&ED, &c), "no exp").await;
+    s.assert_rejected(&ED.token(&c), "no exp").await;
     c["exp"] = Value::Null;
-    s.assert_rejected(&token(&ED, &c), "no exp").await;
+    s.assert_rejected(&ED.token(&c), "no exp").await;
 }
 
 #[tokio::test]
@@ -389,7 +388,7 @@ async fn rejects_a_missing_sub() {
     let s = setup().await;
     let mut c = now_claims();
     c.as_object_mut().unwrap().remove("sub");
-    s.assert_rejected(&token(&ED, &c), "no sub").await;
+    s.assert_rejected(&ED.token(&c), "no sub").await;
 }
 
 #[tokio::test]
@@ -398,10 +397,10 @@ async fn rejects_a_sub_that_is_not_a_uuid() {
     let mut c = now_claims();
     for sub in ["user-1", "", "33e85bcb-82d5-4511-b8fc-1f6806a44a9"] {
         c["sub"] = json!(sub);
-        s.assert_rejected(&token(&ED, &c), "not a UUID").await;
+        s.assert_rejected(&ED.token(&c), "not a UUID").await;
     }
     c["sub"] = json!(42);
-    s.assert_rejected(&token(&ED, &c), "malformed").await;
+    s.assert_rejected(&ED.token(&c), "malformed").await;
 }
 
 #[tokio::test]
@@ -462,7 +461,7 @@ async fn rejects_an_oversized_token() {
     let s = setup().await;
     let mut c = now_claims();
     c["padding"] = json!("x".repeat(8 * 1024));
-    let t = token(&ED, &c);
+    let t = ED.token(&c);
     assert!(t.len() > 8 * 1024);
     s.assert_rejected(&t, "larger than 8 KiB").await;
 }
@@ -470,7 +469,7 @@ async fn rejects_an_oversized_token() {
 #[tokio::test]
 async fn rejects_non_base64url_segments() {
     let s = setup().await;
-    let t = token(&ED, &now_claims());
+    let t = ED.token(&now_claims());
     let parts: Vec<&str> = t.split('.').collect();
     let header_b64 = parts[0];
     // Header: a character outside the alphabet, and padding.

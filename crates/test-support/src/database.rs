@@ -1,3 +1,4 @@
+use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use domain::UserId;
@@ -18,6 +19,13 @@ const STALE_AFTER: Duration = Duration::from_secs(60 * 60);
 /// migration. The tasks migration only needs `"user"(id uuid)` for its
 /// foreign key, and Rust never queries this table outside tests.
 const STAND_IN_USER_TABLE: &str = r#"CREATE TABLE "user" (id uuid PRIMARY KEY)"#;
+
+/// The server where test databases are created and dropped: env
+/// `TEST_DATABASE_ADMIN_URL`, default
+/// `postgres://postgres@127.0.0.1:5432/postgres`.
+pub fn admin_url() -> String {
+    std::env::var(ADMIN_URL_VAR).unwrap_or_else(|_| DEFAULT_ADMIN_URL.into())
+}
 
 /// A fresh database `todo_test_<unix seconds>_<random>` on the admin URL
 /// (env `TEST_DATABASE_ADMIN_URL`, default
@@ -51,7 +59,7 @@ impl TestDatabase {
     /// # Panics
     /// As for [`TestDatabase::create`].
     pub async fn create_bare() -> Self {
-        let admin_url = std::env::var(ADMIN_URL_VAR).unwrap_or_else(|_| DEFAULT_ADMIN_URL.into());
+        let admin_url = admin_url();
         let admin = connect(&admin_url).await;
         drop_stale_databases(&admin).await;
 
@@ -82,10 +90,35 @@ impl TestDatabase {
         &self.url
     }
 
+    /// The database's name, `todo_test_<unix seconds>_<random>`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where the server holding this database listens, resolved to one
+    /// address (e.g. the target of a [`TcpProxy`] in front of it).
+    ///
+    /// # Panics
+    /// When the URL names no host or the host does not resolve.
+    ///
+    /// [`TcpProxy`]: crate::TcpProxy
+    pub async fn server_addr(&self) -> SocketAddr {
+        let url = Url::parse(&self.url).expect("the database URL is a valid URL");
+        let host = url.host_str().expect("the database URL names a host");
+        // `[::1]` in a URL, `::1` for the resolver.
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let port = url.port().unwrap_or(5432);
+        tokio::net::lookup_host((host, port))
+            .await
+            .unwrap_or_else(|e| panic!("resolve the database host {host}: {e}"))
+            .next()
+            .unwrap_or_else(|| panic!("the database host {host} has no address"))
+    }
+
     /// The URL of this database reached through `addr` (e.g. a [`TcpProxy`]).
     ///
     /// [`TcpProxy`]: crate::TcpProxy
-    pub fn url_via(&self, addr: std::net::SocketAddr) -> String {
+    pub fn url_via(&self, addr: SocketAddr) -> String {
         let mut url = Url::parse(&self.url).expect("the database URL is a valid URL");
         url.set_host(Some(&addr.ip().to_string()))
             .expect("a socket address is a valid host");

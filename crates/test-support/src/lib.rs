@@ -1,6 +1,7 @@
-//! Fixtures for tests that need the real PostgreSQL: a throwaway database
-//! per test ([`TestDatabase`]) and a TCP proxy that can simulate an outage
-//! without touching the shared server ([`TcpProxy`]). With the `jwks-server`
+//! Fixtures for tests that need real parts: a throwaway PostgreSQL database
+//! per test ([`TestDatabase`]), a TCP proxy that can simulate an outage
+//! without touching the shared server ([`TcpProxy`]); with the `jwt`
+//! feature, test keys and token minting (`jwt`); with the `jwks-server`
 //! feature, a local JWKS endpoint whose answers the test controls
 //! (`jwks_server::JwksServer`).
 //!
@@ -11,7 +12,9 @@
 mod database;
 #[cfg(feature = "jwks-server")]
 pub mod jwks_server;
+#[cfg(feature = "jwt")]
+pub mod jwt;
 mod proxy;
 
-pub use database::TestDatabase;
+pub use database::{TestDatabase, admin_url};
 pub use proxy::TcpProxy;

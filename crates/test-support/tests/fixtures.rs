@@ -1,19 +1,17 @@
-//! The fixtures themselves: databases really disappear, and the proxy
-//! really forwards, cuts and restores.
+//! The database fixtures themselves: databases really disappear, their
+//! addresses lead to them, and the proxy really forwards, cuts and restores.
 // Helpers outside #[test] functions unwrap too: a failure there is a
 // failed test.
 #![allow(clippy::unwrap_used)]
 
 use std::net::SocketAddr;
 
-use test_support::{TcpProxy, TestDatabase};
+use test_support::{TcpProxy, TestDatabase, admin_url};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 async fn database_exists(name: &str) -> bool {
-    let admin = std::env::var("TEST_DATABASE_ADMIN_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let (client, connection) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+    let (client, connection) = tokio_postgres::connect(&admin_url(), tokio_postgres::NoTls)
         .await
         .unwrap();
     tokio::spawn(connection);
@@ -27,15 +25,12 @@ async fn database_exists(name: &str) -> bool {
     row.get::<_, i64>(0) == 1
 }
 
-fn name_of(db: &TestDatabase) -> String {
-    db.url().rsplit('/').next().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn a_database_exists_while_held_and_is_dropped_afterwards() {
     let db = TestDatabase::create().await;
-    let name = name_of(&db);
+    let name = db.name().to_owned();
     assert!(name.starts_with("todo_test_"));
+    assert!(db.url().ends_with(&format!("/{name}")), "{}", db.url());
     assert!(database_exists(&name).await);
 
     let user = db.insert_user().await;
@@ -48,7 +43,7 @@ async fn a_database_exists_while_held_and_is_dropped_afterwards() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropping_works_from_a_multi_thread_runtime_and_with_open_connections() {
     let db = TestDatabase::create_bare().await;
-    let name = name_of(&db);
+    let name = db.name().to_owned();
     // A connection still open when the database is dropped (as a pool
     // would hold): WITH (FORCE) ends it.
     let (client, connection) = tokio_postgres::connect(db.url(), tokio_postgres::NoTls)
@@ -66,7 +61,29 @@ async fn url_via_points_at_the_same_database_through_another_address() {
     let addr: SocketAddr = "127.0.0.1:6543".parse().unwrap();
     let via = db.url_via(addr);
     assert!(via.contains("@127.0.0.1:6543/"), "{via}");
-    assert!(via.ends_with(&format!("/{}", name_of(&db))), "{via}");
+    assert!(via.ends_with(&format!("/{}", db.name())), "{via}");
+}
+
+/// Which database a connection to `url` lands in.
+async fn current_database(url: &str) -> String {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let row = client
+        .query_one("SELECT current_database()::text", &[])
+        .await
+        .unwrap();
+    row.get(0)
+}
+
+#[tokio::test]
+async fn the_server_address_and_a_proxy_in_front_of_it_reach_the_database() {
+    let db = TestDatabase::create_bare().await;
+    let server = db.server_addr().await;
+    assert_eq!(current_database(&db.url_via(server)).await, db.name());
+    let proxy = TcpProxy::start(server).await;
+    assert_eq!(current_database(&db.url_via(proxy.addr())).await, db.name());
 }
 
 /// Echoes whatever it receives, for checking the proxy end to end.

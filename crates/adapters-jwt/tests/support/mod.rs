@@ -1,5 +1,6 @@
-//! Shared by the integration tests and the benchmark: keys of every
-//! supported type, token minting, a controllable clock and JWKS endpoint.
+//! Shared by the integration tests and the benchmark: the verifier's
+//! settings for tests, a controllable clock, and Better Auth's claims. Keys,
+//! token minting and the JWKS endpoint come from test-support.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,23 +9,35 @@
     unreachable_pub
 )]
 
-pub mod keys;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use adapters_jwt::{Clock, JwksSettings, VerifierMode, VerifierSettings};
 use ports::TokenVerifier;
+use serde_json::{Value, json};
 
-pub use keys::{TestKey, claims, jwks_json, mint, token};
 pub use test_support::jwks_server::{JwksServer, Reply};
+pub use test_support::jwt::{TestKey, b64, b64_decode, hs256_sign, jwks_json, mint};
 
 pub const ISSUER: &str = "http://localhost:3000";
 pub const AUDIENCE: &str = "todo-api";
 pub const SUB: &str = "33e85bcb-82d5-4511-b8fc-1f6806a44a90";
 /// An instant in the fixtures' era, used as "now" by most tests.
 pub const NOW: i64 = 1_795_295_100;
+
+/// Claims Better Auth would put in a token issued at `iat`.
+pub fn claims(iat: i64) -> Value {
+    json!({
+        "iat": iat,
+        "email": "user@example.com",
+        "name": "Test User",
+        "sub": SUB,
+        "exp": iat + 900,
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+    })
+}
 
 /// A clock the test sets by hand.
 #[derive(Debug)]

@@ -1,6 +1,7 @@
-//! Test keys, signed with aws-lc-rs directly (not through the crate under
-//! test), and their public JWKs.
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code, unreachable_pub)]
+//! Test keys of every algorithm the API accepts (EdDSA, ES256, RS256,
+//! PS256) with the public JWKs a JWKS endpoint would publish for them, and
+//! compact JWS minting. Signed with aws-lc-rs directly, not through the
+//! code under test, so a token never depends on the verifier it checks.
 
 use aws_lc_rs::hmac;
 use aws_lc_rs::rand::SystemRandom;
@@ -13,46 +14,59 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
-use super::{AUDIENCE, ISSUER, SUB};
-
 enum Signer {
     Ed25519(Ed25519KeyPair),
     P256(EcdsaKeyPair),
     Rsa(RsaKeyPair),
 }
 
-/// A private key with the public JWK a JWKS endpoint would publish for it.
+/// A freshly generated private key with its `kid` and algorithm.
 pub struct TestKey {
     pub kid: String,
     pub alg: &'static str,
     signer: Signer,
 }
 
-pub fn b64(bytes: impl AsRef<[u8]>) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
+impl std::fmt::Debug for TestKey {
+    // Never the key material: only what a JWK header names.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestKey")
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TestKey {
+    /// # Panics
+    /// When aws-lc-rs cannot generate a key.
     pub fn ed25519(kid: &str) -> Self {
         Self {
             kid: kid.into(),
             alg: "EdDSA",
-            signer: Signer::Ed25519(Ed25519KeyPair::generate().unwrap()),
+            signer: Signer::Ed25519(Ed25519KeyPair::generate().expect("generate an Ed25519 key")),
         }
     }
 
+    /// # Panics
+    /// When aws-lc-rs cannot generate a key.
     pub fn es256(kid: &str) -> Self {
         Self {
             kid: kid.into(),
             alg: "ES256",
-            signer: Signer::P256(EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).unwrap()),
+            signer: Signer::P256(
+                EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING)
+                    .expect("generate a P-256 key"),
+            ),
         }
     }
 
+    /// A 2048-bit RSA key published for RS256.
     pub fn rs256(kid: &str) -> Self {
         Self::rsa(kid, "RS256")
     }
 
+    /// A 2048-bit RSA key published for PS256.
     pub fn ps256(kid: &str) -> Self {
         Self::rsa(kid, "PS256")
     }
@@ -61,11 +75,14 @@ impl TestKey {
         Self {
             kid: kid.into(),
             alg,
-            signer: Signer::Rsa(RsaKeyPair::generate(KeySize::Rsa2048).unwrap()),
+            signer: Signer::Rsa(
+                RsaKeyPair::generate(KeySize::Rsa2048).expect("generate an RSA key"),
+            ),
         }
     }
 
-    /// The raw public key bytes (Ed25519 `x`, or the SEC1 point).
+    /// The raw public key bytes (Ed25519 `x`, the SEC1 point, or the RSA
+    /// modulus).
     pub fn public_bytes(&self) -> Vec<u8> {
         match &self.signer {
             Signer::Ed25519(k) => k.public_key().as_ref().to_vec(),
@@ -74,13 +91,14 @@ impl TestKey {
         }
     }
 
-    /// The public JWK, as Better Auth publishes it (with `alg`).
+    /// The public JWK, as Better Auth publishes it (with `kid` and `alg`).
     pub fn jwk(&self) -> Value {
         let mut jwk = match &self.signer {
             Signer::Ed25519(k) => json!({
                 "kty": "OKP", "crv": "Ed25519", "x": b64(k.public_key().as_ref()),
             }),
             Signer::P256(k) => {
+                // Uncompressed SEC1: 0x04, then x and y, 32 bytes each.
                 let point = k.public_key().as_ref();
                 json!({
                     "kty": "EC", "crv": "P-256",
@@ -104,11 +122,18 @@ impl TestKey {
 
     /// Signs `input` under `alg`, which must suit the key type (for RSA keys
     /// either RS256 or PS256, whatever the JWK says).
+    ///
+    /// # Panics
+    /// When `alg` does not suit the key, or signing fails.
     pub fn sign_as(&self, alg: &str, input: &[u8]) -> Vec<u8> {
         let rng = SystemRandom::new();
         match (&self.signer, alg) {
             (Signer::Ed25519(k), "EdDSA") => k.sign(input).as_ref().to_vec(),
-            (Signer::P256(k), "ES256") => k.sign(&rng, input).unwrap().as_ref().to_vec(),
+            (Signer::P256(k), "ES256") => k
+                .sign(&rng, input)
+                .expect("sign with P-256")
+                .as_ref()
+                .to_vec(),
             (Signer::Rsa(k), "RS256" | "PS256") => {
                 let padding = if alg == "RS256" {
                     &RSA_PKCS1_SHA256
@@ -116,51 +141,61 @@ impl TestKey {
                     &RSA_PSS_SHA256
                 };
                 let mut signature = vec![0; k.public_modulus_len()];
-                k.sign(padding, &rng, input, &mut signature).unwrap();
+                k.sign(padding, &rng, input, &mut signature)
+                    .expect("sign with RSA");
                 signature
             }
             _ => panic!("cannot sign {alg} with this key"),
         }
     }
+
+    /// A token as Better Auth issues it: `{alg, kid}` header, no `typ`.
+    pub fn token(&self, claims: &Value) -> String {
+        mint(
+            &json!({"alg": self.alg, "kid": self.kid}),
+            claims,
+            |input| self.sign(input),
+        )
+    }
 }
 
-pub fn hs256_sign(secret: &[u8], input: &[u8]) -> Vec<u8> {
-    hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, secret), input)
-        .as_ref()
-        .to_vec()
+/// Base64url without padding, as JOSE encodes every segment.
+pub fn b64(bytes: impl AsRef<[u8]>) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Assembles a compact JWS from a header and claims, signed by `sign`.
+/// # Panics
+/// When `text` is not base64url without padding.
+pub fn b64_decode(text: &str) -> Vec<u8> {
+    URL_SAFE_NO_PAD
+        .decode(text)
+        .expect("base64url without padding")
+}
+
+/// Assembles a compact JWS from any header and claims, signed by `sign`
+/// over `header.claims` (so a test can mint what no honest issuer would).
 pub fn mint(header: &Value, claims: &Value, sign: impl FnOnce(&[u8]) -> Vec<u8>) -> String {
     let input = format!("{}.{}", b64(header.to_string()), b64(claims.to_string()));
     let signature = sign(input.as_bytes());
     format!("{input}.{}", b64(signature))
 }
 
-/// A token as Better Auth would issue it: `{alg, kid}` header, no `typ`.
-pub fn token(key: &TestKey, claims: &Value) -> String {
-    mint(&json!({"alg": key.alg, "kid": key.kid}), claims, |input| {
-        key.sign(input)
+/// HMAC-SHA256 of `input` under `secret`.
+pub fn hs256_sign(secret: &[u8], input: &[u8]) -> Vec<u8> {
+    hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, secret), input)
+        .as_ref()
+        .to_vec()
+}
+
+/// A token signed with a shared secret, as Better Auth does in HS256 mode:
+/// `{"alg": "HS256", "typ": "JWT"}`.
+pub fn hs256_token(secret: &[u8], claims: &Value) -> String {
+    mint(&json!({"alg": "HS256", "typ": "JWT"}), claims, |input| {
+        hs256_sign(secret, input)
     })
 }
 
-/// Claims Better Auth would put in a token issued at `iat`.
-pub fn claims(iat: i64) -> Value {
-    json!({
-        "iat": iat,
-        "email": "user@example.com",
-        "name": "Test User",
-        "sub": SUB,
-        "exp": iat + 900,
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-    })
-}
-
+/// A JWKS document publishing `keys`.
 pub fn jwks_json(keys: &[Value]) -> String {
     json!({ "keys": keys }).to_string()
-}
-
-pub fn b64_decode(text: &str) -> Vec<u8> {
-    URL_SAFE_NO_PAD.decode(text).unwrap()
 }
