@@ -5,8 +5,10 @@
 
 mod connect;
 mod errors;
+mod inbox;
 mod listing;
 mod migrations;
+mod ordering;
 mod prepared;
 mod rows;
 mod schema;

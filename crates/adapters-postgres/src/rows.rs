@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::{
-    Category, Description, Priority, Task, TaskFields, TaskId, TaskPatch, Title, UserId, Version,
+    Category, Description, Position, Priority, Task, TaskFields, TaskId, TaskPatch, Title, UserId,
+    Version,
 };
 use uuid::Uuid;
 
@@ -96,10 +97,18 @@ pub(crate) struct NewTaskRow<'a> {
     priority: i16,
     category: Option<&'a str>,
     due_at: Option<DateTime<Utc>>,
+    list_id: Uuid,
+    position: &'a str,
 }
 
 impl<'a> NewTaskRow<'a> {
-    pub(crate) fn new(id: TaskId, owner: UserId, fields: &'a TaskFields) -> Self {
+    pub(crate) fn new(
+        id: TaskId,
+        owner: UserId,
+        fields: &'a TaskFields,
+        list_id: Uuid,
+        position: &'a Position,
+    ) -> Self {
         Self {
             id: id.into(),
             user_id: owner.into(),
@@ -109,6 +118,8 @@ impl<'a> NewTaskRow<'a> {
             priority: fields.priority.rank(),
             category: fields.category.as_ref().map(Category::as_str),
             due_at: fields.due_at,
+            list_id,
+            position: position.as_str(),
         }
     }
 }

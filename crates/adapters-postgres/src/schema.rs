@@ -1,10 +1,10 @@
-//! The `tasks` table as created by `migrations/2026-11-23-000001_create_tasks`.
-//! Written by hand (no diesel CLI in the toolchain): keep it in step with the
-//! migrations. The migration tests catch a drift, because every query below
-//! runs against the migrated schema.
+//! The tables as created by the migrations in `migrations/`. Written by hand
+//! (no diesel CLI in the toolchain): keep it in step with the migrations.
+//! The migration tests catch a drift, because every query below runs
+//! against the migrated schema.
 
 diesel::table! {
-    tasks (id) {
+    tasks (user_id, id) {
         id -> Uuid,
         user_id -> Uuid,
         title -> Text,
@@ -16,5 +16,48 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int8,
+        list_id -> Uuid,
+        parent_id -> Nullable<Uuid>,
+        /// A fractional-index key, `COLLATE "C"`.
+        position -> Text,
     }
 }
+
+diesel::table! {
+    lists (user_id, id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        name -> Text,
+        /// The `palette_color` domain over text.
+        color -> Text,
+        /// A fractional-index key, `COLLATE "C"`.
+        position -> Text,
+        is_inbox -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int8,
+    }
+}
+
+diesel::table! {
+    labels (user_id, id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        name -> Text,
+        /// The `palette_color` domain over text.
+        color -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int8,
+    }
+}
+
+diesel::table! {
+    task_labels (user_id, task_id, label_id) {
+        user_id -> Uuid,
+        task_id -> Uuid,
+        label_id -> Uuid,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(tasks, lists, labels, task_labels);

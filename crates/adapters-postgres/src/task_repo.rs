@@ -33,6 +33,7 @@ use crate::prepared::PreparedExt;
 use crate::rows::{NewTaskRow, TaskChanges, TaskRow};
 use crate::schema::tasks;
 use crate::settings::{PgSettings, PoolerMode};
+use crate::{inbox, ordering};
 
 /// Tasks stored in PostgreSQL, behind a connection pool. Cheap to clone
 /// (clones share the pool).
@@ -153,12 +154,32 @@ impl PgTaskRepo {
     /// cause), and if `replay` allows, `op` runs once more on a fresh
     /// connection: the first request after a recovery does not fail for a
     /// connection the outage broke.
-    async fn run<T, F>(&self, replay: Replay, op: F) -> Result<T, StoreError>
+    pub(crate) async fn run<T, F>(&self, replay: Replay, op: F) -> Result<T, StoreError>
     where
         T: Send,
         F: for<'c> Fn(&'c mut AsyncPgConnection) -> BoxFuture<'c, QueryResult<T>> + Send + Sync,
     {
-        let error = match self.attempt(&op).await? {
+        self.run_in(replay, Tx::No, op).await
+    }
+
+    /// As [`Self::run`], with `op` in one transaction: its statements
+    /// commit together or not at all, and locks it takes (`FOR NO KEY
+    /// UPDATE`) are held until the end. Behind a transaction-mode pooler
+    /// every operation is one already.
+    pub(crate) async fn run_tx<T, F>(&self, replay: Replay, op: F) -> Result<T, StoreError>
+    where
+        T: Send,
+        F: for<'c> Fn(&'c mut AsyncPgConnection) -> BoxFuture<'c, QueryResult<T>> + Send + Sync,
+    {
+        self.run_in(replay, Tx::Yes, op).await
+    }
+
+    async fn run_in<T, F>(&self, replay: Replay, tx: Tx, op: F) -> Result<T, StoreError>
+    where
+        T: Send,
+        F: for<'c> Fn(&'c mut AsyncPgConnection) -> BoxFuture<'c, QueryResult<T>> + Send + Sync,
+    {
+        let error = match self.attempt(&op, tx).await? {
             Attempt::Done(value) => return Ok(value),
             Attempt::Lost(error) if replay == Replay::Safe => error,
             Attempt::Lost(error) | Attempt::Failed(error) => return Err(error),
@@ -167,7 +188,7 @@ impl PgTaskRepo {
             ?error,
             "database connection found dead; running the operation again on a fresh one"
         );
-        match self.attempt(&op).await? {
+        match self.attempt(&op, tx).await? {
             Attempt::Done(value) => Ok(value),
             Attempt::Lost(error) | Attempt::Failed(error) => Err(error),
         }
@@ -180,7 +201,7 @@ impl PgTaskRepo {
     /// cancellation), a dead connection or a missed deadline it is closed,
     /// and when the caller stops waiting (the client went away), the
     /// statement is cancelled on the server too.
-    async fn attempt<T, F>(&self, op: &F) -> Result<Attempt<T>, StoreError>
+    async fn attempt<T, F>(&self, op: &F, tx: Tx) -> Result<Attempt<T>, StoreError>
     where
         T: Send,
         F: for<'c> Fn(&'c mut AsyncPgConnection) -> BoxFuture<'c, QueryResult<T>> + Send + Sync,
@@ -193,9 +214,10 @@ impl PgTaskRepo {
             return Err(StoreError::Internal("no connection in flight".into()));
         };
         let work = async {
-            match &self.begin {
-                None => (op(conn).await, true),
-                Some(begin) => in_transaction(conn, begin, op).await,
+            match (&self.begin, tx) {
+                (None, Tx::No) => (op(conn).await, true),
+                (None, Tx::Yes) => in_transaction(conn, "BEGIN", op).await,
+                (Some(begin), _) => in_transaction(conn, begin, op).await,
             }
         };
         let (outcome, reusable) = match self.deadline {
@@ -359,7 +381,7 @@ macro_rules! update_task {
 /// operations whose repetition yields the same state and the same answer
 /// are repeated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Replay {
+pub(crate) enum Replay {
     /// Reads; inserts under a client-chosen id (a repeat finds the row the
     /// first attempt made); unconditional writes of given values (the same
     /// fields again; the version counts one more change).
@@ -368,6 +390,13 @@ enum Replay {
     /// repeat after a committed first attempt would flip back, answer 412,
     /// or answer 404. These fail as unavailable (503) instead.
     Never,
+}
+
+/// Whether an operation needs a transaction of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tx {
+    No,
+    Yes,
 }
 
 async fn find_row(
@@ -519,18 +548,29 @@ impl TaskRepo for PgTaskRepo {
         // first attempt committed.
         let id = TaskId::new_v7();
         let inserted = self
-            .run(Replay::Safe, |conn| {
+            .run_tx(Replay::Safe, |conn| {
                 let fields = fields.clone();
                 async move {
+                    // A new task goes at the end of the owner's Inbox.
+                    let list = match inbox::locked(conn, owner).await {
+                        Ok(list) => list,
+                        Err(DieselError::DatabaseError(
+                            DatabaseErrorKind::ForeignKeyViolation,
+                            _,
+                        )) => return Ok(Inserted::UnknownOwner),
+                        Err(error) => return Err(error),
+                    };
+                    let position = ordering::append_position(conn, owner, list, None).await?;
                     let inserted = diesel::insert_into(tasks::table)
-                        .values(NewTaskRow::new(id, owner, &fields))
+                        .values(NewTaskRow::new(id, owner, &fields, list, &position))
                         .returning(TaskRow::as_returning())
                         .prepared()
                         .get_result::<TaskRow>(conn)
                         .await;
                     match inserted {
                         Ok(row) => Ok(Inserted::Row(row)),
-                        // The only foreign key is tasks.user_id → "user"(id).
+                        // The owner was deleted since the Inbox was found
+                        // (the list is locked, so it is still there).
                         Err(DieselError::DatabaseError(
                             DatabaseErrorKind::ForeignKeyViolation,
                             _,

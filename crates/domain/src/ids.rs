@@ -12,6 +12,14 @@ pub struct UserId(Uuid);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TaskId(Uuid);
 
+/// The id of a list (UUIDv7, like task ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ListId(Uuid);
+
+/// The id of a label (UUIDv7, like task ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LabelId(Uuid);
+
 macro_rules! uuid_newtype {
     ($name:ident) => {
         impl $name {
@@ -55,8 +63,22 @@ macro_rules! uuid_newtype {
 
 uuid_newtype!(UserId);
 uuid_newtype!(TaskId);
+uuid_newtype!(ListId);
+uuid_newtype!(LabelId);
 
 impl TaskId {
+    pub fn new_v7() -> Self {
+        Self(Uuid::now_v7())
+    }
+}
+
+impl ListId {
+    pub fn new_v7() -> Self {
+        Self(Uuid::now_v7())
+    }
+}
+
+impl LabelId {
     pub fn new_v7() -> Self {
         Self(Uuid::now_v7())
     }

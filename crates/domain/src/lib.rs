@@ -1,11 +1,17 @@
-//! The task manager's domain: what a task is, which values are valid, and
-//! who may touch which task. Everything here is pure; adapters and the HTTP
+//! The task manager's domain: what tasks, lists and labels are, which values
+//! are valid, and who may touch which task. Everything here is pure; adapters and the HTTP
 //! layer build on these types and never bypass their parsers.
 
 mod category;
+mod color;
 mod description;
 mod ids;
+mod label;
+pub mod limits;
+mod list;
+mod name;
 mod ownership;
+mod position;
 mod priority;
 mod query;
 mod task;
@@ -13,9 +19,14 @@ mod text;
 mod title;
 
 pub use category::{Category, CategoryError};
+pub use color::{Color, ColorError};
 pub use description::{Description, DescriptionError};
-pub use ids::{TaskId, UserId};
+pub use ids::{LabelId, ListId, TaskId, UserId};
+pub use label::{Label, LabelPatch, NewLabel};
+pub use list::{List, ListPatch, ListSummary, NewList, Placement};
+pub use name::{LabelName, ListName, NameError};
 pub use ownership::{AccessDenied, Principal};
+pub use position::{Position, PositionError};
 pub use priority::{Priority, PriorityError};
 pub use query::{
     Cursor, CursorMismatch, PageLimit, PageLimitError, SearchTerm, SearchTermError, SortKey,

@@ -88,3 +88,75 @@ async fn migration_rejects_an_invalid_url_without_echoing_it() {
     assert!(matches!(err, MigrationError::Setup(_)), "{err:?}");
     assert!(!err.to_string().contains("hunter2"));
 }
+
+#[derive(diesel::QueryableByName, Debug, PartialEq)]
+struct Placed {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    title: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    list: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    position: String,
+}
+
+/// Tasks written before lists existed land in their owner's Inbox, in
+/// creation order, and a user without tasks gets no Inbox until needed.
+#[tokio::test]
+async fn existing_tasks_move_into_their_owners_inbox_in_creation_order() {
+    let db = TestDatabase::create().await;
+    let mut conn = raw_connection(db.url()).await;
+    conn.batch_execute(include_str!(
+        "../../../../migrations/2026-11-23-000001_create_tasks/up.sql"
+    ))
+    .await
+    .unwrap();
+    let alice = db.insert_user().await;
+    let bob = db.insert_user().await;
+    let _carol = db.insert_user().await;
+    // 70 tasks: their keys cross from the 2-character to the 3-character
+    // integer part (a0 … az, b00 …).
+    conn.batch_execute(&format!(
+        "INSERT INTO tasks (id, user_id, title, created_at)
+         SELECT gen_random_uuid(), '{alice}', 'task ' || g, now() - (100 - g) * interval '1 minute'
+           FROM generate_series(1, 70) AS g;
+         INSERT INTO tasks (id, user_id, title) VALUES (gen_random_uuid(), '{bob}', 'bob''s');"
+    ))
+    .await
+    .unwrap();
+    conn.batch_execute(&format!(
+        "BEGIN; {} COMMIT;",
+        include_str!("../../../../migrations/2026-11-30-000001_lists_labels_subtasks/up.sql")
+    ))
+    .await
+    .unwrap();
+
+    let placed: Vec<Placed> = diesel::sql_query(
+        "SELECT t.title, l.name AS list, t.position FROM tasks t
+           JOIN lists l ON l.user_id = t.user_id AND l.id = t.list_id AND l.is_inbox
+          WHERE t.user_id = $1 ORDER BY t.position",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(uuid::Uuid::from(alice))
+    .load(&mut conn)
+    .await
+    .unwrap();
+    let titles: Vec<_> = placed.iter().map(|p| p.title.as_str()).collect();
+    let expected: Vec<_> = (1..=70).map(|i| format!("task {i}")).collect();
+    assert_eq!(titles, expected);
+    assert!(placed.iter().all(|p| p.list == "Inbox"));
+    assert_eq!(placed[0].position, "a0");
+    assert_eq!(placed[62].position, "b00");
+
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let inboxes: Count = diesel::sql_query("SELECT count(*) AS n FROM lists WHERE is_inbox")
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        inboxes.n, 2,
+        "one Inbox each for Alice and Bob, none for Carol"
+    );
+}
