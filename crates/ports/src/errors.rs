@@ -89,6 +89,165 @@ pub enum DeleteTaskError {
     Internal(#[source] BoxError),
 }
 
+/// Outcomes of ensuring a user's Inbox exists.
+#[derive(Debug, thiserror::Error)]
+pub enum EnsureInboxError {
+    #[error("the owner does not exist")]
+    UnknownOwner,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ListListsError {
+    /// The Inbox could not be created: the owner has no account.
+    #[error("the owner does not exist")]
+    UnknownOwner,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateListError {
+    /// The owner already has a list of that name, ignoring case (the Inbox
+    /// included).
+    #[error("a list with this name already exists")]
+    DuplicateName,
+    /// The owner has [`domain::limits::MAX_LISTS_PER_USER`] lists.
+    #[error("the number of lists per user is limited")]
+    LimitReached,
+    #[error("the owner does not exist")]
+    UnknownOwner,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GetListError {
+    /// No list with that id belongs to that owner (whether it exists for
+    /// someone else is deliberately indistinguishable).
+    #[error("list not found")]
+    NotFound,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateListError {
+    #[error("list not found")]
+    NotFound,
+    #[error("list was modified concurrently")]
+    VersionMismatch,
+    #[error("a list with this name already exists")]
+    DuplicateName,
+    /// The Inbox keeps its name (its colour may change).
+    #[error("the Inbox cannot be renamed")]
+    InboxRename,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeleteListError {
+    #[error("list not found")]
+    NotFound,
+    #[error("list was modified concurrently")]
+    VersionMismatch,
+    #[error("the Inbox cannot be deleted")]
+    Inbox,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MoveListError {
+    /// The list to move is not the owner's.
+    #[error("list not found")]
+    NotFound,
+    /// The list named by `before` or `after` is not the owner's.
+    #[error("the reference list does not exist")]
+    AnchorNotFound,
+    /// The Inbox stays first: it cannot move, and nothing goes before it.
+    #[error("the Inbox stays in first place")]
+    InboxFirst,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ListLabelsError {
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateLabelError {
+    /// The owner already has a label of that name, ignoring case.
+    #[error("a label with this name already exists")]
+    DuplicateName,
+    /// The owner has [`domain::limits::MAX_LABELS_PER_USER`] labels.
+    #[error("the number of labels per user is limited")]
+    LimitReached,
+    #[error("the owner does not exist")]
+    UnknownOwner,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GetLabelError {
+    #[error("label not found")]
+    NotFound,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateLabelError {
+    #[error("label not found")]
+    NotFound,
+    #[error("label was modified concurrently")]
+    VersionMismatch,
+    #[error("a label with this name already exists")]
+    DuplicateName,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeleteLabelError {
+    #[error("label not found")]
+    NotFound,
+    #[error("label was modified concurrently")]
+    VersionMismatch,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

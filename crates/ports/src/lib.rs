@@ -2,16 +2,26 @@
 //! Adapters implement these traits; the HTTP layer depends only on them.
 
 mod errors;
+mod label_repo;
+mod list_repo;
 mod task_repo;
 mod token_verifier;
 
 pub use errors::{
-    BoxError, CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, RepoUnavailable,
-    StoreTooSlow, UpdateTaskError,
+    BoxError, CreateLabelError, CreateListError, CreateTaskError, DeleteLabelError,
+    DeleteListError, DeleteTaskError, EnsureInboxError, GetLabelError, GetListError, GetTaskError,
+    ListLabelsError, ListListsError, ListTasksError, MoveListError, RepoUnavailable, StoreTooSlow,
+    UpdateLabelError, UpdateListError, UpdateTaskError,
 };
+pub use label_repo::LabelRepo;
+pub use list_repo::ListRepo;
 pub use task_repo::TaskRepo;
 pub use token_verifier::{AuthError, TokenVerifier};
 
+#[cfg(feature = "mocks")]
+pub use label_repo::MockLabelRepo;
+#[cfg(feature = "mocks")]
+pub use list_repo::MockListRepo;
 #[cfg(feature = "mocks")]
 pub use task_repo::MockTaskRepo;
 #[cfg(feature = "mocks")]
