@@ -17,9 +17,9 @@ use adapters_postgres::{PgSettings, PgTaskRepo, PoolerMode, run_migrations};
 use api_actix::AppState;
 use api_actix::server::{ServerSettings, start};
 use domain::UserId;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
 use test_support::TestDatabase;
+use test_support::jwt::hs256_token;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_postgres::NoTls;
@@ -36,12 +36,10 @@ fn token(user: UserId) -> String {
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
+    hs256_token(
+        SECRET.as_bytes(),
         &json!({"sub": user.to_string(), "iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 600}),
-        &EncodingKey::from_secret(SECRET.as_bytes()),
     )
-    .unwrap()
 }
 
 async fn serve(db: &TestDatabase) -> SocketAddr {

@@ -8,23 +8,17 @@
 //! exits cleanly.
 #![allow(clippy::unwrap_used)]
 
-use std::net::SocketAddr;
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::UserId;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use test_support::jwks_server::{self, JwksServer};
+use test_support::jwt::{TestKey, hs256_token, jwks_json};
 use test_support::{TcpProxy, TestDatabase};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
 use tokio::process::{Child, Command};
 
 const BIN: &str = env!("CARGO_BIN_EXE_todo-api");
@@ -209,24 +203,9 @@ impl Reply {
     }
 }
 
-async fn postgres_addr(db: &TestDatabase) -> SocketAddr {
-    let after_at = db.url().rsplit_once('@').map_or(db.url(), |(_, rest)| rest);
-    let host_port = after_at.split(['/', '?']).next().unwrap();
-    let host_port = if host_port.contains(':') {
-        host_port.to_owned()
-    } else {
-        format!("{host_port}:5432")
-    };
-    tokio::net::lookup_host(host_port)
-        .await
-        .unwrap()
-        .next()
-        .unwrap()
-}
-
 /// Signs tokens the way the real issuer would.
 trait Minter {
-    fn token(&self, user: UserId, expires_at: u64) -> String;
+    fn issue(&self, user: UserId, expires_at: u64) -> String;
 }
 
 struct Hs256 {
@@ -234,33 +213,15 @@ struct Hs256 {
 }
 
 impl Minter for Hs256 {
-    fn token(&self, user: UserId, expires_at: u64) -> String {
-        jsonwebtoken::encode(
-            &Header::new(Algorithm::HS256),
-            &claims(user, expires_at),
-            &EncodingKey::from_secret(self.secret.as_bytes()),
-        )
-        .unwrap()
+    fn issue(&self, user: UserId, expires_at: u64) -> String {
+        hs256_token(self.secret.as_bytes(), &claims(user, expires_at))
     }
 }
 
-struct EdDsa {
-    pkcs8: Vec<u8>,
-    kid: String,
-}
-
-impl Minter for EdDsa {
-    fn token(&self, user: UserId, expires_at: u64) -> String {
-        // Like Better Auth: alg EdDSA, a kid, no typ.
-        let mut header = Header::new(Algorithm::EdDSA);
-        header.kid = Some(self.kid.clone());
-        header.typ = None;
-        jsonwebtoken::encode(
-            &header,
-            &claims(user, expires_at),
-            &EncodingKey::from_ed_der(&self.pkcs8),
-        )
-        .unwrap()
+/// Like Better Auth: alg EdDSA, a kid, no typ.
+impl Minter for TestKey {
+    fn issue(&self, user: UserId, expires_at: u64) -> String {
+        self.token(&claims(user, expires_at))
     }
 }
 
@@ -275,49 +236,6 @@ fn claims(user: UserId, expires_at: u64) -> Value {
     })
 }
 
-/// A JWKS endpoint: answers 503 until `publish` is set, then the key set.
-struct JwksServer {
-    addr: SocketAddr,
-    publish: Arc<AtomicBool>,
-}
-
-impl JwksServer {
-    async fn start(jwks: Value) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let publish = Arc::new(AtomicBool::new(false));
-        let serving = publish.clone();
-        let body = jwks.to_string();
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                let body = body.clone();
-                let serving = serving.load(Ordering::SeqCst);
-                tokio::spawn(async move {
-                    let mut request = Vec::new();
-                    let mut buf = [0u8; 1024];
-                    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match socket.read(&mut buf).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => request.extend_from_slice(&buf[..n]),
-                        }
-                    }
-                    let response = if serving {
-                        format!(
-                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                            body.len()
-                        )
-                    } else {
-                        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
-                    };
-                    let _ = socket.write_all(response.as_bytes()).await;
-                    let _ = socket.shutdown().await;
-                });
-            }
-        });
-        Self { addr, publish }
-    }
-}
-
 /// Sets up a database with two users, migrated, behind a proxy.
 async fn database() -> (TestDatabase, TcpProxy, UserId, UserId) {
     let db = TestDatabase::create().await;
@@ -326,7 +244,7 @@ async fn database() -> (TestDatabase, TcpProxy, UserId, UserId) {
     migrate(db.url()).await;
     // Idempotent: a second run finds nothing to do.
     migrate(db.url()).await;
-    let proxy = TcpProxy::start(postgres_addr(&db).await).await;
+    let proxy = TcpProxy::start(db.server_addr().await).await;
     (db, proxy, alice, bob)
 }
 
@@ -347,8 +265,8 @@ fn common_env(db: &TestDatabase, proxy: &TcpProxy) -> Vec<(&'static str, String)
 /// The scenario both modes run: CRUD, pagination, concurrency control,
 /// isolation between users, a database outage, graceful shutdown.
 async fn scenario(mut api: Api, minter: &dyn Minter, proxy: &TcpProxy, alice: UserId, bob: UserId) {
-    let a = minter.token(alice, now() + 600);
-    let b = minter.token(bob, now() + 600);
+    let a = minter.issue(alice, now() + 600);
+    let b = minter.issue(bob, now() + 600);
     let tasks = format!("/api/{alice}/tasks");
     use reqwest::Method as M;
 
@@ -558,7 +476,7 @@ async fn scenario(mut api: Api, minter: &dyn Minter, proxy: &TcpProxy, alice: Us
         forged.header("www-authenticate"),
         Some(r#"Bearer error="invalid_token""#)
     );
-    let expired = api.get(&tasks, &minter.token(alice, now() - 3600)).await;
+    let expired = api.get(&tasks, &minter.issue(alice, now() - 3600)).await;
     expired.expect(401);
     assert_eq!(expired.json, forged.json);
     // No credentials at all: the bare challenge (RFC 6750 §3.1), same body.
@@ -684,21 +602,13 @@ async fn hs256_tokens_against_the_real_binary() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn eddsa_tokens_through_a_jwks_endpoint_against_the_real_binary() {
     let (db, proxy, alice, bob) = database().await;
-    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).unwrap();
-    let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
-    let minter = EdDsa {
-        pkcs8: pkcs8.as_ref().to_vec(),
-        kid: "e2e-key-1".to_owned(),
-    };
-    let jwks = json!({"keys": [{
-        "kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "kid": minter.kid,
-        "x": URL_SAFE_NO_PAD.encode(pair.public_key().as_ref()),
-    }]});
-    let server = JwksServer::start(jwks).await;
+    let minter = TestKey::ed25519("e2e-key-1");
+    // Better Auth is not publishing keys yet.
+    let server = JwksServer::start(jwks_server::Reply::Status(503)).await;
 
     let mut env = common_env(&db, &proxy);
     env.push(("AUTH_MODE", "jwks".to_owned()));
-    env.push(("JWKS_URL", format!("http://{}/api/auth/jwks", server.addr)));
+    env.push(("JWKS_URL", server.url()));
     env.push(("JWKS_REFRESH_SECS", "2".to_owned()));
     env.push(("JWKS_COOLDOWN_SECS", "1".to_owned()));
     env.push(("METRICS_BIND_ADDR", "127.0.0.1:0".to_owned()));
@@ -706,7 +616,7 @@ async fn eddsa_tokens_through_a_jwks_endpoint_against_the_real_binary() {
 
     // Better Auth is not publishing keys yet: the API is up but not ready,
     // and a perfectly good token gets 503, not 401.
-    let token = minter.token(alice, now() + 600);
+    let token = minter.issue(alice, now() + 600);
     let early = api.get(&format!("/api/{alice}/tasks"), &token).await;
     early.expect(503);
     assert!(early.header("retry-after").is_some());
@@ -715,12 +625,12 @@ async fn eddsa_tokens_through_a_jwks_endpoint_against_the_real_binary() {
         .expect(503);
 
     // Once the keys are published the API becomes ready by itself.
-    server.publish.store(true, Ordering::SeqCst);
+    server.serve_json(jwks_json(&[minter.jwk()]));
     api.wait_for("/readyz", None, StatusCode::OK).await;
 
     // Metrics, on their own address: JWKS fetches, the verified-token
     // cache (a miss, then a hit for the same token), the pool, requests.
-    let token = minter.token(alice, now() + 600);
+    let token = minter.issue(alice, now() + 600);
     for _ in 0..2 {
         api.get(&format!("/api/{alice}/tasks"), &token)
             .await
@@ -775,7 +685,7 @@ async fn rate_limits_against_the_real_binary() {
     let api = Api::start(&env).await;
     api.wait_for("/readyz", None, StatusCode::OK).await;
     let minter = Hs256 { secret };
-    let a = minter.token(alice, now() + 600);
+    let a = minter.issue(alice, now() + 600);
     let tasks = format!("/api/{alice}/tasks");
 
     // Alice's burst of three, then 429 with Retry-After and the fields.
@@ -800,7 +710,7 @@ async fn rate_limits_against_the_real_binary() {
             .header("ratelimit")
             .is_some_and(|v| v.starts_with("\"auth-failures\";r=0;t="))
     );
-    let b = minter.token(bob, now() + 600);
+    let b = minter.issue(bob, now() + 600);
     api.get(&format!("/api/{bob}/tasks"), &b).await.expect(429);
     // Probes are not limited.
     api.call(reqwest::Method::GET, "/healthz", None, None, None)

@@ -2,7 +2,6 @@
 //! shared server is never touched.
 
 use std::future::Future;
-use std::net::SocketAddr;
 
 use domain::{CompletionChange, TaskId, TaskPatch, TaskQuery, UserId};
 use ports::{
@@ -17,22 +16,6 @@ async fn guarded<F: Future>(what: &str, f: F) -> F::Output {
     tokio::time::timeout(HANG_GUARD, f)
         .await
         .unwrap_or_else(|_| panic!("{what} hung instead of failing"))
-}
-
-/// Where the test database's server listens.
-async fn postgres_addr(db: &TestDatabase) -> SocketAddr {
-    let after_at = db.url().rsplit_once('@').map_or(db.url(), |(_, rest)| rest);
-    let host_port = after_at.split(['/', '?']).next().unwrap();
-    let host_port = if host_port.contains(':') {
-        host_port.to_owned()
-    } else {
-        format!("{host_port}:5432")
-    };
-    tokio::net::lookup_host(host_port)
-        .await
-        .unwrap()
-        .next()
-        .unwrap()
 }
 
 async fn assert_unavailable(repo: &impl TaskRepo, owner: UserId, id: TaskId) {
@@ -79,7 +62,7 @@ async fn an_outage_gives_unavailable_errors_and_the_same_repo_recovers() {
     adapters_postgres::run_migrations(&db.url().into())
         .await
         .unwrap();
-    let proxy = TcpProxy::start(postgres_addr(&db).await).await;
+    let proxy = TcpProxy::start(db.server_addr().await).await;
     let repo = repo_at(&db.url_via(proxy.addr()));
     let owner = db.insert_user().await;
     let task = repo.create(owner, fields("survives")).await.unwrap();
@@ -103,7 +86,7 @@ async fn a_pool_built_while_the_database_is_down_works_once_it_is_up() {
     adapters_postgres::run_migrations(&db.url().into())
         .await
         .unwrap();
-    let proxy = TcpProxy::start(postgres_addr(&db).await).await;
+    let proxy = TcpProxy::start(db.server_addr().await).await;
     proxy.cut();
     // Building connects lazily, so it succeeds with the database down.
     let repo = repo_at(&db.url_via(proxy.addr()));
@@ -160,7 +143,7 @@ async fn a_server_that_never_answers_times_out_as_unavailable() {
 #[tokio::test]
 async fn ping_answers_when_the_database_does() {
     let db = TestDatabase::create().await;
-    let proxy = TcpProxy::start(postgres_addr(&db).await).await;
+    let proxy = TcpProxy::start(db.server_addr().await).await;
     // No migrations needed: ping only asks the server to answer.
     let repo = repo_at(&db.url_via(proxy.addr()));
     repo.ping().await.unwrap();
@@ -197,7 +180,7 @@ async fn connections_that_died_silently_are_replaced_without_failing_a_request()
     adapters_postgres::run_migrations(&db.url().into())
         .await
         .unwrap();
-    let proxy = TcpProxy::start(postgres_addr(&db).await).await;
+    let proxy = TcpProxy::start(db.server_addr().await).await;
     let repo = repo_at(&db.url_via(proxy.addr()));
     let owner = db.insert_user().await;
     let task = repo.create(owner, fields("kept")).await.unwrap();
@@ -289,7 +272,7 @@ async fn the_first_requests_after_an_outage_succeed() {
     adapters_postgres::run_migrations(&db.url().into())
         .await
         .unwrap();
-    let proxy = TcpProxy::start(postgres_addr(&db).await).await;
+    let proxy = TcpProxy::start(db.server_addr().await).await;
     let repo = repo_at(&db.url_via(proxy.addr()));
     let owner = db.insert_user().await;
     let task = repo.create(owner, fields("survives")).await.unwrap();
