@@ -3,9 +3,9 @@
 # fuzz/ (libFuzzer, AddressSanitizer, release with debug assertions and
 # overflow checks) and runs each for SECONDS (default 60):
 #   jwt_token   crates/adapters-jwt: token header, HS256 signature, claims
-#   cursor      crates/api-actix/src/cursor.rs: the pagination cursor
-#   list_query  crates/api-actix/src/list_query.rs: the list's query string
-#   task_body   crates/api-actix/src/task_input.rs: task request bodies
+#   cursor      crates/api-actix/src/wire/cursor.rs: the pagination cursor
+#   list_query  crates/api-actix/src/wire/list_query.rs: the list's query string
+#   task_body   crates/api-actix/src/wire/task_input.rs: task request bodies
 # FUZZ_TARGETS="cursor task_body" runs only those. A crash, panic or leak
 # stops the run with the input saved in fuzz/artifacts/<target>/; replay it
 # with `cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run <target> <file>`.

@@ -1,9 +1,9 @@
-//! The pagination cursor decoder (crates/api-actix/src/cursor.rs): any text
+//! The pagination cursor decoder (crates/api-actix/src/wire/cursor.rs): any text
 //! is refused or decodes to a cursor that encodes and decodes back to
 //! itself, and that the list query accepts with its own sort and order.
 #![no_main]
 
-use api_actix::{cursor, list_query};
+use api_actix::wire::{cursor, list_query};
 use domain::SortOrder;
 use libfuzzer_sys::fuzz_target;
 

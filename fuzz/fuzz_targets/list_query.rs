@@ -1,10 +1,10 @@
 //! The strict query string parser of `GET /api/{user_id}/tasks`
-//! (crates/api-actix/src/list_query.rs): every query string is accepted or
+//! (crates/api-actix/src/wire/list_query.rs): every query string is accepted or
 //! refused with at least one named error, and an accepted one survives the
 //! trip through the next page's `Link` URL unchanged.
 #![no_main]
 
-use api_actix::list_query;
+use api_actix::wire::list_query;
 use domain::{Cursor, Priority, SortKey, SortPosition, TaskId, UserId};
 use libfuzzer_sys::fuzz_target;
 

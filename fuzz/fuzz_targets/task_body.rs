@@ -1,11 +1,11 @@
-//! The task body parser (crates/api-actix/src/task_input.rs) on any JSON
+//! The task body parser (crates/api-actix/src/wire/task_input.rs) on any JSON
 //! object: POST/PUT, PATCH and `…/complete` bodies. Every error names a
 //! field that was sent (or the required `title`), whatever a full body
 //! accepts a patch accepts with the same values, and accepted text obeys
 //! the domain's rules.
 #![no_main]
 
-use api_actix::task_input::{self, EDITABLE_FIELDS};
+use api_actix::wire::task_input::{self, EDITABLE_FIELDS};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
 
@@ -13,7 +13,7 @@ fn no_control(s: &str, allowed: &[char]) -> bool {
     s.chars().all(|c| !c.is_control() || allowed.contains(&c))
 }
 
-fn check_errors(object: &Map<String, Value>, errors: &[api_actix::problem::FieldError]) {
+fn check_errors(object: &Map<String, Value>, errors: &[api_actix::http::problem::FieldError]) {
     assert!(!errors.is_empty());
     for error in errors {
         assert!(

@@ -1,6 +1,6 @@
-//! The actix application: state, the route table, and the middleware that
-//! logs requests and keeps every error response problem+json. The server
-//! and the tests build the app through the same [`build_app`].
+//! The actix application: the route table, and the middleware that logs
+//! requests and keeps every error response problem+json. The server and the
+//! tests build the app through the same [`build_app`].
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -12,26 +12,13 @@ use actix_web::http::{Method, header};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{App, Error, HttpMessage, HttpResponse, Route, web};
 use futures_util::FutureExt;
-use ports::{TaskRepo, TokenVerifier};
 
-use crate::limits::HttpLimits;
-use crate::problem::{PROBLEM_JSON, Problem, generic_problem_response};
-use crate::rate_limit::{Outcome, RateLimits};
+use crate::http::limits::HttpLimits;
+use crate::http::problem::{PROBLEM_JSON, Problem, generic_problem_response};
+use crate::http::rate_limit::{Outcome, RateLimits};
+use crate::openapi;
 use crate::routes::{health, openapi_json, tasks};
-
-/// What every handler needs: the two ports, behind trait objects so that
-/// tests can hand in mocks.
-#[derive(Clone)]
-pub struct AppState {
-    pub repo: Arc<dyn TaskRepo>,
-    pub verifier: Arc<dyn TokenVerifier>,
-}
-
-impl std::fmt::Debug for AppState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState").finish_non_exhaustive()
-    }
-}
+use crate::state::AppState;
 
 /// How the app is built beyond its ports: the limits and protections the
 /// server's settings choose. `Default` is what `config/default.toml` says.
@@ -236,6 +223,7 @@ pub fn build_app_with(
         .app_data(web::Data::new(state))
         .app_data(options.limits)
         .app_data(web::Data::from(options.rate_limits))
+        .app_data(web::Data::new(openapi_json::Document(openapi::json)))
         .wrap(from_fn(request_limits))
         .wrap(from_fn(problem_responses))
         .wrap(from_fn(log_request))

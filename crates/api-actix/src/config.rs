@@ -17,8 +17,8 @@ use std::time::Duration;
 use adapters_jwt::{BETTER_AUTH_JWKS_PATH, MIN_HS256_SECRET_BYTES};
 use adapters_postgres::PoolerMode;
 
-use crate::limits::HttpLimits;
-use crate::rate_limit::{IpNet, RateLimitSettings, RateLimits};
+use crate::http::limits::HttpLimits;
+use crate::http::rate_limit::{IpNet, RateLimitSettings, RateLimits};
 use crate::server::ServerSettings;
 use config::{Config, Environment, File, FileFormat};
 use secrecy::{ExposeSecret, SecretString};

@@ -2,23 +2,28 @@
 //! and the OpenAPI document, over the `TaskRepo` and `TokenVerifier` ports.
 //! `main.rs` wires the real adapters; tests wire mocks through the same
 //! [`app::build_app`].
+//!
+//! The modules by role, each depending only on those before it:
+//! - [`http`]: the mechanics every route shares (limits, authentication and
+//!   rate limits, preconditions, JSON bodies, problem+json);
+//! - [`wire`]: the JSON shapes and the parsers of bodies, queries and
+//!   cursors;
+//! - [`state`]: the ports the handlers work through;
+//! - [`routes`]: the handlers, one file per resource;
+//! - [`openapi`]: the document, built from the routes and wire types;
+//! - [`app`]: the route table and middleware; [`server`], [`config`],
+//!   [`metrics`] and [`telemetry`] run it.
 
 pub mod app;
-pub mod auth;
 pub mod config;
-pub mod cursor;
-pub mod dto;
-pub mod limits;
-pub mod list_query;
+pub mod http;
 pub mod metrics;
 pub mod openapi;
-pub mod preconditions;
-pub mod problem;
-pub mod rate_limit;
-pub mod request_body;
 pub mod routes;
 pub mod server;
-pub mod task_input;
+pub mod state;
 pub mod telemetry;
+pub mod wire;
 
-pub use app::{AppOptions, AppState, build_app, build_app_with, endpoints};
+pub use app::{AppOptions, build_app, build_app_with, endpoints};
+pub use state::AppState;

@@ -1,169 +1,29 @@
-//! The OpenAPI document: assembled from the handlers' `#[utoipa::path]`
-//! attributes, the wire types, and the reusable error responses below. A
-//! test checks that it lists exactly the routes the app serves.
+//! The OpenAPI document, built here and only here: the handlers'
+//! `#[utoipa::path]` attributes (`routes`), the wire types (`wire`), the
+//! reusable error responses (`http::error_responses`), and the rules
+//! utoipa's attributes cannot state, written in after generation. Served
+//! at `/api/openapi.json` (through [`json`]) and printed by `todo-api
+//! openapi`. A test checks that it lists exactly the routes the app serves.
+
+use std::sync::LazyLock;
 
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{RefOr, Schema};
-use utoipa::{IntoParams, Modify, OpenApi, ToResponse, ToSchema};
+use utoipa::{Modify, OpenApi};
 
-use crate::dto::{CompletionDoc, PriorityDto, StatusDto, TaskDto, TaskInputDoc, TaskPatchDoc};
-use crate::problem::{FieldError, ProblemDocument};
-use crate::rate_limit::RateLimitResponses;
+use crate::http::error_responses::{
+    BadRequest, Forbidden, HeadersTooLarge, InternalError, NotFound, PayloadTooLarge,
+    PreconditionFailed, ServiceUnavailable, TooManyRequests, Unauthorized, UnsupportedMediaType,
+    UriTooLong, ValidationFailed,
+};
+use crate::http::problem::{FieldError, ProblemDocument};
 use crate::routes::{health, openapi_json, tasks};
-
-// Reusable error responses. They exist for the document only: at run time
-// every error is a `Problem`.
-
-/// Bad path id, bad query parameters, malformed `If-Match`, or a body that
-/// is not a JSON object (unreadable, invalid JSON or UTF-8, empty, or not an
-/// object). Bad query parameters are listed in `errors`.
-#[derive(Debug, ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct BadRequest(pub ProblemDocument);
-
-/// The bearer token is missing, malformed, expired, not yet valid, for
-/// another issuer or audience, or wrongly signed, or its user's account no
-/// longer exists. The body is the same for every cause.
-#[derive(Debug, ToResponse)]
-#[response(
-    content_type = "application/problem+json",
-    headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"todo-api\"` when the request carried no bearer token (none, or another scheme), as RFC 6750 §3.1 asks; `Bearer error=\"invalid_token\"` when the token sent was refused."))
-)]
-pub struct Unauthorized(pub ProblemDocument);
-
-/// The `user_id` in the path is not the authenticated user.
-#[derive(Debug, ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct Forbidden(pub ProblemDocument);
-
-/// No such task: it does not exist or belongs to someone else (the two are
-/// indistinguishable).
-#[derive(Debug, ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct NotFound(pub ProblemDocument);
-
-/// `If-Match` names a version the task no longer has.
-#[derive(Debug, ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct PreconditionFailed(pub ProblemDocument);
-
-/// The request body is over 64 KiB.
-#[derive(Debug, ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct PayloadTooLarge(pub ProblemDocument);
-
-/// The body is not `application/json` (or `application/*+json`) in UTF-8, or
-/// has a `Content-Encoding`.
-#[derive(Debug, ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct UnsupportedMediaType(pub ProblemDocument);
-
-/// Invalid, unknown or read-only fields, each listed in `errors`.
-#[derive(Debug, ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct ValidationFailed(pub ProblemDocument);
-
-/// The database is unreachable, or no token signing keys are loaded yet.
-/// Transient: retry after the indicated delay.
-#[derive(Debug, ToResponse)]
-#[response(
-    content_type = "application/problem+json",
-    headers(("Retry-After" = u32, description = "Seconds to wait before retrying."))
-)]
-pub struct ServiceUnavailable(pub ProblemDocument);
-
-/// The request target is over 8 KiB, or its query string over 4 KiB
-/// (checked before anything else, on every route).
-#[derive(Debug, ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct UriTooLong(pub ProblemDocument);
-
-/// The request's headers are over 32 KiB together (checked before anything
-/// else, on every route). Over 128 KiB or 96 headers the HTTP layer answers
-/// 431 itself, with an empty body, and closes the connection.
-#[derive(Debug, ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct HeadersTooLarge(pub ProblemDocument);
-
-/// An unexpected failure; details are logged, never sent.
-#[derive(Debug, ToResponse)]
-#[response(content_type = "application/problem+json")]
-pub struct InternalError(pub ProblemDocument);
-
-/// Which tasks to list, by completion.
-#[derive(Debug, ToSchema)]
-#[schema(as = StatusFilter)]
-pub enum StatusFilterDoc {
-    #[schema(rename = "all")]
-    All,
-    #[schema(rename = "pending")]
-    Pending,
-    #[schema(rename = "completed")]
-    Completed,
-}
-
-/// The sort key.
-#[derive(Debug, ToSchema)]
-#[schema(as = SortKey)]
-pub enum SortKeyDoc {
-    #[schema(rename = "created_at")]
-    CreatedAt,
-    #[schema(rename = "updated_at")]
-    UpdatedAt,
-    #[schema(rename = "due_at")]
-    DueAt,
-    #[schema(rename = "priority")]
-    Priority,
-    #[schema(rename = "title")]
-    Title,
-}
-
-/// The sort direction.
-#[derive(Debug, ToSchema)]
-#[schema(as = SortOrder)]
-pub enum SortOrderDoc {
-    #[schema(rename = "asc")]
-    Asc,
-    #[schema(rename = "desc")]
-    Desc,
-}
-
-/// The query parameters of `GET /api/{user_id}/tasks`. Parsed by
-/// `list_query`; a test keeps this list identical to the parameters it
-/// accepts. Each may appear at most once and no other is accepted (400
-/// otherwise); an empty value is the same as an absent parameter.
-#[derive(Debug, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TaskListQuery {
-    /// `all` (default), `pending` or `completed`.
-    pub status: Option<StatusFilterDoc>,
-    /// Only tasks of this priority.
-    pub priority: Option<PriorityDto>,
-    /// Only tasks in this category (exact match after trimming, as stored):
-    /// 1–50 characters once trimmed, no control characters.
-    #[param(max_length = 50)]
-    pub category: Option<String>,
-    /// Case-insensitive text searched in title and description: trimmed,
-    /// then 1–200 characters, no control characters.
-    #[param(max_length = 200)]
-    pub q: Option<String>,
-    /// Only tasks due strictly before this instant (RFC 3339).
-    pub due_before: Option<chrono::DateTime<chrono::Utc>>,
-    /// Only tasks due strictly after this instant (RFC 3339).
-    pub due_after: Option<chrono::DateTime<chrono::Utc>>,
-    /// Sort key, default `created_at`. Tasks without a due date sort last.
-    pub sort: Option<SortKeyDoc>,
-    /// `desc` (default) or `asc`.
-    pub order: Option<SortOrderDoc>,
-    /// Page size, an integer from 1 to 100, default 50.
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u16>,
-    /// Opaque cursor from a previous page's `Link` header (base64url, at
-    /// most 2048 characters). Valid only with the same `sort` and `order`;
-    /// anything else is 400.
-    pub cursor: Option<String>,
-}
+use crate::wire::cursor::MAX_CURSOR_CHARS;
+use crate::wire::dto::{
+    CompletionDoc, PriorityDto, StatusDto, TaskDto, TaskInputDoc, TaskPatchDoc,
+};
+use crate::wire::list_query::{SortKeyDoc, SortOrderDoc, StatusFilterDoc};
 
 /// What `str::trim` removes (Unicode `White_Space`), as a regex class body.
 const WHITE_SPACE: &str =
@@ -269,11 +129,7 @@ impl Modify for TextRules {
                 let schema = parameter.schema.as_mut();
                 match parameter.name.as_str() {
                     "category" | "q" => string_rule(schema, &optional_trimmed, None),
-                    "cursor" => string_rule(
-                        schema,
-                        CURSOR_PATTERN,
-                        Some(crate::cursor::MAX_CURSOR_CHARS),
-                    ),
+                    "cursor" => string_rule(schema, CURSOR_PATTERN, Some(MAX_CURSOR_CHARS)),
                     "If-Match" | "If-None-Match" => string_rule(schema, ENTITY_TAGS_PATTERN, None),
                     _ => {}
                 }
@@ -296,7 +152,7 @@ impl Modify for TextRules {
     }
 }
 
-/// 414 and 431 can answer any request (`limits.rs`, the app's first
+/// 414 and 431 can answer any request (`http/limits.rs`, the app's first
 /// middleware), so every operation lists them.
 struct RequestSizeResponses;
 
@@ -386,14 +242,13 @@ impl Modify for OptionalCompletionBody {
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, PreconditionFailed, PayloadTooLarge,
             UnsupportedMediaType, ValidationFailed, ServiceUnavailable, InternalError, UriTooLong,
-            HeadersTooLarge
+            HeadersTooLarge, TooManyRequests
         )
     ),
     modifiers(
         &BearerAuth,
         &OptionalCompletionBody,
         &TextRules,
-        &RateLimitResponses,
         &RequestSizeResponses
     ),
     tags(
@@ -403,3 +258,16 @@ impl Modify for OptionalCompletionBody {
     )
 )]
 pub struct ApiDoc;
+
+/// Generated once: the document never changes while the process runs.
+static DOCUMENT: LazyLock<Result<String, String>> =
+    LazyLock::new(|| ApiDoc::openapi().to_json().map_err(|e| e.to_string()));
+
+/// The document as served, compact JSON; or why it could not be
+/// serialized.
+///
+/// # Errors
+/// The serializer's message (never seen: the document is plain data).
+pub fn json() -> Result<&'static str, &'static str> {
+    DOCUMENT.as_deref().map_err(String::as_str)
+}

@@ -9,8 +9,9 @@ use actix_web::HttpServer;
 use actix_web::dev::Server;
 use actix_web::http::KeepAlive;
 
-use crate::app::{AppOptions, AppState, build_app_with};
+use crate::app::{AppOptions, build_app_with};
 use crate::metrics;
+use crate::state::AppState;
 
 /// How long in-flight requests get to finish after a shutdown signal, by
 /// default (`SHUTDOWN_TIMEOUT_SECS`).

@@ -5,10 +5,10 @@ use std::time::Duration;
 use actix_web::{HttpResponse, web};
 use ports::RepoUnavailable;
 
-use crate::app::AppState;
-use crate::dto::StatusDto;
-use crate::openapi::ServiceUnavailable;
-use crate::problem::{Problem, ProblemKind};
+use crate::http::error_responses::ServiceUnavailable;
+use crate::http::problem::{Problem, ProblemKind};
+use crate::state::AppState;
+use crate::wire::dto::StatusDto;
 
 /// A readiness check never hangs a probe for longer than this, even if the
 /// database accepts connections but does not answer.

@@ -1,4 +1,7 @@
-//! HTTP handlers, one module per area.
+//! The HTTP handlers, one file per resource. Each performs the contract's
+//! checks in order through `http`, parses through `wire`, and calls one
+//! port of [`AppState`](crate::state::AppState); the app's route table
+//! (`app.rs`) and the OpenAPI document (`openapi.rs`) list them.
 
 pub mod health;
 pub mod openapi_json;

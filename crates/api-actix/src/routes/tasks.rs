@@ -7,17 +7,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use domain::{Task, TaskId, UserId, Version};
 use ports::TaskRepo;
 
-use crate::app::AppState;
-use crate::auth::authorize_owner;
-use crate::dto::TaskDto;
-use crate::openapi::{
-    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed,
-    ServiceUnavailable, TaskListQuery, Unauthorized, UnsupportedMediaType, ValidationFailed,
-};
-use crate::preconditions::{self, IfMatch, NEVER_MATCHES};
-use crate::problem::{Problem, ProblemKind};
-use crate::request_body::{EmptyBody, read_json_object};
-use crate::{list_query, task_input};
+use crate::http::auth::authorize_owner;
+use crate::http::error_responses::{ApiErrors, BodyErrors, IfMatchErrors, ItemErrors};
+use crate::http::preconditions::{self, IfMatch, NEVER_MATCHES};
+use crate::http::problem::{Problem, ProblemKind};
+use crate::http::request_body::{EmptyBody, read_json_object};
+use crate::state::AppState;
+use crate::wire::dto::{CompletionDoc, TaskDto, TaskInputDoc, TaskPatchDoc};
+use crate::wire::list_query::{self, TaskListQuery};
+use crate::wire::task_input;
 
 fn task_id(req: &HttpRequest) -> Result<TaskId, Problem> {
     let raw = req.match_info().get("id").unwrap_or_default();
@@ -89,11 +87,7 @@ const IF_NONE_MATCH_DOC: &str = "Optional. `*` or ETag(s) the client holds, e.g.
     responses(
         (status = 200, description = "One page of tasks, in the requested order.", body = [TaskDto],
             headers(("Link" = String, description = "`<URL>; rel=\"next\"` when a next page exists."))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        ApiErrors,
     )
 )]
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
@@ -119,19 +113,13 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     operation_id = "create_task",
     security(("bearer" = [])),
     params(("user_id" = uuid::Uuid, Path, description = USER_ID_DOC)),
-    request_body(content = crate::dto::TaskInputDoc, content_type = "application/json"),
+    request_body(content = TaskInputDoc, content_type = "application/json"),
     responses(
         (status = 201, description = "Created.", body = TaskDto, headers(
             ("Location" = String, description = "The new task's URL."),
             ("ETag" = String, description = "The task's version, e.g. `\"1\"`."))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = ValidationFailed),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        ApiErrors,
+        BodyErrors,
     )
 )]
 pub async fn create(
@@ -167,12 +155,8 @@ pub async fn create(
             headers(("ETag" = String, description = "The task's version, e.g. `\"3\"`."))),
         (status = 304, description = "The task is still at a version named in If-None-Match; no body.",
             headers(("ETag" = String, description = "The task's version."))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        ApiErrors,
+        ItemErrors,
     )
 )]
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
@@ -201,20 +185,14 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
         ("id" = uuid::Uuid, Path, description = TASK_ID_DOC),
         ("If-Match" = Option<String>, Header, nullable = false, description = IF_MATCH_DOC),
     ),
-    request_body(content = crate::dto::TaskInputDoc, content_type = "application/json"),
+    request_body(content = TaskInputDoc, content_type = "application/json"),
     responses(
         (status = 200, description = "The task after the change.", body = TaskDto,
             headers(("ETag" = String, description = "The task's new version."))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 412, response = PreconditionFailed),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = ValidationFailed),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        ApiErrors,
+        ItemErrors,
+        IfMatchErrors,
+        BodyErrors,
     )
 )]
 pub async fn replace(
@@ -245,20 +223,14 @@ pub async fn replace(
         ("id" = uuid::Uuid, Path, description = TASK_ID_DOC),
         ("If-Match" = Option<String>, Header, nullable = false, description = IF_MATCH_DOC),
     ),
-    request_body(content = crate::dto::TaskPatchDoc, content_type = "application/json"),
+    request_body(content = TaskPatchDoc, content_type = "application/json"),
     responses(
         (status = 200, description = "The task after the change.", body = TaskDto,
             headers(("ETag" = String, description = "The task's new version."))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 412, response = PreconditionFailed),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = ValidationFailed),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        ApiErrors,
+        ItemErrors,
+        IfMatchErrors,
+        BodyErrors,
     )
 )]
 pub async fn patch(
@@ -289,21 +261,15 @@ pub async fn patch(
         ("If-Match" = Option<String>, Header, nullable = false, description = IF_MATCH_DOC),
     ),
     // Marked optional (`required: false`) by `openapi::OptionalCompletionBody`.
-    request_body(content = crate::dto::CompletionDoc, content_type = "application/json",
+    request_body(content = CompletionDoc, content_type = "application/json",
         description = "Optional: without a body (or with `{}`) completion is toggled."),
     responses(
         (status = 200, description = "The task after the change.", body = TaskDto,
             headers(("ETag" = String, description = "The task's new version."))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 412, response = PreconditionFailed),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 422, response = ValidationFailed),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        ApiErrors,
+        ItemErrors,
+        IfMatchErrors,
+        BodyErrors,
     )
 )]
 pub async fn complete(
@@ -338,13 +304,9 @@ pub async fn complete(
     ),
     responses(
         (status = 204, description = "Deleted."),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 412, response = PreconditionFailed),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        ApiErrors,
+        ItemErrors,
+        IfMatchErrors,
     )
 )]
 pub async fn delete(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {

@@ -4,8 +4,9 @@ use std::collections::BTreeSet;
 
 use actix_web::http::Method;
 use actix_web::test::TestRequest;
-use api_actix::dto::TaskDto;
-use api_actix::{endpoints, list_query, task_input};
+use api_actix::endpoints;
+use api_actix::wire::dto::TaskDto;
+use api_actix::wire::{list_query, task_input};
 use ports::{MockTaskRepo, MockTokenVerifier};
 use serde_json::Value;
 
@@ -321,7 +322,10 @@ async fn documents_the_rules_the_server_enforces() {
     );
     assert_eq!(list_parameter(&doc, "user_id")["schema"]["format"], "uuid");
     let cursor = &list_parameter(&doc, "cursor")["schema"];
-    assert_eq!(cursor["maxLength"], api_actix::cursor::MAX_CURSOR_CHARS);
+    assert_eq!(
+        cursor["maxLength"],
+        api_actix::wire::cursor::MAX_CURSOR_CHARS
+    );
     for (method, path) in operations(&doc) {
         let op = &doc["paths"][&path][method.to_lowercase()];
         // The size limits answer before routing, on every route.
@@ -498,7 +502,7 @@ async fn header_and_cursor_patterns_accept_what_the_server_accepts() {
             .to_http_request();
         assert_eq!(
             schema_accepts(if_match, value.trim()),
-            api_actix::preconditions::if_match(&req).is_ok(),
+            api_actix::http::preconditions::if_match(&req).is_ok(),
             "If-Match: {value:?}"
         );
         let req = TestRequest::default()
@@ -506,14 +510,14 @@ async fn header_and_cursor_patterns_accept_what_the_server_accepts() {
             .to_http_request();
         assert_eq!(
             schema_accepts(if_match, value.trim()),
-            api_actix::preconditions::if_none_match(&req).is_ok(),
+            api_actix::http::preconditions::if_none_match(&req).is_ok(),
             "If-None-Match: {value:?}"
         );
     }
     // Every cursor the API issues matches the documented pattern; text that
     // does not is refused.
     let cursor = &list_parameter(&doc, "cursor")["schema"];
-    let issued = api_actix::cursor::encode(&domain::Cursor {
+    let issued = api_actix::wire::cursor::encode(&domain::Cursor {
         order: domain::SortOrder::Asc,
         position: domain::SortPosition::Title("🦀".repeat(200)),
         after: task_id(),
@@ -521,6 +525,9 @@ async fn header_and_cursor_patterns_accept_what_the_server_accepts() {
     assert!(schema_accepts(cursor, &issued));
     for refused in ["a+b", "a/b", "a=", "a b", &"A".repeat(2049)] {
         assert!(!schema_accepts(cursor, refused), "{refused}");
-        assert!(api_actix::cursor::decode(refused).is_err(), "{refused}");
+        assert!(
+            api_actix::wire::cursor::decode(refused).is_err(),
+            "{refused}"
+        );
     }
 }

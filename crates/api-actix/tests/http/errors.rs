@@ -2,7 +2,7 @@
 //! checks run when a request has several faults.
 
 use actix_web::test::TestRequest;
-use api_actix::request_body::MAX_BODY_BYTES;
+use api_actix::http::request_body::MAX_BODY_BYTES;
 use ports::{
     CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, MockTaskRepo, RepoUnavailable,
     UpdateTaskError,

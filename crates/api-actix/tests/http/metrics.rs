@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
+use api_actix::http::rate_limit::{RateLimitSettings, RateLimits};
 use api_actix::metrics::{self, PoolGauges, PoolProbe};
-use api_actix::rate_limit::{RateLimitSettings, RateLimits};
 use ports::MockTaskRepo;
 
 use crate::support::*;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::test::{TestRequest, init_service, read_body};
-use api_actix::rate_limit::{RateLimitSettings, RateLimits};
+use api_actix::http::rate_limit::{RateLimitSettings, RateLimits};
 use api_actix::{AppOptions, AppState, build_app_with};
 use domain::Principal;
 use ports::{AuthError, MockTaskRepo, MockTokenVerifier};

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use api_actix::AppState;
-use api_actix::rate_limit::{RateLimitSettings, RateLimits};
+use api_actix::http::rate_limit::{RateLimitSettings, RateLimits};
 use api_actix::server::{ServerSettings, serve_until, start};
 use ports::MockTaskRepo;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

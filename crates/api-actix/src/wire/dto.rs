@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::timestamp;
+
 /// How urgent a task is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -48,9 +50,13 @@ pub struct TaskDto {
     /// Trimmed, 1–50 characters, or null for none.
     #[schema(required = true, min_length = 1, max_length = 50)]
     pub category: Option<String>,
+    // Written by `timestamp`, the one text form of an instant on the wire.
     #[schema(required = true)]
+    #[serde(serialize_with = "timestamp::serialize_option")]
     pub due_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "timestamp::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -38,7 +38,7 @@ use governor::middleware::StateInformationMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
-use crate::problem::{Problem, ProblemKind};
+use crate::http::problem::{Problem, ProblemKind};
 
 pub const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
 pub const RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
@@ -436,55 +436,6 @@ impl RateLimits {
             self.failures.as_ref().map_or(0, |p| p.limiter.len()),
             self.blocked_count.load(Ordering::Relaxed),
         )
-    }
-}
-
-/// A rate limit was hit: the user's rate on the task routes, or the
-/// client address's budget of failed authentications.
-#[derive(Debug, utoipa::ToResponse)]
-#[response(
-    content_type = "application/problem+json",
-    headers(
-        ("Retry-After" = u32, description = "Seconds to wait before retrying."),
-        ("RateLimit-Policy" = String, description = "The policy hit (draft-ietf-httpapi-ratelimit-headers): `\"user\";q=<burst>;w=<seconds to refill it>` or `\"auth-failures\";q=…;w=…`. Successful task answers carry the user's policy too."),
-        ("RateLimit" = String, description = "`\"<policy>\";r=<requests left>;t=<seconds>`: here `r=0` and `t` as `Retry-After`. On successful answers `t` is the time until the bucket is full again."),
-    )
-)]
-pub struct TooManyRequests(pub crate::problem::ProblemDocument);
-
-/// Adds 429 ([`TooManyRequests`]) to every operation under
-/// `/api/{user_id}`: the routes that authenticate.
-#[derive(Debug)]
-pub struct RateLimitResponses;
-
-impl utoipa::Modify for RateLimitResponses {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::ToResponse;
-        use utoipa::openapi::{Ref, RefOr};
-        let (name, response) = TooManyRequests::response();
-        openapi
-            .components
-            .get_or_insert_with(Default::default)
-            .responses
-            .insert(name.to_owned(), response);
-        for (path, item) in &mut openapi.paths.paths {
-            if !path.starts_with("/api/{user_id}") {
-                continue;
-            }
-            let operations = [
-                item.get.as_mut(),
-                item.put.as_mut(),
-                item.post.as_mut(),
-                item.delete.as_mut(),
-                item.patch.as_mut(),
-            ];
-            for operation in operations.into_iter().flatten() {
-                operation
-                    .responses
-                    .responses
-                    .insert("429".to_owned(), RefOr::Ref(Ref::from_response_name(name)));
-            }
-        }
     }
 }
 

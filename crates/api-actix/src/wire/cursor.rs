@@ -5,13 +5,12 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::SecondsFormat;
 use domain::{Cursor, Priority, SortKey, SortOrder, SortPosition, TaskId, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::task_input::parse_timestamp;
+use super::timestamp;
 
 /// Longer than any cursor this API issues (a 200-character title of
 /// four-byte characters encodes to about 1.2 KiB).
@@ -34,14 +33,14 @@ struct Wire {
     a: Uuid,
 }
 
-fn timestamp_text(t: &Timestamp) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
 pub fn encode(cursor: &Cursor) -> String {
     let v = match &cursor.position {
-        SortPosition::CreatedAt(t) | SortPosition::UpdatedAt(t) => Value::from(timestamp_text(t)),
-        SortPosition::DueAt(t) => t.as_ref().map_or(Value::Null, |t| timestamp_text(t).into()),
+        SortPosition::CreatedAt(t) | SortPosition::UpdatedAt(t) => {
+            Value::from(timestamp::format(t))
+        }
+        SortPosition::DueAt(t) => t
+            .as_ref()
+            .map_or(Value::Null, |t| timestamp::format(t).into()),
         SortPosition::Priority(p) => Value::from(p.as_str()),
         SortPosition::Title(title) => Value::from(title.as_str()),
     };
@@ -57,9 +56,9 @@ pub fn encode(cursor: &Cursor) -> String {
     URL_SAFE_NO_PAD.encode(json)
 }
 
-fn timestamp(v: &Value) -> Result<Timestamp, InvalidCursor> {
+fn instant(v: &Value) -> Result<Timestamp, InvalidCursor> {
     v.as_str()
-        .and_then(|s| parse_timestamp(s).ok())
+        .and_then(|s| timestamp::parse(s).ok())
         .ok_or(InvalidCursor)
 }
 
@@ -74,10 +73,10 @@ pub fn decode(text: &str) -> Result<Cursor, InvalidCursor> {
     let key = SortKey::parse(&wire.k).map_err(|_| InvalidCursor)?;
     let order = SortOrder::parse(&wire.o).map_err(|_| InvalidCursor)?;
     let position = match key {
-        SortKey::CreatedAt => SortPosition::CreatedAt(timestamp(&wire.v)?),
-        SortKey::UpdatedAt => SortPosition::UpdatedAt(timestamp(&wire.v)?),
+        SortKey::CreatedAt => SortPosition::CreatedAt(instant(&wire.v)?),
+        SortKey::UpdatedAt => SortPosition::UpdatedAt(instant(&wire.v)?),
         SortKey::DueAt if wire.v.is_null() => SortPosition::DueAt(None),
-        SortKey::DueAt => SortPosition::DueAt(Some(timestamp(&wire.v)?)),
+        SortKey::DueAt => SortPosition::DueAt(Some(instant(&wire.v)?)),
         SortKey::Priority => SortPosition::Priority(
             wire.v
                 .as_str()

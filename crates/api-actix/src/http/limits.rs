@@ -14,7 +14,7 @@
 
 use std::time::Duration;
 
-use crate::problem::{Problem, ProblemKind};
+use crate::http::problem::{Problem, ProblemKind};
 
 /// The per-request limits. `Default` holds the same values as
 /// `config/default.toml`, for tests and embedders that set none.

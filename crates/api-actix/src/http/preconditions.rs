@@ -7,7 +7,7 @@ use actix_web::HttpRequest;
 use actix_web::http::header;
 use domain::Version;
 
-use crate::problem::{Problem, ProblemKind};
+use crate::http::problem::{Problem, ProblemKind};
 
 pub fn etag(version: Version) -> String {
     format!("\"{}\"", version.get())

@@ -5,15 +5,14 @@
 //! such as `sotr=title` is reported instead of silently ignored. An empty
 //! value (`q=`) means the parameter is absent, as HTML forms send it.
 
-use chrono::SecondsFormat;
 use domain::{
-    Category, PageLimit, Priority, SearchTerm, SortKey, SortOrder, StatusFilter, TaskQuery,
-    Timestamp, UserId,
+    Category, PageLimit, Priority, SearchTerm, SortKey, SortOrder, StatusFilter, TaskQuery, UserId,
 };
+use utoipa::{IntoParams, ToSchema};
 
-use crate::cursor;
-use crate::problem::FieldError;
-use crate::task_input::parse_timestamp;
+use super::dto::PriorityDto;
+use super::{cursor, timestamp};
+use crate::http::problem::FieldError;
 
 pub const PARAMETERS: [&str; 10] = [
     "status",
@@ -27,6 +26,80 @@ pub const PARAMETERS: [&str; 10] = [
     "limit",
     "cursor",
 ];
+
+/// Which tasks to list, by completion.
+#[derive(Debug, ToSchema)]
+#[schema(as = StatusFilter)]
+pub enum StatusFilterDoc {
+    #[schema(rename = "all")]
+    All,
+    #[schema(rename = "pending")]
+    Pending,
+    #[schema(rename = "completed")]
+    Completed,
+}
+
+/// The sort key.
+#[derive(Debug, ToSchema)]
+#[schema(as = SortKey)]
+pub enum SortKeyDoc {
+    #[schema(rename = "created_at")]
+    CreatedAt,
+    #[schema(rename = "updated_at")]
+    UpdatedAt,
+    #[schema(rename = "due_at")]
+    DueAt,
+    #[schema(rename = "priority")]
+    Priority,
+    #[schema(rename = "title")]
+    Title,
+}
+
+/// The sort direction.
+#[derive(Debug, ToSchema)]
+#[schema(as = SortOrder)]
+pub enum SortOrderDoc {
+    #[schema(rename = "asc")]
+    Asc,
+    #[schema(rename = "desc")]
+    Desc,
+}
+
+/// The query parameters of `GET /api/{user_id}/tasks`, as documented.
+/// Parsed by [`parse`]; a test keeps this list identical to the parameters it
+/// accepts. Each may appear at most once and no other is accepted (400
+/// otherwise); an empty value is the same as an absent parameter.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TaskListQuery {
+    /// `all` (default), `pending` or `completed`.
+    pub status: Option<StatusFilterDoc>,
+    /// Only tasks of this priority.
+    pub priority: Option<PriorityDto>,
+    /// Only tasks in this category (exact match after trimming, as stored):
+    /// 1–50 characters once trimmed, no control characters.
+    #[param(max_length = 50)]
+    pub category: Option<String>,
+    /// Case-insensitive text searched in title and description: trimmed,
+    /// then 1–200 characters, no control characters.
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+    /// Only tasks due strictly before this instant (RFC 3339).
+    pub due_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only tasks due strictly after this instant (RFC 3339).
+    pub due_after: Option<chrono::DateTime<chrono::Utc>>,
+    /// Sort key, default `created_at`. Tasks without a due date sort last.
+    pub sort: Option<SortKeyDoc>,
+    /// `desc` (default) or `asc`.
+    pub order: Option<SortOrderDoc>,
+    /// Page size, an integer from 1 to 100, default 50.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u16>,
+    /// Opaque cursor from a previous page's `Link` header (base64url, at
+    /// most 2048 characters). Valid only with the same `sort` and `order`;
+    /// anything else is 400.
+    pub cursor: Option<String>,
+}
 
 fn record<T, E: ToString>(
     errors: &mut Vec<FieldError>,
@@ -66,8 +139,8 @@ pub fn parse(query_string: &str) -> Result<TaskQuery, Vec<FieldError>> {
             "priority" => query.priority = record(e, "priority", Priority::parse(&value)),
             "category" => query.category = record(e, "category", Category::parse(&value)),
             "q" => query.search = record(e, "q", SearchTerm::parse(&value)),
-            "due_before" => query.due_before = record(e, "due_before", parse_timestamp(&value)),
-            "due_after" => query.due_after = record(e, "due_after", parse_timestamp(&value)),
+            "due_before" => query.due_before = record(e, "due_before", timestamp::parse(&value)),
+            "due_after" => query.due_after = record(e, "due_after", timestamp::parse(&value)),
             "sort" => query.sort = record(e, "sort", SortKey::parse(&value)).unwrap_or_default(),
             "order" => {
                 query.order = record(e, "order", SortOrder::parse(&value)).unwrap_or_default();
@@ -100,10 +173,6 @@ pub fn parse(query_string: &str) -> Result<TaskQuery, Vec<FieldError>> {
     }
 }
 
-fn timestamp_text(t: &Timestamp) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
 /// The relative URL of the page after the one that `query` produced and
 /// that ended with the task whose cursor is `next`: the same filters, sort,
 /// order and limit, plus the cursor.
@@ -127,10 +196,10 @@ pub fn next_page_url(owner: UserId, query: &TaskQuery, next: &domain::Cursor) ->
         params.append_pair("q", search.as_str());
     }
     if let Some(t) = &query.due_before {
-        params.append_pair("due_before", &timestamp_text(t));
+        params.append_pair("due_before", &timestamp::format(t));
     }
     if let Some(t) = &query.due_after {
-        params.append_pair("due_after", &timestamp_text(t));
+        params.append_pair("due_after", &timestamp::format(t));
     }
     params.append_pair("sort", query.sort.as_str());
     params.append_pair("order", query.order.as_str());

@@ -6,8 +6,8 @@ use actix_web::{HttpMessage, HttpRequest, web};
 use domain::{Principal, UserId};
 use ports::{AuthError, TokenVerifier};
 
-use crate::problem::Problem;
-use crate::rate_limit::RateLimits;
+use crate::http::problem::Problem;
+use crate::http::rate_limit::RateLimits;
 
 /// Why no token could be taken from the request; for the log only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

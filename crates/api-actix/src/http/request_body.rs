@@ -8,8 +8,8 @@ use actix_web::{HttpRequest, web};
 use futures_util::StreamExt;
 use serde_json::{Map, Value};
 
-use crate::limits::{HttpLimits, json_too_deep};
-use crate::problem::{Problem, ProblemKind};
+use crate::http::limits::{HttpLimits, json_too_deep};
+use crate::http::problem::{Problem, ProblemKind};
 
 /// The largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

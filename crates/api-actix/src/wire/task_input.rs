@@ -5,13 +5,13 @@
 //! that a PATCH can tell an absent field from `null`, unknown and read-only
 //! fields are named, and a wrong JSON type is reported against its field.
 
-use chrono::{DateTime, Utc};
 use domain::{
     Category, CompletionChange, Description, Priority, TaskFields, TaskPatch, Timestamp, Title,
 };
 use serde_json::{Map, Value};
 
-use crate::problem::FieldError;
+use super::timestamp;
+use crate::http::problem::FieldError;
 
 /// The fields a client may send when creating, replacing or patching.
 pub const EDITABLE_FIELDS: [&str; 6] = [
@@ -30,17 +30,6 @@ pub const READ_ONLY_FIELDS: [&str; 4] = ["id", "user_id", "created_at", "updated
 pub const COMPLETION_FIELDS: [&str; 1] = ["completed"];
 
 const NOT_NULL: &str = "must not be null";
-
-/// Parses an RFC 3339 date-time with an offset, e.g. `2030-01-31T09:00:00Z`
-/// or `2030-01-31T10:00:00+01:00`, into UTC.
-///
-/// # Errors
-/// A readable message when `raw` is not such a date-time.
-pub fn parse_timestamp(raw: &str) -> Result<Timestamp, &'static str> {
-    DateTime::parse_from_rfc3339(raw)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| "must be an RFC 3339 date-time with an offset, e.g. 2030-01-31T09:00:00Z")
-}
 
 /// Unknown and read-only fields, each named.
 fn check_names(object: &Map<String, Value>, allowed: &[&str], errors: &mut Vec<FieldError>) {
@@ -137,7 +126,7 @@ fn category(value: &Value) -> Result<Option<Category>, String> {
 fn due_at(value: &Value) -> Result<Option<Timestamp>, String> {
     nullable(
         value,
-        |s| parse_timestamp(s).map_err(str::to_owned),
+        |s| timestamp::parse(s).map_err(str::to_owned),
         "must be an RFC 3339 date-time string or null",
     )
 }
@@ -400,13 +389,5 @@ mod tests {
         let errors =
             completion_change(Some(&object(json!({"completed": 1, "title": "x"})))).unwrap_err();
         assert_eq!(fields_of(&errors), ["title", "completed"]);
-    }
-
-    #[test]
-    fn timestamps_need_an_offset() {
-        assert!(parse_timestamp("2030-01-31T09:00:00Z").is_ok());
-        assert!(parse_timestamp("2030-01-31T09:00:00").is_err());
-        assert!(parse_timestamp("2030-01-31").is_err());
-        assert!(parse_timestamp("+202030-01-31T09:00:00Z").is_err());
     }
 }

@@ -1,0 +1,15 @@
+//! What travels in request and response bodies and query strings: the
+//! JSON shapes (`dto`, also the OpenAPI schemas), the parsers that turn a
+//! request into domain values field by field (`task_input`, `list_query`),
+//! the opaque pagination `cursor`, and the one text form of an instant
+//! (`timestamp`).
+//!
+//! Depends on the domain and on `http::problem` (a parser reports
+//! [`FieldError`](crate::http::problem::FieldError)s); knows nothing of
+//! actix requests, routes or the app.
+
+pub mod cursor;
+pub mod dto;
+pub mod list_query;
+pub mod task_input;
+pub mod timestamp;
