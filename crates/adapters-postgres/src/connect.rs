@@ -105,7 +105,18 @@ impl ConnectPlan {
     /// Asks the server to cancel whatever the session behind `token` is
     /// running (a separate, short connection). Best effort: the session may
     /// already be gone.
+    ///
+    /// Not behind a transaction-mode pooler: PgBouncer 1.18 (Debian's)
+    /// exits with "bad client state: 0" when a cancel request's connection
+    /// closes before it has forwarded the request (pgbouncer#801, fixed in
+    /// 1.20), which `just bench-api` with `BENCH_POOLER=transaction`
+    /// triggered within seconds. There the abandoned connection is closed
+    /// instead: PgBouncer then drops its server connection, and the
+    /// `SET LOCAL statement_timeout` of every operation bounds what is left.
     pub(crate) async fn cancel(&self, token: tokio_postgres::CancelToken) {
+        if self.pooler == PoolerMode::Transaction {
+            return;
+        }
         let sent = match &self.tls {
             None => token.cancel_query(tokio_postgres::NoTls).await,
             Some(tls) => token.cancel_query(tls.clone()).await,

@@ -5,8 +5,10 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::pooled_connection::PoolError as ManagerError;
 use diesel_async::pooled_connection::deadpool::PoolError;
 use ports::{
-    BoxError, CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, RepoUnavailable,
-    UpdateTaskError,
+    BoxError, CreateLabelError, CreateListError, CreateTaskError, DeleteLabelError,
+    DeleteListError, DeleteTaskError, EnsureInboxError, GetLabelError, GetListError, GetTaskError,
+    ListLabelsError, ListListsError, ListTasksError, MoveListError, RepoUnavailable,
+    UpdateLabelError, UpdateListError, UpdateTaskError,
 };
 
 /// The repository could not be built from its settings. Messages never
@@ -111,8 +113,42 @@ from_store_error!(
     GetTaskError,
     ListTasksError,
     UpdateTaskError,
-    DeleteTaskError
+    DeleteTaskError,
+    EnsureInboxError,
+    ListListsError,
+    CreateListError,
+    GetListError,
+    UpdateListError,
+    DeleteListError,
+    MoveListError,
+    ListLabelsError,
+    CreateLabelError,
+    GetLabelError,
+    UpdateLabelError,
+    DeleteLabelError
 );
+
+/// The constraint a statement violated, when it failed on one of `kind`:
+/// tells a duplicate name from any other unique violation.
+pub(crate) fn violated(error: &DieselError, kind: ViolationKind) -> Option<&str> {
+    match (error, kind) {
+        (
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info),
+            ViolationKind::Unique,
+        )
+        | (
+            DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info),
+            ViolationKind::ForeignKey,
+        ) => Some(info.constraint_name().unwrap_or_default()),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ViolationKind {
+    Unique,
+    ForeignKey,
+}
 
 #[cfg(test)]
 mod tests {

@@ -25,7 +25,28 @@ pub(crate) const INBOX_POSITION: &str = "a0";
 /// # Errors
 /// A foreign-key violation when `owner` has no account.
 pub(crate) async fn locked(conn: &mut AsyncPgConnection, owner: UserId) -> QueryResult<Uuid> {
-    if let Some(id) = select_locked(conn, owner).await? {
+    ensure(conn, owner, Lock::ForNoKeyUpdate).await
+}
+
+/// The id of `owner`'s Inbox, created when missing, without a lock.
+///
+/// # Errors
+/// As [`locked`].
+pub(crate) async fn found_or_created(
+    conn: &mut AsyncPgConnection,
+    owner: UserId,
+) -> QueryResult<Uuid> {
+    ensure(conn, owner, Lock::None).await
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Lock {
+    None,
+    ForNoKeyUpdate,
+}
+
+async fn ensure(conn: &mut AsyncPgConnection, owner: UserId, lock: Lock) -> QueryResult<Uuid> {
+    if let Some(id) = select(conn, owner, lock).await? {
         return Ok(id);
     }
     diesel::insert_into(lists::table)
@@ -46,19 +67,27 @@ pub(crate) async fn locked(conn: &mut AsyncPgConnection, owner: UserId) -> Query
         .prepared()
         .execute(conn)
         .await?;
-    select_locked(conn, owner)
+    select(conn, owner, lock)
         .await?
         .ok_or(diesel::result::Error::NotFound)
 }
 
-async fn select_locked(conn: &mut AsyncPgConnection, owner: UserId) -> QueryResult<Option<Uuid>> {
-    lists::table
+async fn select(
+    conn: &mut AsyncPgConnection,
+    owner: UserId,
+    lock: Lock,
+) -> QueryResult<Option<Uuid>> {
+    let inbox = lists::table
         .filter(lists::user_id.eq(Uuid::from(owner)))
         .filter(lists::is_inbox)
-        .select(lists::id)
-        .for_no_key_update()
-        .prepared()
-        .get_result(conn)
-        .await
-        .optional()
+        .select(lists::id);
+    match lock {
+        Lock::None => inbox.prepared().get_result(conn).await.optional(),
+        Lock::ForNoKeyUpdate => inbox
+            .for_no_key_update()
+            .prepared()
+            .get_result(conn)
+            .await
+            .optional(),
+    }
 }

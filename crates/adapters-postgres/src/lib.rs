@@ -1,11 +1,14 @@
-//! PostgreSQL adapter: [`PgTaskRepo`] implements the `TaskRepo` port with
-//! diesel-async over a deadpool pool (TLS via rustls when the URL asks for
-//! it), and [`run_migrations`] applies the embedded migrations from the
-//! top-level `migrations/` directory.
+//! PostgreSQL adapter: [`PgTaskRepo`] implements the `TaskRepo`, `ListRepo`
+//! and `LabelRepo` ports with diesel-async over one deadpool pool (TLS via
+//! rustls when the URL asks for it), and [`run_migrations`] applies the
+//! embedded migrations from the top-level `migrations/` directory.
 
 mod connect;
 mod errors;
 mod inbox;
+mod label_repo;
+mod list_repo;
+mod list_rows;
 mod listing;
 mod migrations;
 mod ordering;

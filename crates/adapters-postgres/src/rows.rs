@@ -28,14 +28,31 @@ pub(crate) struct TaskRow {
     version: i64,
 }
 
-/// A stored row that the domain rejects. Names the task and the column, not
+/// A stored row that the domain rejects. Names the row and the column, not
 /// the content (which is user data).
 #[derive(Debug, thiserror::Error)]
-#[error("stored task {id} has an invalid {column}: {reason}")]
+#[error("stored {table} {id} has an invalid {column}: {reason}")]
 pub(crate) struct CorruptRow {
+    table: &'static str,
     id: Uuid,
     column: &'static str,
     reason: String,
+}
+
+impl CorruptRow {
+    pub(crate) fn new(
+        table: &'static str,
+        id: Uuid,
+        column: &'static str,
+        reason: &dyn std::fmt::Display,
+    ) -> Self {
+        Self {
+            table,
+            id,
+            column,
+            reason: reason.to_string(),
+        }
+    }
 }
 
 impl TryFrom<TaskRow> for Task {
@@ -44,11 +61,7 @@ impl TryFrom<TaskRow> for Task {
     fn try_from(row: TaskRow) -> Result<Self, Self::Error> {
         let id = row.id;
         let corrupt = |column: &'static str| {
-            move |e: &dyn std::fmt::Display| CorruptRow {
-                id,
-                column,
-                reason: e.to_string(),
-            }
+            move |e: &dyn std::fmt::Display| CorruptRow::new("task", id, column, e)
         };
         let title = Title::parse(&row.title).map_err(|e| corrupt("title")(&e))?;
         let description = row

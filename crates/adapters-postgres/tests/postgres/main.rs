@@ -7,7 +7,9 @@
 mod concurrency;
 mod crud;
 mod fixtures;
+mod labels;
 mod listing;
+mod lists;
 mod migrations;
 mod outage;
 mod ownership;
