@@ -6,7 +6,7 @@
 
 use std::net::SocketAddr;
 
-use test_support::{TcpProxy, TestDatabase, admin_url};
+use test_support::{TcpProxy, TestDatabase, admin_url, unused_local_addr};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -125,4 +125,12 @@ async fn the_proxy_forwards_cuts_and_restores() {
     proxy.restore();
     let mut fresh = TcpStream::connect(proxy.addr()).await.unwrap();
     assert_eq!(round_trip(&mut fresh, b"back").await.unwrap(), b"back");
+}
+
+#[tokio::test]
+async fn nothing_listens_on_an_unused_local_address() {
+    let addr = unused_local_addr();
+    assert!(addr.ip().is_loopback());
+    let refused = TcpStream::connect(addr).await.unwrap_err();
+    assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused);
 }

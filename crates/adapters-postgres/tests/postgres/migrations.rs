@@ -70,12 +70,8 @@ async fn migration_refuses_a_user_table_without_uuid_ids() {
 
 #[tokio::test]
 async fn migration_reports_an_unreachable_database() {
-    // Bound and released, so nothing listens there.
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
-    let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
+    let addr = test_support::unused_local_addr();
+    let url = format!("postgres://postgres@{addr}/postgres");
     let err = run_migrations(&url.into()).await.unwrap_err();
     assert!(matches!(err, MigrationError::Connect(_)), "{err:?}");
 }

@@ -7,7 +7,7 @@ use domain::{CompletionChange, TaskId, TaskPatch, TaskQuery, UserId};
 use ports::{
     CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, TaskRepo, UpdateTaskError,
 };
-use test_support::{TcpProxy, TestDatabase};
+use test_support::{TcpProxy, TestDatabase, unused_local_addr};
 use tokio::net::TcpListener;
 
 use crate::fixtures::{HANG_GUARD, fields, repo_at, settings};
@@ -100,11 +100,7 @@ async fn a_pool_built_while_the_database_is_down_works_once_it_is_up() {
 
 #[tokio::test]
 async fn a_refused_connection_is_unavailable() {
-    // Bound and released, so nothing listens there.
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let addr = unused_local_addr();
     let repo = repo_at(&format!("postgres://postgres@{addr}/postgres"));
     let owner = UserId::from_uuid(uuid::Uuid::new_v4());
     assert_unavailable(&repo, owner, TaskId::new_v7()).await;

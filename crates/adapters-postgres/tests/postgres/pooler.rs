@@ -7,7 +7,7 @@
 //! Without `pgbouncer` installed these tests say so and pass, except under
 //! CI (`CI` set), where they fail: `.ci/run` installs it.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::str::FromStr;
@@ -64,12 +64,8 @@ impl PgBouncer {
             .map(|p| format!(" password={}", String::from_utf8_lossy(p)))
             .unwrap_or_default();
 
-        let listen_port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let addr = SocketAddr::from(([127, 0, 0, 1], listen_port));
+        let addr = test_support::unused_local_addr();
+        let listen_port = addr.port();
         let dir = std::env::temp_dir().join(format!("todo-pgbouncer-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap();
         let ini = dir.join("pgbouncer.ini");

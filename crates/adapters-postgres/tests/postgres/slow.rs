@@ -225,10 +225,7 @@ async fn ping_answers_while_every_pooled_connection_is_stuck() {
 
 #[tokio::test]
 async fn ping_reports_a_refused_connection_as_unreachable_not_slow() {
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let addr = test_support::unused_local_addr();
     let repo = crate::fixtures::repo_at(&format!("postgres://postgres@{addr}/postgres"));
     let e = guarded("ping", repo.ping()).await.unwrap_err();
     assert!(!e.is_slow(), "{e:?}");
