@@ -108,9 +108,9 @@ impl ConnectPlan {
     ///
     /// Not behind a transaction-mode pooler: PgBouncer 1.18 (Debian's)
     /// exits with "bad client state: 0" when a cancel request's connection
-    /// closes before it has forwarded the request (pgbouncer#801, fixed in
-    /// 1.20), which `just bench-api` with `BENCH_POOLER=transaction`
-    /// triggered within seconds. There the abandoned connection is closed
+    /// closes before it has forwarded the request (pgbouncer#801; the fix,
+    /// pgbouncer#846, came in a later release), which `just bench-api` with
+    /// `BENCH_POOLER=transaction` triggered within seconds. There the abandoned connection is closed
     /// instead: PgBouncer then drops its server connection, and the
     /// `SET LOCAL statement_timeout` of every operation bounds what is left.
     pub(crate) async fn cancel(&self, token: tokio_postgres::CancelToken) {

@@ -389,3 +389,69 @@ async fn without_the_setting_it_fails() {
         &failures[..failures.len().min(5)]
     );
 }
+
+/// Operations abandoned mid-statement (an HTTP client that hung up, a
+/// missed deadline) send no cancel request through the pooler: PgBouncer
+/// 1.18 exits ("bad client state: 0", pgbouncer#801) when a cancel
+/// request's connection closes before it forwarded it, which `just
+/// bench-api` hit within seconds. The connection is closed instead, and
+/// PgBouncer stays up and serves the next operations.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn abandoned_operations_send_no_cancel_request_through_the_pooler() {
+    let db = migrated_db().await;
+    let Some(mut bouncer) = PgBouncer::start(&db, "") else {
+        return;
+    };
+    let repo = Arc::new(repo_via(&bouncer, PoolerMode::Transaction));
+    let owner = db.insert_user().await;
+    repo.create(owner, fields("kept")).await.unwrap();
+
+    let (admin, connection) = tokio_postgres::connect(db.url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    admin
+        .batch_execute("BEGIN; LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    // Callers that stop waiting while their statements wait for the lock.
+    let abandoned: Vec<_> = (0..CLIENT_CONNECTIONS)
+        .map(|_| {
+            let repo = Arc::clone(&repo);
+            tokio::spawn(async move {
+                tokio::time::timeout(
+                    Duration::from_millis(300),
+                    repo.list(owner, &TaskQuery::default()),
+                )
+                .await
+                .is_err()
+            })
+        })
+        .collect();
+    for caller in abandoned {
+        assert!(
+            caller.await.unwrap(),
+            "an operation finished under the lock"
+        );
+    }
+    admin.batch_execute("ROLLBACK").await.unwrap();
+
+    assert_eq!(
+        tokio::time::timeout(HANG_GUARD, repo.list(owner, &TaskQuery::default()))
+            .await
+            .unwrap()
+            .unwrap()
+            .tasks
+            .len(),
+        1
+    );
+    assert!(
+        bouncer.child.try_wait().unwrap().is_none(),
+        "pgbouncer exited"
+    );
+    let log = std::fs::read_to_string(bouncer.dir.join("pgbouncer.log")).unwrap_or_default();
+    assert!(
+        !log.contains("cancel request"),
+        "a cancel request went through the pooler:\n{log}"
+    );
+}
