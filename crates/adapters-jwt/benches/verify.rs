@@ -20,7 +20,7 @@ use jsonwebtoken::{Algorithm, DecodingKey};
 use ports::TokenVerifier;
 use secrecy::SecretString;
 use serde_json::json;
-use support::{JwksServer, Reply, TestKey, claims, hs256_sign, jwks_json, mint};
+use support::{JwksServer, Reply, TestKey, claims, hs256_token, jwks_json, mint};
 
 const HS_SECRET: &str = "0123456789abcdef0123456789abcdef-bench";
 
@@ -190,9 +190,7 @@ fn benches(c: &mut Criterion) {
     // HS256 mode keeps no cache: an HMAC costs less than a lookup would
     // save, and with its cheap signature this pair isolates the verifier's
     // own per-request work (parsing, claims policy) best.
-    let hs = mint(&json!({"alg": "HS256", "typ": "JWT"}), &claims(now), |i| {
-        hs256_sign(HS_SECRET.as_bytes(), i)
-    });
+    let hs = hs256_token(HS_SECRET.as_bytes(), &claims(now));
     assert!(complete(hs_verifier.verify(&hs)).is_ok());
     let mut group = c.benchmark_group("verify");
     group.bench_function("HS256", |b| {

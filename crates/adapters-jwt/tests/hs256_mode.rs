@@ -11,7 +11,7 @@ use ports::{AuthError, TokenVerifier};
 use secrecy::SecretString;
 use serde_json::json;
 use std::sync::{Arc, LazyLock};
-use support::{ManualClock, NOW, SUB, TestKey, claims, hs256_sign, mint};
+use support::{ManualClock, NOW, SUB, TestKey, claims, hs256_sign, hs256_token, mint};
 
 const SECRET: &str = "0123456789abcdef0123456789abcdef-better-auth-secret";
 
@@ -27,16 +27,14 @@ fn verifier() -> Arc<dyn TokenVerifier> {
     build_verifier_with_clock(support::settings(hs256_mode(SECRET)), ManualClock::at(NOW)).unwrap()
 }
 
-fn hs256_token(secret: &[u8], header: serde_json::Value, claims: &serde_json::Value) -> String {
+/// An HS256 signature under `secret` over any header.
+fn hs256_with(secret: &[u8], header: serde_json::Value, claims: &serde_json::Value) -> String {
     mint(&header, claims, |input| hs256_sign(secret, input))
 }
 
+/// As Better Auth signs in HS256 mode: `{"alg": "HS256", "typ": "JWT"}`.
 fn valid_token() -> String {
-    hs256_token(
-        SECRET.as_bytes(),
-        json!({"alg": "HS256", "typ": "JWT"}),
-        &claims(NOW - 60),
-    )
+    hs256_token(SECRET.as_bytes(), &claims(NOW - 60))
 }
 
 async fn assert_rejected(token: &str, reason: &str) {
@@ -62,7 +60,7 @@ async fn accepts_a_valid_token() {
 
 #[tokio::test]
 async fn rejects_a_token_signed_with_another_secret() {
-    let token = hs256_token(
+    let token = hs256_with(
         b"another secret that is long enough!!",
         json!({"alg": "HS256"}),
         &claims(NOW - 60),
@@ -95,32 +93,32 @@ async fn applies_the_claims_policy() {
     let mut c = claims(NOW - 60);
     c["exp"] = json!(NOW - 31);
     assert_rejected(
-        &hs256_token(SECRET.as_bytes(), json!({"alg": "HS256"}), &c),
+        &hs256_with(SECRET.as_bytes(), json!({"alg": "HS256"}), &c),
         "expired",
     )
     .await;
     let mut c = claims(NOW - 60);
     c["aud"] = json!("someone-else");
     assert_rejected(
-        &hs256_token(SECRET.as_bytes(), json!({"alg": "HS256"}), &c),
+        &hs256_with(SECRET.as_bytes(), json!({"alg": "HS256"}), &c),
         "aud",
     )
     .await;
     let mut c = claims(NOW - 60);
     c["iss"] = json!("https://evil.example.com");
     assert_rejected(
-        &hs256_token(SECRET.as_bytes(), json!({"alg": "HS256"}), &c),
+        &hs256_with(SECRET.as_bytes(), json!({"alg": "HS256"}), &c),
         "iss",
     )
     .await;
     let mut c = claims(NOW - 60);
     c["sub"] = json!("not-a-uuid");
     assert_rejected(
-        &hs256_token(SECRET.as_bytes(), json!({"alg": "HS256"}), &c),
+        &hs256_with(SECRET.as_bytes(), json!({"alg": "HS256"}), &c),
         "UUID",
     )
     .await;
-    let crit = hs256_token(
+    let crit = hs256_with(
         SECRET.as_bytes(),
         json!({"alg": "HS256", "crit": ["b64"], "b64": false}),
         &claims(NOW - 60),

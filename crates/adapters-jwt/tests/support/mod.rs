@@ -18,7 +18,7 @@ use ports::TokenVerifier;
 use serde_json::{Value, json};
 
 pub use test_support::jwks_server::{JwksServer, Reply};
-pub use test_support::jwt::{TestKey, b64, b64_decode, hs256_sign, jwks_json, mint};
+pub use test_support::jwt::{TestKey, b64, b64_decode, hs256_sign, hs256_token, jwks_json, mint};
 
 pub const ISSUER: &str = "http://localhost:3000";
 pub const AUDIENCE: &str = "todo-api";
