@@ -2,9 +2,9 @@ import type { Metadata, Viewport } from "next";
 import { connection } from "next/server";
 
 import { NavBar } from "@/components/nav-bar";
-import { Toaster } from "@/components/ui/toast";
 
 import "./globals.css";
+import { Providers } from "./providers";
 
 export const metadata: Metadata = {
   title: { default: "Todo", template: "%s · Todo" },
@@ -29,7 +29,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang="en">
       <body className="min-h-dvh">
-        <Toaster>
+        <Providers>
           <a
             href="#main"
             className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-primary focus:px-3 focus:py-2 focus:text-primary-foreground"
@@ -40,7 +40,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           <main id="main" className="mx-auto w-full max-w-3xl px-4 py-6 sm:py-10">
             {children}
           </main>
-        </Toaster>
+        </Providers>
       </body>
     </html>
   );

@@ -5,13 +5,12 @@ import { useRouter } from "next/navigation";
 import * as React from "react";
 
 import { Button } from "@/components/ui/button";
-import { useToast } from "@/components/ui/toast";
+import { toast } from "@/components/ui/sonner";
 import { apiTokens } from "@/lib/api-token";
 import { authClient } from "@/lib/auth-client";
 
 export function SignOutButton() {
   const router = useRouter();
-  const toast = useToast();
   const [busy, setBusy] = React.useState(false);
 
   async function signOut() {
@@ -19,18 +18,14 @@ export function SignOutButton() {
     try {
       const { error } = await authClient.signOut();
       if (error) {
-        toast({
-          title: "Could not sign out",
-          description: error.message ?? "Please try again.",
-          variant: "destructive",
-        });
+        toast.error("Could not sign out", { description: error.message ?? "Please try again." });
         return;
       }
       apiTokens.clear();
       router.replace("/sign-in");
       router.refresh();
     } catch {
-      toast({ title: "Could not sign out", description: "The server is not answering.", variant: "destructive" });
+      toast.error("Could not sign out", { description: "The server is not answering." });
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,8 @@
 /**
  * The nonce of this document's Content-Security-Policy (proxy.ts), for the
- * few <style> elements Radix inserts in the browser: the page's policy
- * refuses inline <style> without it.
+ * few <style> elements libraries insert in the browser (Radix's scroll lock
+ * and select viewport, sonner's stylesheet): the page's policy refuses inline
+ * <style> without it.
  *
  * Read from the document, not passed down from the server: Next.js put it
  * on its own scripts in the first response, and that response's policy is
@@ -12,4 +13,22 @@
 export function documentNonce(): string | undefined {
   if (typeof document === "undefined") return undefined;
   return document.querySelector<HTMLScriptElement>("script[nonce]")?.nonce || undefined;
+}
+
+/**
+ * Gives every <style> element created by script from now on the page's
+ * nonce, for libraries that insert one and take no nonce (sonner). Only
+ * scripts the policy already trusts (the nonce and 'strict-dynamic') run
+ * here, so this trusts nothing new; <style> in markup (an injection) is
+ * still refused.
+ */
+export function nonceStyleElements(nonce: string | undefined): void {
+  if (!nonce || typeof Document === "undefined") return;
+  const create = Document.prototype.createElement;
+  function createElement(this: Document, tagName: string, options?: ElementCreationOptions): HTMLElement {
+    const element = create.call(this, tagName, options);
+    if (element instanceof HTMLStyleElement && !element.nonce) element.nonce = nonce!;
+    return element;
+  }
+  Document.prototype.createElement = createElement as typeof Document.prototype.createElement;
 }

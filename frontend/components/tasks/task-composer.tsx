@@ -1,121 +1,107 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { ChevronDown, Plus } from "lucide-react";
 import * as React from "react";
+import { FormProvider, useForm, type FieldErrors } from "react-hook-form";
 
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import type { FormOutcome } from "@/hooks/use-task-board";
 
-import { TaskDetailFields, FieldError } from "./task-detail-fields";
-import { EMPTY_DRAFT, validateDraft, type TaskDraft } from "./task-draft";
+import { FieldError, TaskDetailFields, useDraftField } from "./task-detail-fields";
+import { EMPTY_DRAFT, taskDraftSchema, type TaskDraft } from "./task-draft";
+import { showApiErrors } from "./task-form-errors";
 
 interface Props {
   /** Resolves to field errors to show, or null once the task exists. */
-  onCreate: (draft: TaskDraft) => Promise<Record<string, string> | null>;
+  onCreate: (draft: TaskDraft) => Promise<FormOutcome>;
   categories: readonly string[];
 }
 
 export function TaskComposer({ onCreate, categories }: Props) {
-  const [draft, setDraft] = React.useState<TaskDraft>(EMPTY_DRAFT);
-  const [errors, setErrors] = React.useState<Record<string, string>>({});
+  const form = useForm<TaskDraft>({
+    resolver: zodResolver(taskDraftSchema),
+    defaultValues: EMPTY_DRAFT,
+    reValidateMode: "onSubmit",
+    shouldFocusError: false,
+  });
   const [showDetails, setShowDetails] = React.useState(false);
-  const [busy, setBusy] = React.useState(false);
-  const titleRef = React.useRef<HTMLInputElement>(null);
+  const busy = form.formState.isSubmitting;
 
-  const update = (patch: Partial<TaskDraft>) => {
-    setDraft((d) => ({ ...d, ...patch }));
-    setErrors((e) => {
-      const next = { ...e };
-      for (const key of Object.keys(patch)) delete next[key === "due" ? "due_at" : key];
-      return next;
-    });
-  };
+  async function create(draft: TaskDraft) {
+    const result = await onCreate(draft);
+    if (result) {
+      // Nothing typed is lost: the draft stays for the user to fix.
+      if (showApiErrors(result, form.setError)) setShowDetails(true);
+    } else {
+      form.reset({ ...EMPTY_DRAFT, priority: draft.priority, category: draft.category });
+      form.setFocus("title");
+    }
+  }
 
-  async function submit(event: React.FormEvent) {
-    event.preventDefault();
-    if (busy) return;
-    const problems = validateDraft(draft);
-    setErrors(problems);
-    if (Object.keys(problems).some((k) => k !== "title")) setShowDetails(true);
-    if (Object.keys(problems).length > 0) {
-      titleRef.current?.focus();
-      return;
-    }
-    setBusy(true);
-    try {
-      const result = await onCreate(draft);
-      if (result) {
-        // Nothing typed is lost: the draft stays for the user to fix.
-        setErrors(result);
-        if (Object.keys(result).some((k) => k !== "title")) setShowDetails(true);
-      } else {
-        setDraft((d) => ({ ...EMPTY_DRAFT, priority: d.priority, category: d.category }));
-        setErrors({});
-        titleRef.current?.focus();
-      }
-    } finally {
-      setBusy(false);
-    }
+  function refused(errors: FieldErrors<TaskDraft>) {
+    if (Object.keys(errors).some((k) => k !== "title")) setShowDetails(true);
+    form.setFocus("title");
   }
 
   return (
     <Card>
       <CardContent className="p-4">
-        <form onSubmit={submit} aria-label="Add a task" className="grid gap-3" noValidate>
-          <div className="grid gap-1.5">
-            <Label htmlFor="new-task-title" className="sr-only">
-              New task title
-            </Label>
-            <div className="flex gap-2">
-              <Input
-                id="new-task-title"
-                ref={titleRef}
-                value={draft.title}
-                autoComplete="off"
-                placeholder="What needs doing? Press Enter to add"
-                aria-invalid={errors.title ? true : undefined}
-                aria-describedby={errors.title ? "new-task-title-error" : undefined}
-                onChange={(e) => update({ title: e.target.value })}
-              />
-              <Button type="submit" disabled={busy} aria-label="Add task">
-                <Plus aria-hidden />
-                <span className="hidden sm:inline">Add</span>
+        <FormProvider {...form}>
+          <form onSubmit={form.handleSubmit(create, refused)} aria-label="Add a task" className="grid gap-3" noValidate>
+            <TitleField busy={busy} />
+            <div>
+              <Button
+                variant="ghost"
+                size="sm"
+                aria-expanded={showDetails}
+                aria-controls="new-task-details"
+                onClick={() => setShowDetails((s) => !s)}
+                className="-ml-2 text-muted-foreground"
+              >
+                <ChevronDown
+                  aria-hidden
+                  className={
+                    showDetails ? "rotate-180 motion-safe:transition-transform" : "motion-safe:transition-transform"
+                  }
+                />
+                {showDetails ? "Hide details" : "Add details: priority, category, due date"}
               </Button>
             </div>
-            <FieldError id="new-task-title-error" message={errors.title} />
-          </div>
-          <div>
-            <Button
-              variant="ghost"
-              size="sm"
-              aria-expanded={showDetails}
-              aria-controls="new-task-details"
-              onClick={() => setShowDetails((s) => !s)}
-              className="-ml-2 text-muted-foreground"
-            >
-              <ChevronDown
-                aria-hidden
-                className={
-                  showDetails ? "rotate-180 motion-safe:transition-transform" : "motion-safe:transition-transform"
-                }
-              />
-              {showDetails ? "Hide details" : "Add details: priority, category, due date"}
-            </Button>
-          </div>
-          <div id="new-task-details" hidden={!showDetails}>
-            <TaskDetailFields
-              idPrefix="new-task"
-              draft={draft}
-              errors={errors}
-              onChange={update}
-              categories={categories}
-              disabled={busy}
-            />
-          </div>
-        </form>
+            <div id="new-task-details" hidden={!showDetails}>
+              <TaskDetailFields idPrefix="new-task" categories={categories} disabled={busy} />
+            </div>
+          </form>
+        </FormProvider>
       </CardContent>
     </Card>
+  );
+}
+
+function TitleField({ busy }: { busy: boolean }) {
+  const title = useDraftField("title", "new-task-title-error");
+  return (
+    <div className="grid gap-1.5">
+      <Label htmlFor="new-task-title" className="sr-only">
+        New task title
+      </Label>
+      <div className="flex gap-2">
+        <Input
+          id="new-task-title"
+          autoComplete="off"
+          placeholder="What needs doing? Press Enter to add"
+          {...title.field}
+          {...title.a11y}
+        />
+        <Button type="submit" disabled={busy} aria-label="Add task">
+          <Plus aria-hidden />
+          <span className="hidden sm:inline">Add</span>
+        </Button>
+      </div>
+      <FieldError id="new-task-title-error" message={title.message} />
+    </div>
   );
 }

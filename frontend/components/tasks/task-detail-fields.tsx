@@ -1,19 +1,18 @@
 "use client";
 
+import { Controller, useFormContext } from "react-hook-form";
+
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
+import { PRIORITIES } from "@/lib/api/types";
 import { PRIORITY_LABEL } from "@/lib/task-format";
-import { PRIORITIES, type Priority } from "@/lib/api/types";
 
-import type { TaskDraft } from "./task-draft";
+import type { TaskDraft, TaskDraftField } from "./task-draft";
 
 interface Props {
   idPrefix: string;
-  draft: TaskDraft;
-  errors: Record<string, string>;
-  onChange: (patch: Partial<TaskDraft>) => void;
   categories: readonly string[];
   disabled?: boolean;
 }
@@ -27,76 +26,85 @@ export function FieldError({ id, message }: { id: string; message: string | unde
   );
 }
 
-/** Description, priority, category and due date: shared by the composer and the editor. */
-export function TaskDetailFields({ idPrefix, draft, errors, onChange, categories, disabled }: Props) {
+/**
+ * A field's complaint goes away as soon as the field is changed: the form
+ * checks again on the next submit, not on every keystroke.
+ */
+export function useDraftField(name: TaskDraftField, errorId: string) {
+  const { register, clearErrors, formState } = useFormContext<TaskDraft>();
+  const message = formState.errors[name]?.message;
+  return {
+    field: register(name, { onChange: () => clearErrors(name) }),
+    message,
+    a11y: {
+      "aria-invalid": message ? true : undefined,
+      "aria-describedby": message ? errorId : undefined,
+    },
+  };
+}
+
+/** Description, priority, category and due date: shared by the composer and the editor (inside their form). */
+export function TaskDetailFields({ idPrefix, categories, disabled }: Props) {
   const id = (name: string) => `${idPrefix}-${name}`;
+  const { control } = useFormContext<TaskDraft>();
+  const description = useDraftField("description", id("description-error"));
+  const category = useDraftField("category", id("category-error"));
+  const due = useDraftField("due", id("due-error"));
   return (
-    <div className="grid gap-3 sm:grid-cols-3">
+    <fieldset disabled={disabled} className="grid min-w-0 gap-3 sm:grid-cols-3">
       <div className="grid gap-1.5 sm:col-span-3">
         <Label htmlFor={id("description")}>Description</Label>
         <Textarea
           id={id("description")}
-          value={draft.description}
           rows={2}
-          disabled={disabled}
           placeholder="Optional details"
-          aria-invalid={errors.description ? true : undefined}
-          aria-describedby={errors.description ? id("description-error") : undefined}
-          onChange={(e) => onChange({ description: e.target.value })}
+          {...description.field}
+          {...description.a11y}
         />
-        <FieldError id={id("description-error")} message={errors.description} />
+        <FieldError id={id("description-error")} message={description.message} />
       </div>
       <div className="grid gap-1.5">
         <Label htmlFor={id("priority")}>Priority</Label>
-        <Select
-          value={draft.priority}
-          disabled={disabled}
-          onValueChange={(value) => onChange({ priority: value as Priority })}
-        >
-          <SelectTrigger id={id("priority")} aria-label="Priority">
-            <SelectValue />
-          </SelectTrigger>
-          <SelectContent>
-            {PRIORITIES.map((p) => (
-              <SelectItem key={p} value={p}>
-                {PRIORITY_LABEL[p]}
-              </SelectItem>
-            ))}
-          </SelectContent>
-        </Select>
+        <Controller
+          control={control}
+          name="priority"
+          render={({ field }) => (
+            <Select value={field.value} disabled={disabled} onValueChange={field.onChange}>
+              <SelectTrigger id={id("priority")} aria-label="Priority" ref={field.ref} onBlur={field.onBlur}>
+                <SelectValue />
+              </SelectTrigger>
+              <SelectContent>
+                {PRIORITIES.map((p) => (
+                  <SelectItem key={p} value={p}>
+                    {PRIORITY_LABEL[p]}
+                  </SelectItem>
+                ))}
+              </SelectContent>
+            </Select>
+          )}
+        />
       </div>
       <div className="grid gap-1.5">
         <Label htmlFor={id("category")}>Category</Label>
         <Input
           id={id("category")}
-          value={draft.category}
-          disabled={disabled}
           list={`${idPrefix}-categories`}
           placeholder="e.g. Work"
-          aria-invalid={errors.category ? true : undefined}
-          aria-describedby={errors.category ? id("category-error") : undefined}
-          onChange={(e) => onChange({ category: e.target.value })}
+          {...category.field}
+          {...category.a11y}
         />
         <datalist id={`${idPrefix}-categories`}>
           {categories.map((c) => (
             <option key={c} value={c} />
           ))}
         </datalist>
-        <FieldError id={id("category-error")} message={errors.category} />
+        <FieldError id={id("category-error")} message={category.message} />
       </div>
       <div className="grid gap-1.5">
         <Label htmlFor={id("due")}>Due date</Label>
-        <Input
-          id={id("due")}
-          type="date"
-          value={draft.due}
-          disabled={disabled}
-          aria-invalid={errors.due_at ? true : undefined}
-          aria-describedby={errors.due_at ? id("due-error") : undefined}
-          onChange={(e) => onChange({ due: e.target.value })}
-        />
-        <FieldError id={id("due-error")} message={errors.due_at} />
+        <Input id={id("due")} type="date" {...due.field} {...due.a11y} />
+        <FieldError id={id("due-error")} message={due.message} />
       </div>
-    </div>
+    </fieldset>
   );
 }

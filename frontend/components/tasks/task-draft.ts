@@ -1,17 +1,65 @@
+import { z } from "zod";
+
 import { schemaConstraints } from "@/lib/api/schema-constraints";
-import type { Priority, Task, TaskInput, TaskPatch } from "@/lib/api/types";
+import type { Task, TaskInput, TaskPatch } from "@/lib/api/types";
 import { dueDateToIso, isoToDueDate } from "@/lib/task-format";
 
-/** What a task form holds: strings as typed, converted on submit. */
-export interface TaskDraft {
-  title: string;
-  description: string;
-  priority: Priority;
-  category: string;
-  due: string;
+const inputRules = schemaConstraints.TaskInput.properties;
+
+/**
+ * The API's length limits (from its OpenAPI document), in characters
+ * (Unicode code points) as the API counts them. They are checked here rather
+ * than with an input's `maxLength`, which counts UTF-16 units and would stop
+ * a title of 150 emoji (300 units) that the API accepts; zod's `max()`
+ * counts UTF-16 units too.
+ */
+export const TASK_LIMITS = {
+  title: inputRules.title.maxLength,
+  description: inputRules.description.maxLength,
+  category: inputRules.category.maxLength,
+} as const;
+
+/** Length in characters as the API counts them (code points, not UTF-16 units). */
+export function charCount(text: string): number {
+  return [...text].length;
 }
 
+const withinLimit = (limit: number, trim: boolean) => (text: string) => charCount(trim ? text.trim() : text) <= limit;
+
+/**
+ * What a task form holds (strings as typed, converted on submit), and the
+ * client-side checks mirroring the API's, so most mistakes never leave the
+ * page. The API trims the title and category before measuring them, and so
+ * does this.
+ */
+export const taskDraftSchema = z.object({
+  title: z
+    .string()
+    .refine((title) => title.trim() !== "", "Give the task a title.")
+    .refine(withinLimit(TASK_LIMITS.title, true), `Keep the title to ${TASK_LIMITS.title} characters.`),
+  description: z
+    .string()
+    .refine(
+      withinLimit(TASK_LIMITS.description, false),
+      `Keep the description to ${TASK_LIMITS.description} characters.`,
+    ),
+  priority: z.enum(schemaConstraints.Priority.enum),
+  category: z
+    .string()
+    .refine(withinLimit(TASK_LIMITS.category, true), `Keep the category to ${TASK_LIMITS.category} characters.`),
+  due: z.string().refine((due) => due === "" || dueDateToIso(due) !== null, "Pick a valid date."),
+});
+
+export type TaskDraft = z.infer<typeof taskDraftSchema>;
+export type TaskDraftField = keyof TaskDraft;
+
 export const EMPTY_DRAFT: TaskDraft = { title: "", description: "", priority: "medium", category: "", due: "" };
+
+/** The form field that shows the API's complaint about a body field. */
+export function draftFieldOf(apiField: string): TaskDraftField | null {
+  if (apiField === "due_at") return "due";
+  return apiField in EMPTY_DRAFT ? (apiField as TaskDraftField) : null;
+}
 
 export function draftFromTask(task: Task): TaskDraft {
   return {
@@ -45,49 +93,4 @@ export function patchFromDraft(original: Task, draft: TaskDraft): TaskPatch {
   if (next.category !== original.category) patch.category = next.category;
   if (draft.due !== isoToDueDate(original.due_at)) patch.due_at = next.due_at;
   return patch;
-}
-
-const inputRules = schemaConstraints.TaskInput.properties;
-
-/**
- * The API's length limits (from its OpenAPI document), in characters
- * (Unicode code points) as the API counts them. They are checked here rather
- * than with an input's `maxLength`, which counts UTF-16 units and would stop
- * a title of 150 emoji (300 units) that the API accepts.
- */
-export const TASK_LIMITS = {
-  title: inputRules.title.maxLength,
-  description: inputRules.description.maxLength,
-  category: inputRules.category.maxLength,
-} as const;
-
-/** Length in characters as the API counts them (code points, not UTF-16 units). */
-export function charCount(text: string): number {
-  return [...text].length;
-}
-
-/** Client-side checks mirroring the API's, so most mistakes never leave the page. */
-export function validateDraft(draft: TaskDraft): Record<string, string> {
-  const errors: Record<string, string> = {};
-  const title = draft.title.trim();
-  if (title === "") errors.title = "Give the task a title.";
-  else if (charCount(title) > TASK_LIMITS.title) errors.title = `Keep the title to ${TASK_LIMITS.title} characters.`;
-  if (charCount(draft.description) > TASK_LIMITS.description) {
-    errors.description = `Keep the description to ${TASK_LIMITS.description} characters.`;
-  }
-  if (charCount(draft.category.trim()) > TASK_LIMITS.category) {
-    errors.category = `Keep the category to ${TASK_LIMITS.category} characters.`;
-  }
-  if (draft.due && !dueDateToIso(draft.due)) errors.due_at = "Pick a valid date.";
-  return errors;
-}
-
-export function sameDraft(a: TaskDraft, b: TaskDraft): boolean {
-  return (
-    a.title === b.title &&
-    a.description === b.description &&
-    a.priority === b.priority &&
-    a.category === b.category &&
-    a.due === b.due
-  );
 }

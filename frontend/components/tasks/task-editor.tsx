@@ -1,20 +1,24 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import * as React from "react";
+import { FormProvider, useForm } from "react-hook-form";
 
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import type { FormOutcome } from "@/hooks/use-task-board";
 import type { Task } from "@/lib/api/types";
 
-import { FieldError, TaskDetailFields } from "./task-detail-fields";
-import { draftFromTask, sameDraft, validateDraft, type TaskDraft } from "./task-draft";
+import { FieldError, TaskDetailFields, useDraftField } from "./task-detail-fields";
+import { draftFromTask, taskDraftSchema, type TaskDraft } from "./task-draft";
+import { showApiErrors } from "./task-form-errors";
 
 interface Props {
   task: Task;
   categories: readonly string[];
   /** Resolves to field errors to show, or null when saved. */
-  onSave: (draft: TaskDraft) => Promise<Record<string, string> | null>;
+  onSave: (draft: TaskDraft) => Promise<FormOutcome>;
   onCancel: () => void;
 }
 
@@ -23,37 +27,25 @@ interface Props {
  * The board remounts it (new key) to start over from the latest version.
  */
 export function TaskEditor({ task, categories, onSave, onCancel }: Props) {
-  const [draft, setDraft] = React.useState<TaskDraft>(() => draftFromTask(task));
-  const [errors, setErrors] = React.useState<Record<string, string>>({});
-  const [busy, setBusy] = React.useState(false);
-  const titleRef = React.useRef<HTMLInputElement>(null);
-  const [baseline, setBaseline] = React.useState(task);
-
-  // A fresher copy of the task arrived (the editor fetches it on opening):
-  // show it, unless the user has already started typing.
-  if (task !== baseline) {
-    setBaseline(task);
-    if (sameDraft(draft, draftFromTask(baseline))) setDraft(draftFromTask(task));
-  }
+  const values = React.useMemo(() => draftFromTask(task), [task]);
+  const form = useForm<TaskDraft>({
+    resolver: zodResolver(taskDraftSchema),
+    // A fresher copy of the task arrives as the editor opens (it fetches
+    // the current version): it is shown, except in fields already typed in.
+    values,
+    resetOptions: { keepDirtyValues: true },
+    reValidateMode: "onSubmit",
+  });
+  const busy = form.formState.isSubmitting;
+  const { setFocus } = form;
 
   React.useEffect(() => {
-    titleRef.current?.focus();
-    titleRef.current?.select();
-  }, []);
+    setFocus("title", { shouldSelect: true });
+  }, [setFocus]);
 
-  async function submit(event: React.FormEvent) {
-    event.preventDefault();
-    if (busy) return;
-    const problems = validateDraft(draft);
-    setErrors(problems);
-    if (Object.keys(problems).length > 0) return;
-    setBusy(true);
-    try {
-      const result = await onSave(draft);
-      if (result) setErrors(result);
-    } finally {
-      setBusy(false);
-    }
+  async function save(draft: TaskDraft) {
+    const result = await onSave(draft);
+    if (result) showApiErrors(result, form.setError);
   }
 
   function onKeyDown(event: React.KeyboardEvent) {
@@ -66,42 +58,36 @@ export function TaskEditor({ task, categories, onSave, onCancel }: Props) {
 
   const prefix = `edit-${task.id}`;
   return (
-    <form
-      onSubmit={submit}
-      onKeyDown={onKeyDown}
-      aria-label={`Edit task ${task.title}`}
-      className="grid gap-3 rounded-lg border border-ring/60 bg-card p-3 sm:p-4"
-      noValidate
-    >
-      <div className="grid gap-1.5">
-        <Label htmlFor={`${prefix}-title`}>Title</Label>
-        <Input
-          id={`${prefix}-title`}
-          ref={titleRef}
-          value={draft.title}
-          autoComplete="off"
-          aria-invalid={errors.title ? true : undefined}
-          aria-describedby={errors.title ? `${prefix}-title-error` : undefined}
-          onChange={(e) => setDraft((d) => ({ ...d, title: e.target.value }))}
-        />
-        <FieldError id={`${prefix}-title-error`} message={errors.title} />
-      </div>
-      <TaskDetailFields
-        idPrefix={prefix}
-        draft={draft}
-        errors={errors}
-        categories={categories}
-        disabled={busy}
-        onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))}
-      />
-      <div className="flex justify-end gap-2">
-        <Button variant="outline" onClick={onCancel} disabled={busy}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={busy}>
-          {busy ? "Saving…" : "Save"}
-        </Button>
-      </div>
-    </form>
+    <FormProvider {...form}>
+      <form
+        onSubmit={form.handleSubmit(save)}
+        onKeyDown={onKeyDown}
+        aria-label={`Edit task ${task.title}`}
+        className="grid gap-3 rounded-lg border border-ring/60 bg-card p-3 sm:p-4"
+        noValidate
+      >
+        <TitleField prefix={prefix} />
+        <TaskDetailFields idPrefix={prefix} categories={categories} disabled={busy} />
+        <div className="flex justify-end gap-2">
+          <Button variant="outline" onClick={onCancel} disabled={busy}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={busy}>
+            {busy ? "Saving…" : "Save"}
+          </Button>
+        </div>
+      </form>
+    </FormProvider>
+  );
+}
+
+function TitleField({ prefix }: { prefix: string }) {
+  const title = useDraftField("title", `${prefix}-title-error`);
+  return (
+    <div className="grid gap-1.5">
+      <Label htmlFor={`${prefix}-title`}>Title</Label>
+      <Input id={`${prefix}-title`} autoComplete="off" {...title.field} {...title.a11y} />
+      <FieldError id={`${prefix}-title-error`} message={title.message} />
+    </div>
   );
 }

@@ -1,0 +1,74 @@
+"use client";
+
+import { Loader2 } from "lucide-react";
+
+import { Button } from "@/components/ui/button";
+import type { TaskBoardState } from "@/hooks/use-task-board";
+import { cn } from "@/lib/utils";
+
+import { TaskEditor } from "./task-editor";
+import { isFiltered } from "./task-filters";
+import { TaskItem } from "./task-item";
+import { EmptyState, ErrorState, LoadingRows } from "./task-list-states";
+
+/**
+ * The tasks the filters select, one page after another. `aria-busy` is true
+ * while a first page is read (a new filter, a retry, after adding a task);
+ * the list on screen stays, dimmed, until it arrives.
+ */
+export function TaskList({ board }: { board: TaskBoardState }) {
+  const { list } = board;
+  const loading = list.isFetching && !list.isFetchingNextPage;
+  // A failed "Load more" keeps the pages already shown (a toast says why).
+  const failed = list.isError && !list.isFetchNextPageError;
+  return (
+    <section
+      aria-label="Tasks"
+      aria-busy={loading}
+      className={cn("grid gap-2 transition-opacity", loading && list.data && "opacity-60")}
+    >
+      {list.isPending ? (
+        <LoadingRows />
+      ) : failed ? (
+        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+      ) : list.tasks.length === 0 && !loading ? (
+        <EmptyState filtered={isFiltered(board.filters)} onClear={board.clearFilters} />
+      ) : (
+        <ul className="grid gap-2" aria-label="Task list">
+          {list.tasks.map((task) => (
+            <li key={task.id}>
+              {board.editingId === task.id ? (
+                <TaskEditor
+                  key={`${task.id}:${board.editorGeneration}`}
+                  task={task}
+                  categories={board.categories}
+                  onSave={(draft) => board.save(task, draft)}
+                  onCancel={board.cancelEditing}
+                />
+              ) : (
+                <TaskItem
+                  task={task}
+                  busy={board.busyIds.has(task.id)}
+                  onToggle={board.toggle}
+                  onEdit={board.startEditing}
+                  onDelete={board.remove}
+                />
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {!failed && list.hasNextPage ? (
+        <Button
+          variant="outline"
+          className="justify-self-center"
+          onClick={board.loadMore}
+          disabled={list.isFetchingNextPage}
+        >
+          {list.isFetchingNextPage ? <Loader2 className="animate-spin" aria-hidden /> : null}
+          {list.isFetchingNextPage ? "Loading…" : "Load more"}
+        </Button>
+      ) : null}
+    </section>
+  );
+}
