@@ -3,7 +3,6 @@
 //! tests build the app through the same [`build_app`].
 
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
@@ -13,21 +12,13 @@ use actix_web::middleware::{Next, from_fn};
 use actix_web::{App, Error, HttpMessage, HttpResponse, Route, web};
 use futures_util::FutureExt;
 
+use crate::config::AppOptions;
 use crate::http::limits::HttpLimits;
 use crate::http::problem::{PROBLEM_JSON, Problem, generic_problem_response};
-use crate::http::rate_limit::{Outcome, RateLimits};
+use crate::http::rate_limit::Outcome;
 use crate::openapi;
 use crate::routes::{health, openapi_json, tasks};
 use crate::state::AppState;
-
-/// How the app is built beyond its ports: the limits and protections the
-/// server's settings choose. `Default` is what `config/default.toml` says.
-#[derive(Debug, Clone, Default)]
-pub struct AppOptions {
-    pub limits: HttpLimits,
-    /// Shared by every worker (clones share the buckets).
-    pub rate_limits: Arc<RateLimits>,
-}
 
 /// One route: method, path pattern (the same syntax in actix and OpenAPI)
 /// and its handler.
@@ -139,8 +130,7 @@ async fn request_limits(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
-    let limits = HttpLimits::of(req.request());
-    if let Err(problem) = limits.check_head(req.request()) {
+    if let Err(problem) = HttpLimits::of(req.request()).and_then(|l| l.check_head(req.request())) {
         tracing::debug!(kind = ?problem.kind(), "request refused by a size limit");
         let res = actix_web::ResponseError::error_response(&problem);
         return Ok(req.into_response(res).map_into_right_body());

@@ -25,5 +25,6 @@ pub mod state;
 pub mod telemetry;
 pub mod wire;
 
-pub use app::{AppOptions, build_app, build_app_with, endpoints};
+pub use app::{build_app, build_app_with, endpoints};
+pub use config::AppOptions;
 pub use state::AppState;

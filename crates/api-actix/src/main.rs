@@ -6,9 +6,9 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use adapters_jwt::{JwksSettings, VerifierMode, VerifierSettings, build_verifier};
-use adapters_postgres::{PgSettings, PgTaskRepo, run_migrations};
-use api_actix::config::{self, AuthConfig, AuthModeConfig, Sources};
+use adapters_jwt::build_verifier;
+use adapters_postgres::{PgTaskRepo, run_migrations};
+use api_actix::config::{self, Sources};
 use api_actix::openapi::ApiDoc;
 use api_actix::{AppState, metrics, server, telemetry};
 use utoipa::OpenApi;
@@ -63,30 +63,6 @@ fn fail(message: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
-fn verifier_settings(auth: AuthConfig) -> VerifierSettings {
-    let mode = match auth.mode {
-        AuthModeConfig::Jwks {
-            url,
-            refresh_interval,
-            refetch_cooldown,
-            fetch_timeout,
-        } => VerifierMode::Jwks(JwksSettings {
-            url,
-            refresh_interval,
-            refetch_cooldown,
-            fetch_timeout,
-            max_body_bytes: adapters_jwt::DEFAULT_MAX_BODY_BYTES,
-        }),
-        AuthModeConfig::Hs256 { secret } => VerifierMode::Hs256 { secret },
-    };
-    VerifierSettings {
-        issuer: auth.issuer,
-        audience: auth.audience,
-        leeway: auth.leeway,
-        mode,
-    }
-}
-
 async fn serve() -> ExitCode {
     let settings = match config::load_serve(&Sources::from_process()) {
         Ok(settings) => settings,
@@ -96,8 +72,21 @@ async fn serve() -> ExitCode {
         }
     };
     telemetry::init(&settings.log_filter);
+    // Built before anything is logged: a setting the verifier refuses (it
+    // holds those rules) is a configuration error like any other, one line
+    // naming its variable.
+    let verifier = match build_verifier(settings.auth.clone()) {
+        Ok(verifier) => verifier,
+        Err(error) => match settings.verifier_error(&error) {
+            Some(error) => {
+                eprintln!("todo-api: {error}");
+                return ExitCode::from(2);
+            }
+            None => return fail(&format!("token verifier: {error}")),
+        },
+    };
     tracing::info!(
-        auth = %settings.auth.mode,
+        auth = %config::describe_auth_mode(&settings.auth.mode),
         issuer = %settings.auth.issuer,
         audience = %settings.auth.audience,
         max_connections = settings.database.max_connections,
@@ -106,20 +95,9 @@ async fn serve() -> ExitCode {
 
     // The pool connects lazily and the JWKS is fetched in the background:
     // the API starts (and answers 503) while either is still unavailable.
-    let repo = match PgTaskRepo::new(&PgSettings {
-        url: settings.database.url,
-        max_connections: settings.database.max_connections,
-        acquire_timeout: settings.database.acquire_timeout,
-        statement_timeout: settings.database.statement_timeout,
-        lock_timeout: settings.database.lock_timeout,
-        pooler: settings.database.pooler,
-    }) {
+    let repo = match PgTaskRepo::new(&settings.database) {
         Ok(repo) => repo,
         Err(error) => return fail(&format!("DATABASE_URL: {error}")),
-    };
-    let verifier = match build_verifier(verifier_settings(settings.auth)) {
-        Ok(verifier) => verifier,
-        Err(error) => return fail(&format!("token verifier: {error}")),
     };
     let repo = Arc::new(repo);
     let pool = Arc::clone(&repo);
@@ -136,7 +114,7 @@ async fn serve() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(&format!(
             "cannot serve on {} (API_BIND_ADDR) or {} (METRICS_BIND_ADDR): {error}",
-            settings.bind_addr,
+            settings.server.bind_addr,
             settings
                 .server
                 .metrics_addr

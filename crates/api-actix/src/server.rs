@@ -9,57 +9,13 @@ use actix_web::HttpServer;
 use actix_web::dev::Server;
 use actix_web::http::KeepAlive;
 
-use crate::app::{AppOptions, build_app_with};
+use crate::app::build_app_with;
+pub use crate::config::ServerSettings;
 use crate::metrics;
 use crate::state::AppState;
 
-/// How long in-flight requests get to finish after a shutdown signal, by
-/// default (`SHUTDOWN_TIMEOUT_SECS`).
-pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// How often the rate limiters forget idle keys.
 const RATE_LIMIT_PURGE_INTERVAL: Duration = Duration::from_secs(60);
-
-/// How the server treats connections. `new` gives the values of
-/// `config/default.toml`.
-#[derive(Debug, Clone)]
-pub struct ServerSettings {
-    pub bind_addr: SocketAddr,
-    /// After a shutdown signal: how long in-flight requests may take.
-    pub shutdown_timeout: Duration,
-    /// A request's head (request line and headers) must arrive within this
-    /// time of the connection opening, or of the previous response on a
-    /// kept-alive connection; else actix answers an empty 408 and closes.
-    pub client_request_timeout: Duration,
-    /// How long closing a connection may take once the server closes it.
-    pub client_disconnect_timeout: Duration,
-    /// An idle kept-alive connection is closed after this long.
-    pub keep_alive: Duration,
-    /// Open connections across all workers; beyond it the server stops
-    /// accepting until some close (the rest wait in the listen backlog).
-    pub max_connections: usize,
-    /// Worker threads; `None`: one per core.
-    pub workers: Option<usize>,
-    /// Where to serve `GET /metrics` (Prometheus), if anywhere.
-    pub metrics_addr: Option<SocketAddr>,
-    pub app: AppOptions,
-}
-
-impl ServerSettings {
-    pub fn new(bind_addr: SocketAddr) -> Self {
-        Self {
-            bind_addr,
-            shutdown_timeout: SHUTDOWN_TIMEOUT,
-            client_request_timeout: Duration::from_secs(5),
-            client_disconnect_timeout: Duration::from_secs(1),
-            keep_alive: Duration::from_secs(5),
-            max_connections: 10_000,
-            workers: None,
-            metrics_addr: None,
-            app: AppOptions::default(),
-        }
-    }
-}
 
 /// Binds and starts the server (it runs once the returned [`Server`] is
 /// polled or spawned), without signal handling; for `run` and for tests

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use crate::http::problem::{Problem, ProblemKind};
 
-/// The per-request limits. `Default` holds the same values as
-/// `config/default.toml`, for tests and embedders that set none.
+/// The per-request limits, as configured (`config/default.toml` has the
+/// defaults).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HttpLimits {
     /// The whole body must have arrived within this time after the handler
@@ -33,22 +33,17 @@ pub struct HttpLimits {
     pub max_json_depth: usize,
 }
 
-impl Default for HttpLimits {
-    fn default() -> Self {
-        Self {
-            body_timeout: Duration::from_secs(10),
-            max_uri_bytes: 8 * 1024,
-            max_query_bytes: 4 * 1024,
-            max_header_bytes: 32 * 1024,
-            max_json_depth: 32,
-        }
-    }
-}
-
 impl HttpLimits {
-    /// The limits the app was built with, or the defaults.
-    pub fn of(req: &actix_web::HttpRequest) -> Self {
-        req.app_data::<HttpLimits>().copied().unwrap_or_default()
+    /// The limits the app was built with.
+    ///
+    /// # Errors
+    /// 500 for an app built without them, which `app::build_app_with`
+    /// never does: no request goes unlimited.
+    pub fn of(req: &actix_web::HttpRequest) -> Result<Self, Problem> {
+        req.app_data::<HttpLimits>().copied().ok_or_else(|| {
+            tracing::error!("the app was built without its HttpLimits");
+            Problem::internal()
+        })
     }
 
     /// Checks the request target and the headers.
@@ -147,10 +142,11 @@ mod tests {
     #[test]
     fn head_limits() {
         let limits = HttpLimits {
+            body_timeout: std::time::Duration::from_secs(1),
             max_uri_bytes: 40,
             max_query_bytes: 10,
             max_header_bytes: 100,
-            ..HttpLimits::default()
+            max_json_depth: 4,
         };
         let ok = TestRequest::get().uri("/a?b=c").to_http_request();
         assert_eq!(limits.check_head(&ok), Ok(()));

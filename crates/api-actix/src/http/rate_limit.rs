@@ -43,24 +43,14 @@ use crate::http::problem::{Problem, ProblemKind};
 pub const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
 pub const RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
 
-/// The limits, as configured; 0 as a rate switches that limit off.
+/// The limits, as configured (`config/default.toml` has the defaults); 0
+/// as a rate switches that limit off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimitSettings {
     pub per_user_per_second: u32,
     pub per_user_burst: u32,
     pub auth_failures_per_minute: u32,
     pub auth_failures_burst: u32,
-}
-
-impl Default for RateLimitSettings {
-    fn default() -> Self {
-        Self {
-            per_user_per_second: 50,
-            per_user_burst: 100,
-            auth_failures_per_minute: 20,
-            auth_failures_burst: 40,
-        }
-    }
 }
 
 type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
@@ -225,12 +215,6 @@ impl std::fmt::Debug for RateLimits {
         f.debug_struct("RateLimits")
             .field("settings", &self.settings)
             .finish_non_exhaustive()
-    }
-}
-
-impl Default for RateLimits {
-    fn default() -> Self {
-        Self::new(RateLimitSettings::default())
     }
 }
 
@@ -443,6 +427,14 @@ impl RateLimits {
 mod tests {
     use super::*;
 
+    /// For the limits a test does not exercise.
+    const GENEROUS: RateLimitSettings = RateLimitSettings {
+        per_user_per_second: 1000,
+        per_user_burst: 1000,
+        auth_failures_per_minute: 1000,
+        auth_failures_burst: 1000,
+    };
+
     #[test]
     fn ipv6_clients_count_per_64() {
         let a: IpAddr = "2001:db8:1:2:aaaa::1"
@@ -463,7 +455,7 @@ mod tests {
         let limits = RateLimits::new(RateLimitSettings {
             per_user_per_second: 50,
             per_user_burst: 100,
-            ..RateLimitSettings::default()
+            ..GENEROUS
         });
         let user = UserId::parse("33e85bcb-82d5-4511-b8fc-1f6806a44a90").ok();
         let Some(user) = user else { return };
@@ -489,7 +481,7 @@ mod tests {
         let limits = RateLimits::new(RateLimitSettings {
             auth_failures_per_minute: 1,
             auth_failures_burst: 1,
-            ..RateLimitSettings::default()
+            ..GENEROUS
         })
         .exempt(vec![IpNet::parse("127.0.0.1").unwrap_or(IpNet {
             addr: IpAddr::from([0; 4]),
@@ -545,7 +537,7 @@ mod tests {
         let limits = RateLimits::new(RateLimitSettings {
             auth_failures_per_minute: 6000, // one per 10 ms
             auth_failures_burst: 2,
-            ..RateLimitSettings::default()
+            ..GENEROUS
         });
         let ip = Some(IpAddr::from([10, 0, 0, 2]));
         let other = Some(IpAddr::from([10, 0, 0, 3]));

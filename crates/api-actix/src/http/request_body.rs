@@ -144,7 +144,7 @@ pub async fn read_json_object(
     // body; that is only known after reading, so the header is checked
     // twice.
     check_media_type(headers, empty == EmptyBody::Rejected)?;
-    let limits = HttpLimits::of(req);
+    let limits = HttpLimits::of(req)?;
     let bytes = read_within(payload, &limits).await?;
     if bytes.is_empty() {
         return match empty {

@@ -43,7 +43,7 @@ async fn the_metrics_endpoint_counts_requests_by_route_and_status() {
         s.app.rate_limits = Arc::new(RateLimits::new(RateLimitSettings {
             per_user_per_second: 1,
             per_user_burst: 1,
-            ..RateLimitSettings::default()
+            ..s.app.rate_limits.settings()
         }));
     });
     let http = reqwest::Client::new();

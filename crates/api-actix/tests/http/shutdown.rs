@@ -37,7 +37,7 @@ fn settings(shutdown_timeout: Duration) -> ServerSettings {
     // Every client is Alice: her rate limit is not what this is about.
     settings.app.rate_limits = Arc::new(RateLimits::new(RateLimitSettings {
         per_user_per_second: 0,
-        ..RateLimitSettings::default()
+        ..settings.app.rate_limits.settings()
     }));
     settings
 }
