@@ -43,19 +43,11 @@ fuzz_target!(|data: &[u8]| {
                 assert!(d.as_str().chars().count() <= 4000);
                 assert!(no_control(d.as_str(), &['\n', '\r', '\t']));
             }
-            if let Some(c) = &fields.category {
-                assert_eq!(c.as_str(), c.as_str().trim());
-                assert!((1..=50).contains(&c.as_str().chars().count()));
-                assert!(no_control(c.as_str(), &[]));
-            }
             if object.contains_key("description") {
                 assert_eq!(patch.description.as_ref(), Some(&fields.description));
             }
             if object.contains_key("priority") {
                 assert_eq!(patch.priority, Some(fields.priority));
-            }
-            if object.contains_key("category") {
-                assert_eq!(patch.category.as_ref(), Some(&fields.category));
             }
             if object.contains_key("due_at") {
                 assert_eq!(patch.due_at, Some(fields.due_at));

@@ -7,7 +7,7 @@ use diesel_async::pooled_connection::deadpool::PoolError;
 use ports::{
     BoxError, CreateLabelError, CreateListError, CreateTaskError, DeleteLabelError,
     DeleteListError, DeleteTaskError, EnsureInboxError, GetLabelError, GetListError, GetTaskError,
-    ListLabelsError, ListListsError, ListTasksError, MoveListError, RepoUnavailable,
+    ListLabelsError, ListListsError, ListTasksError, MoveListError, MoveTaskError, RepoUnavailable,
     UpdateLabelError, UpdateListError, UpdateTaskError,
 };
 
@@ -114,6 +114,7 @@ from_store_error!(
     ListTasksError,
     UpdateTaskError,
     DeleteTaskError,
+    MoveTaskError,
     EnsureInboxError,
     ListListsError,
     CreateListError,

@@ -17,6 +17,7 @@ mod rows;
 mod schema;
 mod settings;
 mod task_repo;
+mod task_tree;
 
 pub use errors::{MigrationError, PgSetupError};
 pub use migrations::run_migrations;

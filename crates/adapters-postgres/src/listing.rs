@@ -5,11 +5,13 @@ use diesel::dsl::sql;
 use diesel::expression::functions::declare_sql_function;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Int2, Nullable, Text, Timestamptz, Uuid as SqlUuid};
-use domain::{Cursor, SortKey, SortOrder, SortPosition, StatusFilter, TaskQuery, UserId};
+use diesel::sql_types::{Array, Bool, Int2, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use domain::{
+    Cursor, ParentFilter, SortKey, SortOrder, SortPosition, StatusFilter, TaskQuery, UserId,
+};
 use uuid::Uuid;
 
-use crate::rows::TaskRow;
+use crate::rows::{FullTaskSql, full_task};
 use crate::schema::tasks;
 
 #[declare_sql_function]
@@ -19,8 +21,7 @@ extern "SQL" {
     fn lower_text(text: Text) -> Text;
 }
 
-type BoxedTaskQuery<'a> =
-    tasks::BoxedQuery<'a, Pg, diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<TaskRow, Pg>>>;
+type BoxedTaskQuery<'a> = tasks::BoxedQuery<'a, Pg, FullTaskSql>;
 type Condition<'a> = Box<dyn BoxableExpression<tasks::table, Pg, SqlType = Bool> + 'a>;
 
 /// The cursor's sort key is not the query's (TaskQuery::with_cursor makes
@@ -30,14 +31,27 @@ type Condition<'a> = Box<dyn BoxableExpression<tasks::table, Pg, SqlType = Bool>
 pub(crate) struct CursorKeyMismatch;
 
 /// One page plus one row: the extra row only tells whether more exist.
+/// Each task comes with its labels and subtask counts (see `rows.rs`).
 pub(crate) fn page_query(
     owner: UserId,
     query: &TaskQuery,
 ) -> Result<BoxedTaskQuery<'static>, CursorKeyMismatch> {
     let mut q = tasks::table
         .filter(tasks::user_id.eq(Uuid::from(owner)))
-        .select(TaskRow::as_select())
+        .select(full_task!())
         .into_boxed();
+
+    // The list and the parent are index columns (`(user_id, list_id,
+    // parent_id, position)`), so they are real conditions, not generic
+    // ones: a statement text per combination (2 × 3).
+    if let Some(list) = query.list_id {
+        q = q.filter(tasks::list_id.eq(Uuid::from(list)));
+    }
+    match query.parent {
+        ParentFilter::Any => {}
+        ParentFilter::None => q = q.filter(tasks::parent_id.is_null()),
+        ParentFilter::Of(parent) => q = q.filter(tasks::parent_id.eq(Uuid::from(parent))),
+    }
 
     if has_filters(query) {
         q = q.filter(filters(query));
@@ -56,7 +70,7 @@ pub(crate) fn page_query(
 fn has_filters(query: &TaskQuery) -> bool {
     query.status != StatusFilter::All
         || query.priority.is_some()
-        || query.category.is_some()
+        || !query.labels.is_empty()
         || query.search.is_some()
         || query.due_before.is_some()
         || query.due_after.is_some()
@@ -76,7 +90,13 @@ fn filters(query: &TaskQuery) -> Condition<'static> {
         StatusFilter::Completed => Some(true),
     };
     let priority = query.priority.map(|p| p.rank());
-    let category = query.category.as_ref().map(|c| c.as_str().to_owned());
+    let labels: Vec<Uuid> = query
+        .labels
+        .as_slice()
+        .iter()
+        .copied()
+        .map(Uuid::from)
+        .collect();
     let pattern = query
         .search
         .as_ref()
@@ -91,10 +111,14 @@ fn filters(query: &TaskQuery) -> Condition<'static> {
             .sql("::smallint IS NULL OR tasks.priority = ")
             .bind::<Nullable<Int2>, _>(priority)
             .sql(") AND (")
-            .bind::<Nullable<Text>, _>(category.clone())
-            .sql("::text IS NULL OR tasks.category = ")
-            .bind::<Nullable<Text>, _>(category)
-            .sql(") AND (")
+            // Every label: as many of the task's links match as were asked
+            // for (the ids are distinct), one probe of the links' key each.
+            .bind::<Array<SqlUuid>, _>(labels.clone())
+            .sql("::uuid[] = '{}' OR (SELECT count(*) FROM task_labels WHERE task_labels.user_id = tasks.user_id AND task_labels.task_id = tasks.id AND task_labels.label_id = ANY(")
+            .bind::<Array<SqlUuid>, _>(labels.clone())
+            .sql(")) = cardinality(")
+            .bind::<Array<SqlUuid>, _>(labels)
+            .sql(")) AND (")
             .bind::<Nullable<Text>, _>(pattern.clone())
             .sql("::text IS NULL OR tasks.title ILIKE ")
             .bind::<Nullable<Text>, _>(pattern.clone())
@@ -140,6 +164,8 @@ fn ordered(q: BoxedTaskQuery<'static>, key: SortKey, order: SortOrder) -> BoxedT
         // lower(title) is what the title index holds.
         (SortKey::Title, Asc) => q.order_by((lower_text(tasks::title).asc(), tasks::id.asc())),
         (SortKey::Title, Desc) => q.order_by((lower_text(tasks::title).desc(), tasks::id.desc())),
+        (SortKey::Position, Asc) => q.order_by((tasks::position.asc(), tasks::id.asc())),
+        (SortKey::Position, Desc) => q.order_by((tasks::position.desc(), tasks::id.desc())),
     }
 }
 
@@ -179,6 +205,14 @@ fn after_cursor(cursor: &Cursor, order: SortOrder) -> Condition<'static> {
             sql::<Bool>(&format!("(lower(tasks.title), tasks.id) {cmp} (lower("))
                 .bind::<Text, _>(title.clone())
                 .sql("), ")
+                .bind::<SqlUuid, _>(after)
+                .sql(")"),
+        ),
+        // The key column's collation ("C") applies to the comparison.
+        SortPosition::Position(position) => Box::new(
+            sql::<Bool>(&format!("(tasks.position, tasks.id) {cmp} ("))
+                .bind::<Text, _>(position.as_str().to_owned())
+                .sql(", ")
                 .bind::<SqlUuid, _>(after)
                 .sql(")"),
         ),

@@ -1,12 +1,16 @@
 //! Rows of `tasks` as diesel reads and writes them, and their translation to
 //! and from the domain. Values read back go through the domain's parsers:
 //! a row that no longer satisfies them is reported, never trusted.
+//!
+//! A task is read with its label ids and its subtask counts in the same
+//! statement ([`full_task!`]): two correlated subqueries, each one probe of
+//! an index, per row of the page.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::{
-    Category, Description, Position, Priority, Task, TaskFields, TaskId, TaskPatch, Title, UserId,
-    Version,
+    Description, LabelId, ListId, Position, Priority, SubtaskCounts, Task, TaskFields, TaskId,
+    TaskLabels, TaskPatch, Title, UserId, Version,
 };
 use uuid::Uuid;
 
@@ -21,12 +25,53 @@ pub(crate) struct TaskRow {
     description: Option<String>,
     completed: bool,
     priority: i16,
-    category: Option<String>,
     due_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     version: i64,
+    list_id: Uuid,
+    parent_id: Option<Uuid>,
+    position: String,
 }
+
+/// The label ids of the task in the enclosing statement, sorted (as
+/// [`TaskLabels`] holds them): an index-only scan of `task_labels`' key.
+pub(crate) const LABEL_IDS: &str = "ARRAY(SELECT task_labels.label_id FROM task_labels \
+     WHERE task_labels.user_id = tasks.user_id AND task_labels.task_id = tasks.id \
+     ORDER BY task_labels.label_id)";
+
+/// `[total, completed]` of the direct subtasks of the task in the enclosing
+/// statement: one scan of the siblings' index under it.
+pub(crate) const SUBTASK_COUNTS: &str = "(SELECT ARRAY[count(*), count(*) FILTER (WHERE sub.completed)] \
+     FROM tasks AS sub WHERE sub.user_id = tasks.user_id AND sub.list_id = tasks.list_id \
+     AND sub.parent_id = tasks.id)";
+
+/// A task row with its label ids and subtask counts.
+pub(crate) type FullTaskRow = (TaskRow, Vec<Uuid>, Vec<i64>);
+
+/// The SQL type [`full_task!`] selects.
+pub(crate) type FullTaskSql = (
+    diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<TaskRow, diesel::pg::Pg>>,
+    diesel::sql_types::Array<diesel::sql_types::Uuid>,
+    diesel::sql_types::Array<diesel::sql_types::BigInt>,
+);
+
+/// The select (or returning) clause of a [`FullTaskRow`]. A macro because
+/// the expression's type is unnameable.
+macro_rules! full_task {
+    () => {
+        (
+            $crate::rows::TaskRow::as_select(),
+            diesel::dsl::sql::<diesel::sql_types::Array<diesel::sql_types::Uuid>>(
+                $crate::rows::LABEL_IDS,
+            ),
+            diesel::dsl::sql::<diesel::sql_types::Array<diesel::sql_types::BigInt>>(
+                $crate::rows::SUBTASK_COUNTS,
+            ),
+        )
+    };
+}
+pub(crate) use full_task;
 
 /// A stored row that the domain rejects. Names the row and the column, not
 /// the content (which is user data).
@@ -55,10 +100,10 @@ impl CorruptRow {
     }
 }
 
-impl TryFrom<TaskRow> for Task {
-    type Error = CorruptRow;
-
-    fn try_from(row: TaskRow) -> Result<Self, Self::Error> {
+/// A stored task from its row, labels and counts, through the domain's
+/// parsers.
+pub(crate) fn task_from((row, labels, counts): FullTaskRow) -> Result<Task, CorruptRow> {
+    {
         let id = row.id;
         let corrupt = |column: &'static str| {
             move |e: &dyn std::fmt::Display| CorruptRow::new("task", id, column, e)
@@ -71,15 +116,22 @@ impl TryFrom<TaskRow> for Task {
             .transpose()
             .map_err(|e| corrupt("description")(&e))?;
         let priority = Priority::from_rank(row.priority).map_err(|e| corrupt("priority")(&e))?;
-        let category = row
-            .category
-            .as_deref()
-            .map(Category::parse)
-            .transpose()
-            .map_err(|e| corrupt("category")(&e))?;
         if row.version < Version::INITIAL.get() {
             return Err(corrupt("version")(&"must be at least 1"));
         }
+        let position = Position::parse(&row.position).map_err(|e| corrupt("position")(&e))?;
+        let labels = TaskLabels::new(labels.into_iter().map(LabelId::from_uuid).collect())
+            .map_err(|e| corrupt("labels")(&e))?;
+        let count = |i: usize| {
+            counts
+                .get(i)
+                .and_then(|n| u32::try_from(*n).ok())
+                .ok_or_else(|| corrupt("subtask counts")(&"must be two counts"))
+        };
+        let subtasks = SubtaskCounts {
+            total: count(0)?,
+            completed: count(1)?,
+        };
         Ok(Task {
             id: TaskId::from_uuid(row.id),
             owner: UserId::from_uuid(row.user_id),
@@ -87,10 +139,14 @@ impl TryFrom<TaskRow> for Task {
                 title,
                 description,
                 priority,
-                category,
                 due_at: row.due_at,
                 completed: row.completed,
+                labels,
             },
+            list_id: ListId::from_uuid(row.list_id),
+            parent_id: row.parent_id.map(TaskId::from_uuid),
+            position,
+            subtasks,
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: Version::new(row.version),
@@ -108,9 +164,9 @@ pub(crate) struct NewTaskRow<'a> {
     description: Option<&'a str>,
     completed: bool,
     priority: i16,
-    category: Option<&'a str>,
     due_at: Option<DateTime<Utc>>,
     list_id: Uuid,
+    parent_id: Option<Uuid>,
     position: &'a str,
 }
 
@@ -120,6 +176,7 @@ impl<'a> NewTaskRow<'a> {
         owner: UserId,
         fields: &'a TaskFields,
         list_id: Uuid,
+        parent_id: Option<Uuid>,
         position: &'a Position,
     ) -> Self {
         Self {
@@ -129,9 +186,9 @@ impl<'a> NewTaskRow<'a> {
             description: fields.description.as_ref().map(Description::as_str),
             completed: fields.completed,
             priority: fields.priority.rank(),
-            category: fields.category.as_ref().map(Category::as_str),
             due_at: fields.due_at,
             list_id,
+            parent_id,
             position: position.as_str(),
         }
     }
@@ -146,7 +203,6 @@ pub(crate) struct TaskChanges<'a> {
     description: Option<Option<&'a str>>,
     completed: Option<bool>,
     priority: Option<i16>,
-    category: Option<Option<&'a str>>,
     due_at: Option<Option<DateTime<Utc>>>,
 }
 
@@ -158,12 +214,21 @@ impl<'a> TaskChanges<'a> {
             description: Some(fields.description.as_ref().map(Description::as_str)),
             completed: Some(fields.completed),
             priority: Some(fields.priority.rank()),
-            category: Some(fields.category.as_ref().map(Category::as_str)),
             due_at: Some(fields.due_at),
         }
     }
 
-    /// Only the columns the patch mentions.
+    /// Whether no column is set.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.title.is_none()
+            && self.description.is_none()
+            && self.completed.is_none()
+            && self.priority.is_none()
+            && self.due_at.is_none()
+    }
+
+    /// Only the columns the patch mentions (labels and the location are
+    /// written separately).
     pub(crate) fn patching(patch: &'a TaskPatch) -> Self {
         Self {
             title: patch.title.as_ref().map(Title::as_str),
@@ -173,10 +238,6 @@ impl<'a> TaskChanges<'a> {
                 .map(|d| d.as_ref().map(Description::as_str)),
             completed: patch.completed,
             priority: patch.priority.map(Priority::rank),
-            category: patch
-                .category
-                .as_ref()
-                .map(|c| c.as_ref().map(Category::as_str)),
             due_at: patch.due_at,
         }
     }
@@ -195,18 +256,42 @@ mod tests {
             description: Some("quarterly".into()),
             completed: false,
             priority: 2,
-            category: Some("work".into()),
             due_at: None,
             created_at: now,
             updated_at: now,
             version: 3,
+            list_id: Uuid::now_v7(),
+            parent_id: None,
+            position: "a0".into(),
         }
+    }
+
+    fn full(row: TaskRow) -> FullTaskRow {
+        (
+            row,
+            vec![Uuid::from_u128(2), Uuid::from_u128(1)],
+            vec![3, 1],
+        )
     }
 
     #[test]
     fn a_valid_row_becomes_a_task() {
-        let task = Task::try_from(row()).unwrap();
+        let task = task_from(full(row())).unwrap();
         assert_eq!(task.fields.title.as_str(), "Write report");
+        assert_eq!(
+            task.fields.labels.as_slice(),
+            [
+                LabelId::from_uuid(Uuid::from_u128(1)),
+                LabelId::from_uuid(Uuid::from_u128(2))
+            ]
+        );
+        assert_eq!(
+            task.subtasks,
+            SubtaskCounts {
+                total: 3,
+                completed: 1
+            }
+        );
         assert_eq!(task.fields.priority, Priority::High);
         assert_eq!(task.version, Version::new(3));
     }
@@ -217,7 +302,7 @@ mod tests {
         let cases: [(Spoil, &str); 5] = [
             (|r| r.title = "   ".into(), "title"),
             (|r| r.priority = 7, "priority"),
-            (|r| r.category = Some(String::new()), "category"),
+            (|r| r.position = "a".into(), "position"),
             (
                 |r| r.description = Some("x\u{0}secret".into()),
                 "description",
@@ -227,7 +312,7 @@ mod tests {
         for (spoil, column) in cases {
             let mut r = row();
             spoil(&mut r);
-            let err = Task::try_from(r).unwrap_err();
+            let err = task_from(full(r)).unwrap_err();
             assert_eq!(err.column, column);
             assert!(!err.to_string().contains("secret"));
         }

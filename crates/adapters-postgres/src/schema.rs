@@ -11,7 +11,6 @@ diesel::table! {
         description -> Nullable<Text>,
         completed -> Bool,
         priority -> Int2,
-        category -> Nullable<Text>,
         due_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,

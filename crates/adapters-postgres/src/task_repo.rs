@@ -15,13 +15,14 @@ use diesel_async::pooled_connection::{
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use domain::{
-    CompletionChange, Task, TaskFields, TaskId, TaskPage, TaskPatch, TaskQuery, UserId, Version,
+    CompletionChange, Placement, Task, TaskFields, TaskId, TaskLocation, TaskMove, TaskPage,
+    TaskPatch, TaskQuery, UserId, Version,
 };
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use ports::{
-    CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, RepoUnavailable, TaskRepo,
-    UpdateTaskError,
+    BoxError, CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, MoveTaskError,
+    RepoUnavailable, TaskRepo, UpdateTaskError,
 };
 use secrecy::ExposeSecret;
 use uuid::Uuid;
@@ -30,10 +31,10 @@ use crate::connect::{ConnectPlan, Transport};
 use crate::errors::{PgSetupError, StoreError};
 use crate::listing::page_query;
 use crate::prepared::PreparedExt;
-use crate::rows::{NewTaskRow, TaskChanges, TaskRow};
+use crate::rows::{FullTaskRow, NewTaskRow, TaskChanges, full_task, task_from};
 use crate::schema::tasks;
 use crate::settings::{PgSettings, PoolerMode};
-use crate::{inbox, ordering};
+use crate::task_tree::{self, DefaultList, Placed, Refusal, Target};
 
 /// Tasks stored in PostgreSQL, behind a connection pool. Cheap to clone
 /// (clones share the pool).
@@ -307,6 +308,32 @@ impl PgTaskRepo {
         })
     }
 
+    /// Runs [`write_task`] in a transaction.
+    async fn write(
+        &self,
+        owner: UserId,
+        id: TaskId,
+        write: Write,
+        expected: Option<Version>,
+    ) -> Result<Task, UpdateTaskError> {
+        // A repeat after a committed first attempt would answer 412 for the
+        // client's own change when conditional; otherwise it writes the
+        // same values again.
+        let replay = if expected.is_some() {
+            Replay::Never
+        } else {
+            Replay::Safe
+        };
+        let row = self
+            .run_tx(replay, |conn| {
+                let write = write.clone();
+                async move { write_task(conn, owner, id, &write, expected).await }.boxed()
+            })
+            .await?
+            .map_err(UpdateTaskError::from)?;
+        to_task(row).map_err(Into::into)
+    }
+
     async fn find(&self, owner: UserId, id: TaskId) -> Result<Option<Task>, StoreError> {
         let row = self
             .run(Replay::Safe, move |conn| find_row(conn, owner, id).boxed())
@@ -346,15 +373,15 @@ macro_rules! update_task {
                     let row = match expected {
                         Some(expected) => update
                             .filter(tasks::version.eq(expected.get()))
-                            .returning(TaskRow::as_returning())
+                            .returning(full_task!())
                             .prepared()
-                            .get_result::<TaskRow>(conn)
+                            .get_result::<FullTaskRow>(conn)
                             .await
                             .optional()?,
                         None => update
-                            .returning(TaskRow::as_returning())
+                            .returning(full_task!())
                             .prepared()
-                            .get_result::<TaskRow>(conn)
+                            .get_result::<FullTaskRow>(conn)
                             .await
                             .optional()?,
                     };
@@ -399,18 +426,18 @@ enum Tx {
     Yes,
 }
 
-async fn find_row(
+pub(crate) async fn find_row(
     conn: &mut AsyncPgConnection,
     owner: UserId,
     id: TaskId,
-) -> QueryResult<Option<TaskRow>> {
+) -> QueryResult<Option<FullTaskRow>> {
     tasks::table
         .filter(tasks::id.eq(Uuid::from(id)))
         .filter(tasks::user_id.eq(Uuid::from(owner)))
-        .select(TaskRow::as_select())
+        .select(full_task!())
         .limit(1)
         .prepared()
-        .get_result::<TaskRow>(conn)
+        .get_result::<FullTaskRow>(conn)
         .await
         .optional()
 }
@@ -524,8 +551,8 @@ impl Drop for InFlight<'_> {
 
 /// What an insert found.
 enum Inserted {
-    Row(TaskRow),
-    UnknownOwner,
+    Row(FullTaskRow),
+    Refused(Refusal),
     /// The id exists: the first attempt committed before its connection
     /// died, or (never seen) a UUIDv7 collision.
     Collision(DieselError),
@@ -536,13 +563,194 @@ enum Miss {
     Stale,
 }
 
-fn to_task(row: TaskRow) -> Result<Task, StoreError> {
-    Task::try_from(row).map_err(|e| StoreError::Internal(Box::new(e)))
+fn to_task(row: FullTaskRow) -> Result<Task, StoreError> {
+    task_from(row).map_err(|e| StoreError::Internal(Box::new(e)))
+}
+
+/// A refusal that the operation cannot produce is a bug, reported as such.
+fn impossible(refusal: Refusal) -> BoxError {
+    format!("unexpected refusal {refusal:?}").into()
+}
+
+impl From<Refusal> for CreateTaskError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::UnknownOwner => Self::UnknownOwner,
+            Refusal::ListNotFound => Self::ListNotFound,
+            Refusal::ParentNotFound => Self::ParentNotFound,
+            Refusal::ParentInAnotherList => Self::ParentInAnotherList,
+            Refusal::LabelNotFound => Self::LabelNotFound,
+            Refusal::TooDeep => Self::TooDeep,
+            Refusal::LimitReached => Self::LimitReached,
+            other => Self::Internal(impossible(other)),
+        }
+    }
+}
+
+impl From<Refusal> for UpdateTaskError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            // Replacing a task into the Inbox of an owner who no longer
+            // exists: the task is gone with the owner.
+            Refusal::NotFound | Refusal::UnknownOwner => Self::NotFound,
+            Refusal::VersionMismatch => Self::VersionMismatch,
+            Refusal::ListNotFound => Self::ListNotFound,
+            Refusal::ParentNotFound => Self::ParentNotFound,
+            Refusal::ParentInAnotherList => Self::ParentInAnotherList,
+            Refusal::LabelNotFound => Self::LabelNotFound,
+            Refusal::TooDeep => Self::TooDeep,
+            Refusal::Cycle => Self::Cycle,
+            Refusal::LimitReached => Self::LimitReached,
+            Refusal::AnchorNotFound => Self::Internal(impossible(refusal)),
+        }
+    }
+}
+
+impl From<Refusal> for MoveTaskError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::NotFound | Refusal::UnknownOwner => Self::NotFound,
+            Refusal::VersionMismatch => Self::VersionMismatch,
+            Refusal::ListNotFound => Self::ListNotFound,
+            Refusal::ParentNotFound => Self::ParentNotFound,
+            Refusal::ParentInAnotherList => Self::ParentInAnotherList,
+            Refusal::TooDeep => Self::TooDeep,
+            Refusal::Cycle => Self::Cycle,
+            Refusal::AnchorNotFound => Self::AnchorNotFound,
+            Refusal::LimitReached => Self::LimitReached,
+            Refusal::LabelNotFound => Self::Internal(impossible(refusal)),
+        }
+    }
+}
+
+/// Everything a replace or a slow-path patch writes.
+#[derive(Debug, Clone)]
+struct Write {
+    fields: TaskFields,
+    /// Only the columns to set (all of them for a replace).
+    patch: Option<TaskPatch>,
+    target: Option<Target>,
+    labels: Option<domain::TaskLabels>,
+}
+
+/// One transaction of a replace or patch: move (if asked), write the
+/// columns, the labels, complete the subtree (when the write completes the
+/// task), and read the result back.
+async fn write_task(
+    conn: &mut AsyncPgConnection,
+    owner: UserId,
+    id: TaskId,
+    write: &Write,
+    expected: Option<Version>,
+) -> QueryResult<Result<FullTaskRow, Refusal>> {
+    let uuid = Uuid::from(id);
+    let expected = expected.map(Version::get);
+    let placed = match write.target {
+        Some(target) => {
+            match task_tree::place_existing(
+                conn,
+                owner,
+                uuid,
+                target,
+                Placement::End,
+                false,
+                expected,
+            )
+            .await?
+            {
+                Ok((now, placed)) => (now, placed),
+                Err(refusal) => return Ok(Err(refusal)),
+            }
+        }
+        None => match task_tree::lock_in_place(conn, owner, uuid, expected).await? {
+            Ok(now) => (now, None),
+            Err(refusal) => return Ok(Err(refusal)),
+        },
+    };
+    let (now, placed) = placed;
+    if let Some(labels) = &write.labels
+        && !task_tree::labels_are_owners(conn, owner, labels).await?
+    {
+        return Ok(Err(Refusal::LabelNotFound));
+    }
+    let changes = match &write.patch {
+        Some(patch) => TaskChanges::patching(patch),
+        None => TaskChanges::replacing(&write.fields),
+    };
+    let update = diesel::update(tasks::table)
+        .filter(tasks::user_id.eq(Uuid::from(owner)))
+        .filter(tasks::id.eq(uuid));
+    let list = match &placed {
+        Some(Placed {
+            list,
+            parent,
+            position,
+        }) => {
+            // An empty changeset is a query builder error: the location
+            // columns are always there.
+            if changes.is_empty() {
+                update
+                    .set((
+                        tasks::list_id.eq(*list),
+                        tasks::parent_id.eq(*parent),
+                        tasks::position.eq(position.as_str()),
+                        tasks::version.eq(tasks::version + 1),
+                    ))
+                    .prepared()
+                    .execute(conn)
+                    .await?;
+            } else {
+                update
+                    .set((
+                        changes,
+                        tasks::list_id.eq(*list),
+                        tasks::parent_id.eq(*parent),
+                        tasks::position.eq(position.as_str()),
+                        tasks::version.eq(tasks::version + 1),
+                    ))
+                    .prepared()
+                    .execute(conn)
+                    .await?;
+            }
+            if position.is_long() {
+                task_tree::rebalance(conn, owner, *list, *parent).await?;
+            }
+            *list
+        }
+        None => {
+            if changes.is_empty() {
+                update
+                    .set(tasks::version.eq(tasks::version + 1))
+                    .prepared()
+                    .execute(conn)
+                    .await?;
+            } else {
+                update
+                    .set((changes, tasks::version.eq(tasks::version + 1)))
+                    .prepared()
+                    .execute(conn)
+                    .await?;
+            }
+            now.list
+        }
+    };
+    if let Some(labels) = &write.labels {
+        task_tree::set_labels(conn, owner, uuid, labels).await?;
+    }
+    if write.fields.completed {
+        task_tree::complete_descendants(conn, owner, list, uuid).await?;
+    }
+    Ok(find_row(conn, owner, id).await?.ok_or(Refusal::NotFound))
 }
 
 #[async_trait]
 impl TaskRepo for PgTaskRepo {
-    async fn create(&self, owner: UserId, fields: TaskFields) -> Result<Task, CreateTaskError> {
+    async fn create(
+        &self,
+        owner: UserId,
+        fields: TaskFields,
+        location: TaskLocation,
+    ) -> Result<Task, CreateTaskError> {
         // The id is chosen here, once, so a repeat of the insert after a
         // dead connection is recognisable: the id can only exist if the
         // first attempt committed.
@@ -551,43 +759,54 @@ impl TaskRepo for PgTaskRepo {
             .run_tx(Replay::Safe, |conn| {
                 let fields = fields.clone();
                 async move {
-                    // A new task goes at the end of the owner's Inbox.
-                    let list = match inbox::locked(conn, owner).await {
-                        Ok(list) => list,
-                        Err(DieselError::DatabaseError(
-                            DatabaseErrorKind::ForeignKeyViolation,
-                            _,
-                        )) => return Ok(Inserted::UnknownOwner),
-                        Err(error) => return Err(error),
+                    let placed = match task_tree::place_new(
+                        conn,
+                        owner,
+                        location.list_id.map(Uuid::from),
+                        location.parent_id.map(Uuid::from),
+                    )
+                    .await?
+                    {
+                        Ok(placed) => placed,
+                        Err(refusal) => return Ok(Inserted::Refused(refusal)),
                     };
-                    let position = ordering::append_position(conn, owner, list, None).await?;
+                    if !task_tree::labels_are_owners(conn, owner, &fields.labels).await? {
+                        return Ok(Inserted::Refused(Refusal::LabelNotFound));
+                    }
                     let inserted = diesel::insert_into(tasks::table)
-                        .values(NewTaskRow::new(id, owner, &fields, list, &position))
-                        .returning(TaskRow::as_returning())
-                        .prepared()
-                        .get_result::<TaskRow>(conn)
+                        .values(NewTaskRow::new(
+                            id,
+                            owner,
+                            &fields,
+                            placed.list,
+                            placed.parent,
+                            &placed.position,
+                        ))
+                        .execute(conn)
                         .await;
                     match inserted {
-                        Ok(row) => Ok(Inserted::Row(row)),
-                        // The owner was deleted since the Inbox was found
-                        // (the list is locked, so it is still there).
+                        Ok(_) => {}
+                        // The owner was deleted since the list was locked.
                         Err(DieselError::DatabaseError(
                             DatabaseErrorKind::ForeignKeyViolation,
                             _,
-                        )) => Ok(Inserted::UnknownOwner),
+                        )) => return Ok(Inserted::Refused(Refusal::UnknownOwner)),
                         // A fresh UUIDv7 collides only with itself: the
                         // first attempt was committed before its connection
-                        // died.
-                        // Looked up in an operation of its own: in a
-                        // transaction (behind a pooler) the failed insert
-                        // has aborted this one.
+                        // died. Looked up in an operation of its own: the
+                        // failed insert has aborted this transaction.
                         Err(
                             error @ DieselError::DatabaseError(
                                 DatabaseErrorKind::UniqueViolation,
                                 _,
                             ),
-                        ) => Ok(Inserted::Collision(error)),
-                        Err(error) => Err(error),
+                        ) => return Ok(Inserted::Collision(error)),
+                        Err(error) => return Err(error),
+                    }
+                    task_tree::set_labels(conn, owner, Uuid::from(id), &fields.labels).await?;
+                    match find_row(conn, owner, id).await? {
+                        Some(row) => Ok(Inserted::Row(row)),
+                        None => Err(DieselError::NotFound),
                     }
                 }
                 .boxed()
@@ -595,7 +814,7 @@ impl TaskRepo for PgTaskRepo {
             .await?;
         match inserted {
             Inserted::Row(row) => to_task(row).map_err(Into::into),
-            Inserted::UnknownOwner => Err(CreateTaskError::UnknownOwner),
+            Inserted::Refused(refusal) => Err(refusal.into()),
             Inserted::Collision(error) => self
                 .find(owner, id)
                 .await?
@@ -616,7 +835,7 @@ impl TaskRepo for PgTaskRepo {
                 let select = page_query(owner, query);
                 async move {
                     let select = select.map_err(|e| DieselError::QueryBuilderError(Box::new(e)))?;
-                    select.prepared().load::<TaskRow>(conn).await
+                    select.prepared().load::<FullTaskRow>(conn).await
                 }
                 .boxed()
             })
@@ -636,17 +855,20 @@ impl TaskRepo for PgTaskRepo {
         owner: UserId,
         id: TaskId,
         fields: TaskFields,
+        location: TaskLocation,
         expected: Option<Version>,
     ) -> Result<Task, UpdateTaskError> {
-        update_task!(
-            self,
-            Replay::Safe,
-            owner,
-            id,
-            expected,
-            fields.clone(),
-            |f| { TaskChanges::replacing(f) }
-        )
+        let write = Write {
+            labels: Some(fields.labels.clone()),
+            fields,
+            patch: None,
+            target: Some(Target {
+                list: location.list_id.map(Uuid::from),
+                parent: Some(location.parent_id.map(Uuid::from)),
+                default_list: DefaultList::Inbox,
+            }),
+        };
+        self.write(owner, id, write, expected).await
     }
 
     async fn patch(
@@ -668,15 +890,36 @@ impl TaskRepo for PgTaskRepo {
                 _ => Ok(task),
             };
         }
-        update_task!(
-            self,
-            Replay::Safe,
-            owner,
-            id,
-            expected,
-            patch.clone(),
-            |p| { TaskChanges::patching(p) }
-        )
+        if patch.labels.is_none() && !patch.moves() && patch.completed != Some(true) {
+            // The common case: columns only, one statement.
+            return update_task!(
+                self,
+                Replay::Safe,
+                owner,
+                id,
+                expected,
+                patch.clone(),
+                |p| { TaskChanges::patching(p) }
+            );
+        }
+        let write = Write {
+            // Only `completed` is read from these (to complete the subtree).
+            fields: TaskFields {
+                completed: patch.completed == Some(true),
+                ..TaskFields::new(
+                    domain::Title::parse("-")
+                        .map_err(|e| UpdateTaskError::Internal(Box::new(e)))?,
+                )
+            },
+            labels: patch.labels.clone(),
+            target: patch.moves().then_some(Target {
+                list: patch.list_id.map(Uuid::from),
+                parent: patch.parent_id.map(|parent| parent.map(Uuid::from)),
+                default_list: DefaultList::Current,
+            }),
+            patch: Some(patch),
+        };
+        self.write(owner, id, write, expected).await
     }
 
     async fn set_completed(
@@ -686,21 +929,118 @@ impl TaskRepo for PgTaskRepo {
         change: CompletionChange,
         expected: Option<Version>,
     ) -> Result<Task, UpdateTaskError> {
-        // Toggling happens in the UPDATE itself (`NOT completed`), so two
-        // concurrent toggles flip twice rather than both reading the same
-        // old value.
         match change {
-            CompletionChange::Toggle => {
-                update_task!(self, Replay::Never, owner, id, expected, (), |_u| {
-                    tasks::completed.eq(diesel::dsl::not(tasks::completed))
+            CompletionChange::Set(false) => {
+                update_task!(self, Replay::Safe, owner, id, expected, (), |_u| {
+                    tasks::completed.eq(false)
                 })
             }
-            CompletionChange::Set(value) => {
-                update_task!(self, Replay::Safe, owner, id, expected, (), |_u| {
-                    tasks::completed.eq(value)
-                })
+            // Completing may complete a subtree: one transaction. Toggling
+            // happens in the UPDATE itself (`NOT completed`), so two
+            // concurrent toggles flip twice rather than both reading the
+            // same old value.
+            CompletionChange::Set(true) | CompletionChange::Toggle => {
+                let replay = if expected.is_some() || change == CompletionChange::Toggle {
+                    Replay::Never
+                } else {
+                    Replay::Safe
+                };
+                let row = self
+                    .run_tx(replay, move |conn| {
+                        async move {
+                            let uuid = Uuid::from(id);
+                            let now = match task_tree::lock_in_place(
+                                conn,
+                                owner,
+                                uuid,
+                                expected.map(Version::get),
+                            )
+                            .await?
+                            {
+                                Ok(now) => now,
+                                Err(refusal) => return Ok(Err(refusal)),
+                            };
+                            let completed = change.apply_to(now.completed);
+                            diesel::update(tasks::table)
+                                .filter(tasks::user_id.eq(Uuid::from(owner)))
+                                .filter(tasks::id.eq(uuid))
+                                .set((
+                                    tasks::completed.eq(completed),
+                                    tasks::version.eq(tasks::version + 1),
+                                ))
+                                .prepared()
+                                .execute(conn)
+                                .await?;
+                            if completed {
+                                task_tree::complete_descendants(conn, owner, now.list, uuid)
+                                    .await?;
+                            }
+                            Ok(find_row(conn, owner, id).await?.ok_or(Refusal::NotFound))
+                        }
+                        .boxed()
+                    })
+                    .await?
+                    .map_err(UpdateTaskError::from)?;
+                to_task(row).map_err(Into::into)
             }
         }
+    }
+
+    async fn move_task(
+        &self,
+        owner: UserId,
+        id: TaskId,
+        to: TaskMove,
+        expected: Option<Version>,
+    ) -> Result<Task, MoveTaskError> {
+        let row = self
+            .run_tx(Replay::Never, move |conn| {
+                async move {
+                    let uuid = Uuid::from(id);
+                    let target = Target {
+                        list: to.list_id.map(Uuid::from),
+                        parent: to.parent_id.map(|parent| parent.map(Uuid::from)),
+                        default_list: DefaultList::Current,
+                    };
+                    let placed = match task_tree::place_existing(
+                        conn,
+                        owner,
+                        uuid,
+                        target,
+                        to.placement,
+                        true,
+                        expected.map(Version::get),
+                    )
+                    .await?
+                    {
+                        Ok((_, Some(placed))) => placed,
+                        Ok((_, None)) => return Err(DieselError::NotFound),
+                        Err(refusal) => return Ok(Err(refusal)),
+                    };
+                    // The subtree follows to another list by the parent
+                    // reference's ON UPDATE CASCADE.
+                    diesel::update(tasks::table)
+                        .filter(tasks::user_id.eq(Uuid::from(owner)))
+                        .filter(tasks::id.eq(uuid))
+                        .set((
+                            tasks::list_id.eq(placed.list),
+                            tasks::parent_id.eq(placed.parent),
+                            tasks::position.eq(placed.position.as_str()),
+                            tasks::version.eq(tasks::version + 1),
+                        ))
+                        .prepared()
+                        .execute(conn)
+                        .await?;
+                    if placed.position.is_long() {
+                        task_tree::rebalance(conn, owner, placed.list, placed.parent).await?;
+                    }
+                    Ok(find_row(conn, owner, id).await?.ok_or(Refusal::NotFound))
+                }
+                .boxed()
+            })
+            .await?
+            .map_err(MoveTaskError::from)?;
+        to_task(row).map_err(Into::into)
     }
 
     async fn delete(
@@ -709,6 +1049,8 @@ impl TaskRepo for PgTaskRepo {
         id: TaskId,
         expected: Option<Version>,
     ) -> Result<(), DeleteTaskError> {
+        // One statement: the subtree goes with it by the parent reference's
+        // ON DELETE CASCADE.
         let outcome = self
             .run(Replay::Never, move |conn| {
                 async move {

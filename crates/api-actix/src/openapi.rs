@@ -34,7 +34,7 @@ const CONTROL: &str = r"\u0000-\u001F\u007F-\u009F";
 const CONTROL_OR_SPACE: &str =
     r"\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
 
-/// A trimmed text field (`title`, `category`, the search term): at least
+/// A trimmed text field (`title`, the search term): at least
 /// one character that is neither white space nor a control character, no
 /// control character inside, white space of any kind around (it is
 /// trimmed). Patterns use only `\uXXXX` escapes and classes, so ECMA-262
@@ -113,7 +113,6 @@ impl Modify for TextRules {
                     continue;
                 };
                 string_rule(object.properties.get_mut("title"), &trimmed, None);
-                string_rule(object.properties.get_mut("category"), &trimmed, None);
                 string_rule(
                     object.properties.get_mut("description"),
                     DESCRIPTION_PATTERN,
@@ -128,7 +127,7 @@ impl Modify for TextRules {
                 };
                 let schema = parameter.schema.as_mut();
                 match parameter.name.as_str() {
-                    "category" | "q" => string_rule(schema, &optional_trimmed, None),
+                    "q" => string_rule(schema, &optional_trimmed, None),
                     "cursor" => string_rule(schema, CURSOR_PATTERN, Some(MAX_CURSOR_CHARS)),
                     "If-Match" | "If-None-Match" => string_rule(schema, ENTITY_TAGS_PATTERN, None),
                     _ => {}

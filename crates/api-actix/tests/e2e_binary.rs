@@ -380,14 +380,16 @@ async fn scenario(mut api: Api, minter: &dyn Minter, proxy: &TcpProxy, alice: Us
             M::PATCH,
             &task,
             Some(&a),
-            Some(json!({"description": null, "category": "work"})),
+            Some(json!({"description": null, "completed": true})),
             Some("\"1\""),
         )
         .await;
     patched.expect(200);
     assert_eq!(patched.header("etag"), Some("\"2\""));
     assert_eq!(patched.json["description"], Value::Null);
-    assert_eq!(patched.json["category"], "work");
+    assert_eq!(patched.json["completed"], true);
+    assert_eq!(patched.json["labels"], json!([]));
+    assert_eq!(patched.json["parent_id"], Value::Null);
     assert_eq!(patched.json["priority"], "high");
     api.call(
         M::PATCH,
@@ -412,7 +414,7 @@ async fn scenario(mut api: Api, minter: &dyn Minter, proxy: &TcpProxy, alice: Us
     replaced.expect(200);
     assert_eq!(replaced.json["title"], "Replaced");
     assert_eq!(replaced.json["priority"], "medium");
-    assert_eq!(replaced.json["category"], Value::Null);
+    assert_eq!(replaced.json["completed"], false);
     assert_eq!(replaced.json["due_at"], Value::Null);
 
     // Complete: toggle, toggle back, set.

@@ -2,7 +2,6 @@
 //! are valid, and who may touch which task. Everything here is pure; adapters and the HTTP
 //! layer build on these types and never bypass their parsers.
 
-mod category;
 mod color;
 mod description;
 mod ids;
@@ -18,7 +17,6 @@ mod task;
 mod text;
 mod title;
 
-pub use category::{Category, CategoryError};
 pub use color::{Color, ColorError};
 pub use description::{Description, DescriptionError};
 pub use ids::{LabelId, ListId, TaskId, UserId};
@@ -29,11 +27,14 @@ pub use ownership::{AccessDenied, Principal};
 pub use position::{Position, PositionError};
 pub use priority::{Priority, PriorityError};
 pub use query::{
-    Cursor, CursorMismatch, PageLimit, PageLimitError, SearchTerm, SearchTermError, SortKey,
-    SortKeyError, SortOrder, SortOrderError, SortPosition, StatusFilter, StatusFilterError,
-    TaskPage, TaskQuery,
+    Cursor, CursorMismatch, PageLimit, PageLimitError, ParentFilter, SearchTerm, SearchTermError,
+    SortKey, SortKeyError, SortOrder, SortOrderError, SortPosition, StatusFilter,
+    StatusFilterError, TaskPage, TaskQuery,
 };
-pub use task::{CompletionChange, Task, TaskFields, TaskPatch, Version};
+pub use task::{
+    CompletionChange, SubtaskCounts, Task, TaskFields, TaskLabels, TaskLocation, TaskMove,
+    TaskPatch, TooManyLabels, Version,
+};
 pub use title::{Title, TitleError};
 
 /// Timestamps are always UTC instants.

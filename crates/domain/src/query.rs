@@ -1,7 +1,7 @@
 //! Listing tasks: filters, sort order and keyset pagination.
 
 use crate::text::{char_len, has_control};
-use crate::{Category, Priority, Task, TaskId, Timestamp};
+use crate::{ListId, Position, Priority, Task, TaskId, TaskLabels, Timestamp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StatusFilter {
@@ -36,19 +36,22 @@ pub enum SortKey {
     DueAt,
     Priority,
     Title,
+    /// The manual order among siblings (`position`), then id.
+    Position,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("must be one of: created_at, updated_at, due_at, priority, title")]
+#[error("must be one of: created_at, updated_at, due_at, priority, title, position")]
 pub struct SortKeyError;
 
 impl SortKey {
-    pub const ALL: [SortKey; 5] = [
+    pub const ALL: [SortKey; 6] = [
         SortKey::CreatedAt,
         SortKey::UpdatedAt,
         SortKey::DueAt,
         SortKey::Priority,
         SortKey::Title,
+        SortKey::Position,
     ];
 
     /// # Errors
@@ -60,6 +63,7 @@ impl SortKey {
             "due_at" => Ok(Self::DueAt),
             "priority" => Ok(Self::Priority),
             "title" => Ok(Self::Title),
+            "position" => Ok(Self::Position),
             _ => Err(SortKeyError),
         }
     }
@@ -71,6 +75,7 @@ impl SortKey {
             Self::DueAt => "due_at",
             Self::Priority => "priority",
             Self::Title => "title",
+            Self::Position => "position",
         }
     }
 
@@ -82,6 +87,7 @@ impl SortKey {
             Self::DueAt => SortPosition::DueAt(task.fields.due_at),
             Self::Priority => SortPosition::Priority(task.fields.priority),
             Self::Title => SortPosition::Title(task.fields.title.as_str().to_owned()),
+            Self::Position => SortPosition::Position(task.position.clone()),
         }
     }
 }
@@ -200,6 +206,7 @@ pub enum SortPosition {
     DueAt(Option<Timestamp>),
     Priority(Priority),
     Title(String),
+    Position(Position),
 }
 
 impl SortPosition {
@@ -210,6 +217,7 @@ impl SortPosition {
             Self::DueAt(_) => SortKey::DueAt,
             Self::Priority(_) => SortKey::Priority,
             Self::Title(_) => SortKey::Title,
+            Self::Position(_) => SortKey::Position,
         }
     }
 }
@@ -243,12 +251,27 @@ impl Cursor {
 #[error("the cursor belongs to a different sort or order; start again without it")]
 pub struct CursorMismatch;
 
+/// Which parent the listed tasks have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ParentFilter {
+    #[default]
+    Any,
+    /// Top-level tasks only.
+    None,
+    /// The direct subtasks of this task.
+    Of(TaskId),
+}
+
 /// One request for a page of a user's tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TaskQuery {
     pub status: StatusFilter,
     pub priority: Option<Priority>,
-    pub category: Option<Category>,
+    /// Only tasks in this list.
+    pub list_id: Option<ListId>,
+    pub parent: ParentFilter,
+    /// Only tasks carrying every one of these labels.
+    pub labels: TaskLabels,
     pub search: Option<SearchTerm>,
     /// Only tasks due strictly before this instant.
     pub due_before: Option<Timestamp>,
@@ -305,6 +328,10 @@ mod tests {
             id: TaskId::new_v7(),
             owner: UserId::parse("33e85bcb-82d5-4511-b8fc-1f6806a44a90").unwrap(),
             fields: TaskFields::new(Title::parse("t").unwrap()),
+            list_id: ListId::new_v7(),
+            parent_id: None,
+            position: Position::first(),
+            subtasks: crate::SubtaskCounts::default(),
             created_at: now,
             updated_at: now,
             version: Version::INITIAL,
@@ -389,5 +416,9 @@ mod tests {
             assert_eq!(key.position_of(&t).key(), key);
         }
         assert_eq!(SortKey::DueAt.position_of(&t), SortPosition::DueAt(None));
+        assert_eq!(
+            SortKey::Position.position_of(&t),
+            SortPosition::Position(Position::first())
+        );
     }
 }

@@ -1,4 +1,7 @@
-use crate::{Category, Description, Priority, TaskId, Timestamp, Title, UserId};
+use crate::limits::MAX_LABELS_PER_TASK;
+use crate::{
+    Description, LabelId, ListId, Placement, Position, Priority, TaskId, Timestamp, Title, UserId,
+};
 
 /// A task's revision counter. Every successful write increments it; clients
 /// see it as the task's `ETag` and send it back in `If-Match`.
@@ -22,16 +25,56 @@ impl Version {
     }
 }
 
-/// Everything about a task that its owner may edit. Creating a task and
-/// replacing one (PUT) both take a complete set of these.
+/// The labels on a task: distinct ids in ascending order, at most
+/// [`MAX_LABELS_PER_TASK`]. Whether each is one of the owner's labels is the
+/// store's to check.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct TaskLabels(Vec<LabelId>);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("must hold at most {max} distinct labels (got {actual})", max = MAX_LABELS_PER_TASK)]
+pub struct TooManyLabels {
+    pub actual: usize,
+}
+
+impl TaskLabels {
+    /// Sorts and de-duplicates `ids`.
+    ///
+    /// # Errors
+    /// [`TooManyLabels`] for more than [`MAX_LABELS_PER_TASK`] distinct ids.
+    pub fn new(mut ids: Vec<LabelId>) -> Result<Self, TooManyLabels> {
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.len() > MAX_LABELS_PER_TASK {
+            return Err(TooManyLabels { actual: ids.len() });
+        }
+        Ok(Self(ids))
+    }
+
+    pub fn as_slice(&self) -> &[LabelId] {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// Everything about a task's content that its owner may edit. Creating a
+/// task and replacing one (PUT) both take a complete set of these, with a
+/// [`TaskLocation`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskFields {
     pub title: Title,
     pub description: Option<Description>,
     pub priority: Priority,
-    pub category: Option<Category>,
     pub due_at: Option<Timestamp>,
     pub completed: bool,
+    pub labels: TaskLabels,
 }
 
 impl TaskFields {
@@ -41,23 +84,59 @@ impl TaskFields {
             title,
             description: None,
             priority: Priority::default(),
-            category: None,
             due_at: None,
             completed: false,
+            labels: TaskLabels::default(),
         }
     }
 }
 
-/// A stored task. The owner and the timestamps are set by the system, never
-/// by a client.
+/// Where a created or replaced task goes. No list means the parent's list
+/// when there is a parent, else the owner's Inbox; no parent means a
+/// top-level task. It goes after its last sibling there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TaskLocation {
+    pub list_id: Option<ListId>,
+    pub parent_id: Option<TaskId>,
+}
+
+/// How many direct subtasks a task has, and how many of them are done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SubtaskCounts {
+    pub total: u32,
+    pub completed: u32,
+}
+
+/// A stored task. The owner, the timestamps, the position and the counts
+/// are set by the system, never by a client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {
     pub id: TaskId,
     pub owner: UserId,
     pub fields: TaskFields,
+    pub list_id: ListId,
+    /// `None` for a top-level task.
+    pub parent_id: Option<TaskId>,
+    /// Its place among its siblings (same list, same parent).
+    pub position: Position,
+    pub subtasks: SubtaskCounts,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub version: Version,
+}
+
+/// One move of a task: to another list, under another parent, to another
+/// place among its siblings, or all at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskMove {
+    /// `None`: the parent's list when a parent is given, else the task's
+    /// current list.
+    pub list_id: Option<ListId>,
+    /// `None`: the current parent when the list does not change, else the
+    /// top level; `Some(None)`: the top level.
+    pub parent_id: Option<Option<TaskId>>,
+    /// Among the siblings at the destination.
+    pub placement: Placement<TaskId>,
 }
 
 /// A partial update. The outer `Option` says whether the field is being
@@ -68,14 +147,24 @@ pub struct TaskPatch {
     pub title: Option<Title>,
     pub description: Option<Option<Description>>,
     pub priority: Option<Priority>,
-    pub category: Option<Option<Category>>,
     pub due_at: Option<Option<Timestamp>>,
     pub completed: Option<bool>,
+    pub labels: Option<TaskLabels>,
+    /// A move to another list (the subtree comes along; the task becomes
+    /// top-level there unless `parent_id` says otherwise).
+    pub list_id: Option<ListId>,
+    /// A new parent; `Some(None)` makes the task top-level.
+    pub parent_id: Option<Option<TaskId>>,
 }
 
 impl TaskPatch {
     pub fn is_empty(&self) -> bool {
         *self == TaskPatch::default()
+    }
+
+    /// Whether the patch changes where the task is (its list or parent).
+    pub fn moves(&self) -> bool {
+        self.list_id.is_some() || self.parent_id.is_some()
     }
 
     /// The fields after this patch; untouched fields keep their values.
@@ -85,9 +174,9 @@ impl TaskPatch {
             title: self.title.unwrap_or(current.title),
             description: self.description.unwrap_or(current.description),
             priority: self.priority.unwrap_or(current.priority),
-            category: self.category.unwrap_or(current.category),
             due_at: self.due_at.unwrap_or(current.due_at),
             completed: self.completed.unwrap_or(current.completed),
+            labels: self.labels.unwrap_or(current.labels),
         }
     }
 }
@@ -119,9 +208,9 @@ mod tests {
             title: Title::parse("Write report").unwrap(),
             description: Some(Description::parse("quarterly").unwrap()),
             priority: Priority::High,
-            category: Some(Category::parse("work").unwrap()),
             due_at: Some(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap()),
             completed: false,
+            labels: TaskLabels::new(vec![LabelId::from_uuid(uuid::Uuid::from_u128(7))]).unwrap(),
         }
     }
 
@@ -146,7 +235,7 @@ mod tests {
         assert_eq!(after.description, None);
         assert_eq!(after.due_at, None);
         assert_eq!(after.priority, Priority::High);
-        assert_eq!(after.category, fields().category);
+        assert_eq!(after.labels, fields().labels);
         assert!(!after.completed);
     }
 
@@ -155,7 +244,7 @@ mod tests {
         let f = TaskFields::new(Title::parse("x").unwrap());
         assert_eq!(f.priority, Priority::Medium);
         assert!(!f.completed);
-        assert!(f.description.is_none() && f.category.is_none() && f.due_at.is_none());
+        assert!(f.description.is_none() && f.labels.is_empty() && f.due_at.is_none());
     }
 
     #[test]
@@ -164,6 +253,30 @@ mod tests {
         assert!(!CompletionChange::Toggle.apply_to(true));
         assert!(CompletionChange::Set(true).apply_to(true));
         assert!(!CompletionChange::Set(false).apply_to(true));
+    }
+
+    #[test]
+    fn labels_are_sorted_distinct_and_bounded() {
+        let ids: Vec<_> = (0..21).map(|_| LabelId::new_v7()).collect();
+        let mut twice = ids[..20].to_vec();
+        twice.extend_from_slice(&ids[..20]);
+        twice.reverse();
+        let labels = TaskLabels::new(twice).unwrap();
+        assert_eq!(labels.as_slice(), &ids[..20]);
+        assert_eq!(
+            TaskLabels::new(ids.clone()),
+            Err(TooManyLabels { actual: 21 })
+        );
+    }
+
+    #[test]
+    fn a_patch_moves_only_when_it_names_a_list_or_parent() {
+        assert!(!TaskPatch::default().moves());
+        let to_top = TaskPatch {
+            parent_id: Some(None),
+            ..TaskPatch::default()
+        };
+        assert!(to_top.moves() && !to_top.is_empty());
     }
 
     #[test]

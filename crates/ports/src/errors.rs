@@ -36,6 +36,27 @@ pub enum CreateTaskError {
     /// issued to it was still valid).
     #[error("the owner does not exist")]
     UnknownOwner,
+    /// `list_id` names no list of the owner's.
+    #[error("the list does not exist")]
+    ListNotFound,
+    /// `parent_id` names no task of the owner's.
+    #[error("the parent task does not exist")]
+    ParentNotFound,
+    /// `parent_id` and `list_id` disagree: a subtask lives in its parent's
+    /// list.
+    #[error("the parent task is in another list")]
+    ParentInAnotherList,
+    /// Below this parent the task would be deeper than
+    /// [`domain::limits::MAX_DEPTH`] levels.
+    #[error("subtasks nest too deep")]
+    TooDeep,
+    /// One of `labels` is not one of the owner's labels.
+    #[error("a label does not exist")]
+    LabelNotFound,
+    /// The destination list holds [`domain::limits::MAX_TASKS_PER_LIST`]
+    /// tasks.
+    #[error("the number of tasks per list is limited")]
+    LimitReached,
     #[error(transparent)]
     Unavailable(#[from] RepoUnavailable),
     #[error("unexpected task store failure")]
@@ -71,6 +92,67 @@ pub enum UpdateTaskError {
     /// changed the task first.
     #[error("task was modified concurrently")]
     VersionMismatch,
+    /// `list_id` names no list of the owner's.
+    #[error("the list does not exist")]
+    ListNotFound,
+    /// `parent_id` names no task of the owner's.
+    #[error("the parent task does not exist")]
+    ParentNotFound,
+    /// `parent_id` and `list_id` disagree: a subtask lives in its parent's
+    /// list.
+    #[error("the parent task is in another list")]
+    ParentInAnotherList,
+    /// Below this parent the task would be deeper than
+    /// [`domain::limits::MAX_DEPTH`] levels.
+    #[error("subtasks nest too deep")]
+    TooDeep,
+    /// One of `labels` is not one of the owner's labels.
+    #[error("a label does not exist")]
+    LabelNotFound,
+    /// The new parent is the task itself or one of its subtasks.
+    #[error("a task cannot become its own ancestor")]
+    Cycle,
+    /// The destination list holds [`domain::limits::MAX_TASKS_PER_LIST`]
+    /// tasks.
+    #[error("the number of tasks per list is limited")]
+    LimitReached,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MoveTaskError {
+    #[error("task not found")]
+    NotFound,
+    #[error("task was modified concurrently")]
+    VersionMismatch,
+    /// `list_id` names no list of the owner's.
+    #[error("the list does not exist")]
+    ListNotFound,
+    /// `parent_id` names no task of the owner's.
+    #[error("the parent task does not exist")]
+    ParentNotFound,
+    /// `parent_id` and `list_id` disagree: a subtask lives in its parent's
+    /// list.
+    #[error("the parent task is in another list")]
+    ParentInAnotherList,
+    /// Below this parent the task would be deeper than
+    /// [`domain::limits::MAX_DEPTH`] levels.
+    #[error("subtasks nest too deep")]
+    TooDeep,
+    /// The new parent is the task itself or one of its subtasks.
+    #[error("a task cannot become its own ancestor")]
+    Cycle,
+    /// `before` or `after` is not a sibling at the destination (same list,
+    /// same parent, another task).
+    #[error("the reference task is not a sibling at the destination")]
+    AnchorNotFound,
+    /// The destination list holds [`domain::limits::MAX_TASKS_PER_LIST`]
+    /// tasks.
+    #[error("the number of tasks per list is limited")]
+    LimitReached,
     #[error(transparent)]
     Unavailable(#[from] RepoUnavailable),
     #[error("unexpected task store failure")]

@@ -10,8 +10,8 @@ mod token_verifier;
 pub use errors::{
     BoxError, CreateLabelError, CreateListError, CreateTaskError, DeleteLabelError,
     DeleteListError, DeleteTaskError, EnsureInboxError, GetLabelError, GetListError, GetTaskError,
-    ListLabelsError, ListListsError, ListTasksError, MoveListError, RepoUnavailable, StoreTooSlow,
-    UpdateLabelError, UpdateListError, UpdateTaskError,
+    ListLabelsError, ListListsError, ListTasksError, MoveListError, MoveTaskError, RepoUnavailable,
+    StoreTooSlow, UpdateLabelError, UpdateListError, UpdateTaskError,
 };
 pub use label_repo::LabelRepo;
 pub use list_repo::ListRepo;

@@ -1,10 +1,11 @@
 use async_trait::async_trait;
 use domain::{
-    CompletionChange, Task, TaskFields, TaskId, TaskPage, TaskPatch, TaskQuery, UserId, Version,
+    CompletionChange, Task, TaskFields, TaskId, TaskLocation, TaskMove, TaskPage, TaskPatch,
+    TaskQuery, UserId, Version,
 };
 
 use crate::errors::{
-    CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, RepoUnavailable,
+    CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, MoveTaskError, RepoUnavailable,
     UpdateTaskError,
 };
 
@@ -16,16 +17,32 @@ use crate::errors::{
 /// happens only if the stored version still equals it; with `None` it
 /// happens unconditionally. Every successful write bumps the version and
 /// `updated_at`.
+///
+/// Tasks live in lists and may nest ([`domain::limits::MAX_DEPTH`] levels):
+/// a subtask always lives in its parent's list, moving a task to another
+/// list moves its subtree, completing a task completes its open
+/// descendants, and deleting a task deletes its subtree, each in one
+/// transaction. A list, parent or label that is someone else's is reported
+/// exactly like a missing one.
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait TaskRepo: Send + Sync + 'static {
-    /// Stores a new task for `owner`, with a fresh id and timestamps set by
-    /// the store.
+    /// Stores a new task for `owner` at `location` (after its last sibling
+    /// there), with a fresh id and timestamps set by the store. The Inbox is
+    /// created when it is the destination and does not exist yet.
     ///
     /// # Errors
     /// [`CreateTaskError::UnknownOwner`] when `owner` has no account;
+    /// `ListNotFound`, `ParentNotFound`, `ParentInAnotherList`, `TooDeep`
+    /// for a location that is not `owner`'s or not allowed; `LabelNotFound`
+    /// when a label is not `owner`'s; `LimitReached` when the list is full;
     /// `Unavailable` or `Internal` when the store fails.
-    async fn create(&self, owner: UserId, fields: TaskFields) -> Result<Task, CreateTaskError>;
+    async fn create(
+        &self,
+        owner: UserId,
+        fields: TaskFields,
+        location: TaskLocation,
+    ) -> Result<Task, CreateTaskError>;
 
     /// # Errors
     /// [`GetTaskError::NotFound`] when `owner` has no task `id`;
@@ -38,16 +55,22 @@ pub trait TaskRepo: Send + Sync + 'static {
     /// `Unavailable` or `Internal` when the store fails.
     async fn list(&self, owner: UserId, query: &TaskQuery) -> Result<TaskPage, ListTasksError>;
 
-    /// Replaces every editable field.
+    /// Replaces every editable field and the location (a different list or
+    /// parent is a move to the end of the new siblings; the same keeps the
+    /// task's place).
     ///
     /// # Errors
     /// `NotFound` when `owner` has no task `id`; `VersionMismatch` when
-    /// `expected` is stale; `Unavailable` or `Internal` when the store fails.
+    /// `expected` is stale; `ListNotFound`, `ParentNotFound`,
+    /// `ParentInAnotherList`, `TooDeep`, `Cycle`, `LabelNotFound`,
+    /// `LimitReached` as for a create or a move; `Unavailable` or `Internal`
+    /// when the store fails.
     async fn replace(
         &self,
         owner: UserId,
         id: TaskId,
         fields: TaskFields,
+        location: TaskLocation,
         expected: Option<Version>,
     ) -> Result<Task, UpdateTaskError>;
 
@@ -65,6 +88,7 @@ pub trait TaskRepo: Send + Sync + 'static {
     ) -> Result<Task, UpdateTaskError>;
 
     /// Toggles or sets `completed`, atomically with respect to other writes.
+    /// Completing a task completes its open descendants too.
     ///
     /// # Errors
     /// As for [`TaskRepo::replace`].
@@ -76,6 +100,26 @@ pub trait TaskRepo: Send + Sync + 'static {
         expected: Option<Version>,
     ) -> Result<Task, UpdateTaskError>;
 
+    /// Moves the task (and its subtree) to another list, under another
+    /// parent, or to another place among its siblings, atomically. The
+    /// moved task gets a new position; the others keep theirs.
+    ///
+    /// # Errors
+    /// `NotFound`; `VersionMismatch` when `expected` is stale;
+    /// `ListNotFound`, `ParentNotFound`, `ParentInAnotherList`, `TooDeep`,
+    /// `Cycle`; `AnchorNotFound` when `before`/`after` is not a sibling at
+    /// the destination; `LimitReached` when the destination list is full;
+    /// `Unavailable` or `Internal` when the store fails.
+    async fn move_task(
+        &self,
+        owner: UserId,
+        id: TaskId,
+        to: TaskMove,
+        expected: Option<Version>,
+    ) -> Result<Task, MoveTaskError>;
+
+    /// Deletes the task and its subtree.
+    ///
     /// # Errors
     /// `NotFound` when `owner` has no task `id`; `VersionMismatch` when
     /// `expected` is stale; `Unavailable` or `Internal` when the store fails.

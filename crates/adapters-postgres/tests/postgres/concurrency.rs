@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use domain::{CompletionChange, Priority, TaskPatch, Version};
+use domain::{CompletionChange, Priority, TaskLocation, TaskPatch, Version};
 use ports::{TaskRepo, UpdateTaskError};
 
 use crate::fixtures::{fields, migrated};
@@ -11,7 +11,10 @@ const WRITERS: usize = 8;
 async fn concurrent_writes_with_the_same_version_let_exactly_one_win() {
     let (db, repo) = migrated().await;
     let owner = db.insert_user().await;
-    let task = repo.create(owner, fields("Contended")).await.unwrap();
+    let task = repo
+        .create(owner, fields("Contended"), TaskLocation::default())
+        .await
+        .unwrap();
     let repo = Arc::new(repo);
 
     let writers: Vec<_> = (0..WRITERS)
@@ -45,7 +48,10 @@ async fn concurrent_writes_with_the_same_version_let_exactly_one_win() {
 async fn concurrent_unconditional_writes_lose_no_update() {
     let (db, repo) = migrated().await;
     let owner = db.insert_user().await;
-    let task = repo.create(owner, fields("Flip")).await.unwrap();
+    let task = repo
+        .create(owner, fields("Flip"), TaskLocation::default())
+        .await
+        .unwrap();
     let repo = Arc::new(repo);
 
     let togglers: Vec<_> = (0..WRITERS)

@@ -1,6 +1,6 @@
 use chrono::Utc;
 use domain::{
-    Category, CompletionChange, Description, Priority, TaskFields, TaskId, TaskPatch, UserId,
+    CompletionChange, Description, Priority, TaskFields, TaskId, TaskLocation, TaskPatch, UserId,
     Version,
 };
 use ports::{CreateTaskError, DeleteTaskError, GetTaskError, TaskRepo, UpdateTaskError};
@@ -15,7 +15,10 @@ async fn create_stores_every_field_and_get_returns_it() {
     let before = Utc::now();
 
     let wanted = full_fields("Write report", at("2030-01-02T03:04:05.123456Z"));
-    let created = repo.create(owner, wanted.clone()).await.unwrap();
+    let created = repo
+        .create(owner, wanted.clone(), TaskLocation::default())
+        .await
+        .unwrap();
 
     assert_eq!(created.fields, wanted);
     assert_eq!(created.owner, owner);
@@ -32,8 +35,14 @@ async fn create_stores_every_field_and_get_returns_it() {
 async fn create_defaults_are_kept_and_ids_are_fresh() {
     let (db, repo) = migrated().await;
     let owner = db.insert_user().await;
-    let a = repo.create(owner, fields("a")).await.unwrap();
-    let b = repo.create(owner, fields("a")).await.unwrap();
+    let a = repo
+        .create(owner, fields("a"), TaskLocation::default())
+        .await
+        .unwrap();
+    let b = repo
+        .create(owner, fields("a"), TaskLocation::default())
+        .await
+        .unwrap();
     assert_ne!(a.id, b.id);
     assert_eq!(a.fields, fields("a"));
     assert_eq!(a.fields.priority, Priority::Medium);
@@ -43,7 +52,10 @@ async fn create_defaults_are_kept_and_ids_are_fresh() {
 async fn create_for_an_unknown_owner_is_refused() {
     let (_db, repo) = migrated().await;
     let ghost = UserId::from_uuid(uuid::Uuid::new_v4());
-    let err = repo.create(ghost, fields("x")).await.unwrap_err();
+    let err = repo
+        .create(ghost, fields("x"), TaskLocation::default())
+        .await
+        .unwrap_err();
     assert!(matches!(err, CreateTaskError::UnknownOwner), "{err:?}");
 }
 
@@ -60,7 +72,11 @@ async fn replace_sets_every_field_clears_omitted_ones_and_bumps_the_version() {
     let (db, repo) = migrated().await;
     let owner = db.insert_user().await;
     let original = repo
-        .create(owner, full_fields("Old", at("2030-01-01T00:00:00Z")))
+        .create(
+            owner,
+            full_fields("Old", at("2030-01-01T00:00:00Z")),
+            TaskLocation::default(),
+        )
         .await
         .unwrap();
 
@@ -74,6 +90,7 @@ async fn replace_sets_every_field_clears_omitted_ones_and_bumps_the_version() {
             owner,
             original.id,
             replacement.clone(),
+            TaskLocation::default(),
             Some(original.version),
         )
         .await
@@ -81,7 +98,7 @@ async fn replace_sets_every_field_clears_omitted_ones_and_bumps_the_version() {
 
     assert_eq!(replaced.fields, replacement);
     assert_eq!(replaced.fields.description, None);
-    assert_eq!(replaced.fields.category, None);
+    assert!(replaced.fields.labels.is_empty());
     assert_eq!(replaced.fields.due_at, None);
     assert_eq!(replaced.version, original.version.next());
     assert_eq!(replaced.created_at, original.created_at);
@@ -91,7 +108,13 @@ async fn replace_sets_every_field_clears_omitted_ones_and_bumps_the_version() {
 
     // Without an expected version the write is unconditional.
     let again = repo
-        .replace(owner, original.id, fields("Third"), None)
+        .replace(
+            owner,
+            original.id,
+            fields("Third"),
+            TaskLocation::default(),
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(again.version, replaced.version.next());
@@ -102,13 +125,17 @@ async fn patch_changes_only_present_fields_and_null_clears() {
     let (db, repo) = migrated().await;
     let owner = db.insert_user().await;
     let original = repo
-        .create(owner, full_fields("Keep me", at("2030-01-01T00:00:00Z")))
+        .create(
+            owner,
+            full_fields("Keep me", at("2030-01-01T00:00:00Z")),
+            TaskLocation::default(),
+        )
         .await
         .unwrap();
 
     let patch = TaskPatch {
         description: Some(None),
-        category: Some(Some(Category::parse("home").unwrap())),
+        priority: Some(Priority::Low),
         due_at: Some(None),
         ..TaskPatch::default()
     };
@@ -119,9 +146,8 @@ async fn patch_changes_only_present_fields_and_null_clears() {
 
     assert_eq!(patched.fields, patch.apply_to(original.fields.clone()));
     assert_eq!(patched.fields.title.as_str(), "Keep me");
-    assert_eq!(patched.fields.priority, Priority::High);
+    assert_eq!(patched.fields.priority, Priority::Low);
     assert_eq!(patched.fields.description, None);
-    assert_eq!(patched.fields.category.unwrap().as_str(), "home");
     assert_eq!(patched.version, original.version.next());
 
     let titled = repo
@@ -148,7 +174,10 @@ async fn patch_changes_only_present_fields_and_null_clears() {
 async fn an_empty_patch_writes_nothing_but_still_checks() {
     let (db, repo) = migrated().await;
     let owner = db.insert_user().await;
-    let task = repo.create(owner, fields("Same")).await.unwrap();
+    let task = repo
+        .create(owner, fields("Same"), TaskLocation::default())
+        .await
+        .unwrap();
 
     let same = repo
         .patch(owner, task.id, TaskPatch::default(), Some(task.version))
@@ -176,7 +205,10 @@ async fn an_empty_patch_writes_nothing_but_still_checks() {
 async fn set_completed_toggles_and_sets() {
     let (db, repo) = migrated().await;
     let owner = db.insert_user().await;
-    let task = repo.create(owner, fields("Toggle me")).await.unwrap();
+    let task = repo
+        .create(owner, fields("Toggle me"), TaskLocation::default())
+        .await
+        .unwrap();
 
     let done = repo
         .set_completed(owner, task.id, CompletionChange::Toggle, Some(task.version))
@@ -215,7 +247,10 @@ async fn set_completed_toggles_and_sets() {
 async fn stale_versions_are_refused_and_change_nothing() {
     let (db, repo) = migrated().await;
     let owner = db.insert_user().await;
-    let task = repo.create(owner, fields("Guarded")).await.unwrap();
+    let task = repo
+        .create(owner, fields("Guarded"), TaskLocation::default())
+        .await
+        .unwrap();
     let current = repo
         .patch(
             owner,
@@ -231,7 +266,13 @@ async fn stale_versions_are_refused_and_change_nothing() {
     let stale = Some(task.version);
 
     let e = repo
-        .replace(owner, task.id, fields("Lost"), stale)
+        .replace(
+            owner,
+            task.id,
+            fields("Lost"),
+            TaskLocation::default(),
+            stale,
+        )
         .await
         .unwrap_err();
     assert!(matches!(e, UpdateTaskError::VersionMismatch), "{e:?}");
@@ -266,7 +307,7 @@ async fn writes_to_a_missing_task_are_not_found_with_or_without_a_version() {
     let id = TaskId::new_v7();
     for expected in [None, Some(Version::INITIAL)] {
         let e = repo
-            .replace(owner, id, fields("x"), expected)
+            .replace(owner, id, fields("x"), TaskLocation::default(), expected)
             .await
             .unwrap_err();
         assert!(matches!(e, UpdateTaskError::NotFound), "{e:?}");
@@ -290,8 +331,14 @@ async fn writes_to_a_missing_task_are_not_found_with_or_without_a_version() {
 async fn delete_removes_the_task_once() {
     let (db, repo) = migrated().await;
     let owner = db.insert_user().await;
-    let task = repo.create(owner, fields("Bye")).await.unwrap();
-    let other = repo.create(owner, fields("Stay")).await.unwrap();
+    let task = repo
+        .create(owner, fields("Bye"), TaskLocation::default())
+        .await
+        .unwrap();
+    let other = repo
+        .create(owner, fields("Stay"), TaskLocation::default())
+        .await
+        .unwrap();
 
     repo.delete(owner, task.id, Some(task.version))
         .await
@@ -316,8 +363,14 @@ async fn deleting_the_user_cascades_to_their_tasks_only() {
     let repo = crate::fixtures::repo_at(db.url());
     let leaving = db.insert_user().await;
     let staying = db.insert_user().await;
-    let gone = repo.create(leaving, fields("Mine")).await.unwrap();
-    let kept = repo.create(staying, fields("Theirs")).await.unwrap();
+    let gone = repo
+        .create(leaving, fields("Mine"), TaskLocation::default())
+        .await
+        .unwrap();
+    let kept = repo
+        .create(staying, fields("Theirs"), TaskLocation::default())
+        .await
+        .unwrap();
 
     db.delete_user(leaving).await;
 

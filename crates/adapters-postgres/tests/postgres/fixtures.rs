@@ -3,7 +3,7 @@ use std::time::Duration;
 
 use adapters_postgres::{PgSettings, PgTaskRepo, PoolerMode, run_migrations};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use domain::{Category, Description, Priority, TaskFields, Timestamp, Title};
+use domain::{Description, Priority, TaskFields, TaskLabels, Timestamp, Title};
 use test_support::TestDatabase;
 
 /// Short enough to keep outage tests quick, long enough for a loaded
@@ -57,9 +57,9 @@ pub fn full_fields(s: &str, due_at: Timestamp) -> TaskFields {
         title: title(s),
         description: Some(Description::parse("first line\nsecond line").unwrap()),
         priority: Priority::High,
-        category: Some(Category::parse("work").unwrap()),
         due_at: Some(due_at),
         completed: false,
+        labels: TaskLabels::default(),
     }
 }
 

@@ -1,6 +1,6 @@
 use adapters_postgres::PgTaskRepo;
 use diesel_async::SimpleAsyncConnection;
-use domain::{Color, LabelName, LabelPatch, NewLabel, limits};
+use domain::{Color, LabelName, LabelPatch, NewLabel, TaskLocation, limits};
 use ports::{
     CreateLabelError, DeleteLabelError, GetLabelError, LabelRepo, TaskRepo, UpdateLabelError,
 };
@@ -177,8 +177,14 @@ async fn deleting_a_label_detaches_it_and_the_tasks_stay() {
         .create(owner, new_label("soon"))
         .await
         .unwrap();
-    let task = tasks(&repo).create(owner, fields("carrier")).await.unwrap();
-    let others_task = tasks(&repo).create(other, fields("theirs")).await.unwrap();
+    let task = tasks(&repo)
+        .create(owner, fields("carrier"), TaskLocation::default())
+        .await
+        .unwrap();
+    let others_task = tasks(&repo)
+        .create(other, fields("theirs"), TaskLocation::default())
+        .await
+        .unwrap();
     let mut conn = raw_connection(db.url()).await;
     conn.batch_execute(&format!(
         "INSERT INTO task_labels (user_id, task_id, label_id) VALUES ('{owner}', '{}', '{}')",

@@ -1,6 +1,6 @@
 use domain::{
-    Category, Description, Priority, SearchTerm, StatusFilter, Task, TaskFields, TaskId, TaskQuery,
-    UserId,
+    Color, Description, LabelId, LabelName, NewLabel, Priority, SearchTerm, StatusFilter, Task,
+    TaskFields, TaskId, TaskLabels, TaskLocation, TaskQuery, UserId,
 };
 use ports::TaskRepo;
 
@@ -26,13 +26,28 @@ fn sorted(tasks: &[&Task]) -> Vec<TaskId> {
 }
 
 #[tokio::test]
-async fn filters_by_status_priority_category_and_due_date() {
+async fn filters_by_status_priority_labels_and_due_date() {
     let (db, repo) = migrated().await;
     let owner = db.insert_user().await;
+    let label = async |name: &str| {
+        ports::LabelRepo::create(
+            &repo,
+            owner,
+            NewLabel {
+                name: LabelName::parse(name).unwrap(),
+                color: Color::Gray,
+            },
+        )
+        .await
+        .unwrap()
+        .id
+    };
+    let (work, home) = (label("work").await, label("home").await);
+    let labels = |ids: &[LabelId]| TaskLabels::new(ids.to_vec()).unwrap();
     let make =
-        |title: &str, priority, category: Option<&str>, due: Option<&str>, done| TaskFields {
+        |title: &str, priority, tags: Option<&[LabelId]>, due: Option<&str>, done| TaskFields {
             priority,
-            category: category.map(|c| Category::parse(c).unwrap()),
+            labels: labels(tags.unwrap_or_default()),
             due_at: due.map(at),
             completed: done,
             ..fields(title)
@@ -43,10 +58,11 @@ async fn filters_by_status_priority_category_and_due_date() {
             make(
                 "early",
                 Priority::High,
-                Some("work"),
+                Some(&[work]),
                 Some("2030-01-01T00:00:00Z"),
                 false,
             ),
+            TaskLocation::default(),
         )
         .await
         .unwrap();
@@ -56,10 +72,11 @@ async fn filters_by_status_priority_category_and_due_date() {
             make(
                 "boundary",
                 Priority::Low,
-                Some("Work"),
+                Some(&[home, work]),
                 Some("2030-06-01T00:00:00Z"),
                 true,
             ),
+            TaskLocation::default(),
         )
         .await
         .unwrap();
@@ -69,15 +86,20 @@ async fn filters_by_status_priority_category_and_due_date() {
             make(
                 "late",
                 Priority::Medium,
-                Some("home"),
+                Some(&[home]),
                 Some("2031-01-01T00:00:00Z"),
                 false,
             ),
+            TaskLocation::default(),
         )
         .await
         .unwrap();
     let undated = repo
-        .create(owner, make("undated", Priority::High, None, None, true))
+        .create(
+            owner,
+            make("undated", Priority::High, None, None, true),
+            TaskLocation::default(),
+        )
         .await
         .unwrap();
 
@@ -119,19 +141,17 @@ async fn filters_by_status_priority_category_and_due_date() {
         .await,
         sorted(&[&early, &undated])
     );
-    // Exact match: "Work" is another category than "work".
-    let work = Some(Category::parse("work").unwrap());
+    // Tasks carrying every label asked for.
     assert_eq!(
-        ids(
-            &repo,
-            owner,
-            query(|q| {
-                q.category = work.clone();
-            })
-        )
-        .await,
-        sorted(&[&early])
+        ids(&repo, owner, query(|q| q.labels = labels(&[work]))).await,
+        sorted(&[&early, &boundary])
     );
+    assert_eq!(
+        ids(&repo, owner, query(|q| q.labels = labels(&[work, home]))).await,
+        sorted(&[&boundary])
+    );
+    assert_eq!(early.fields.labels, labels(&[work]));
+    assert_eq!(boundary.fields.labels, labels(&[work, home]));
     // Strict bounds; tasks without a due date match neither.
     let june = Some(at("2030-06-01T00:00:00Z"));
     assert_eq!(
@@ -187,7 +207,7 @@ async fn filters_by_status_priority_category_and_due_date() {
             owner,
             query(|q| {
                 q.status = StatusFilter::Pending;
-                q.category = work.clone();
+                q.labels = labels(&[work]);
                 q.priority = Some(Priority::Low);
             })
         )
@@ -200,7 +220,10 @@ async fn filters_by_status_priority_category_and_due_date() {
 async fn search_is_case_insensitive_in_title_or_description() {
     let (db, repo) = migrated().await;
     let owner = db.insert_user().await;
-    let in_title = repo.create(owner, fields("Buy MILK")).await.unwrap();
+    let in_title = repo
+        .create(owner, fields("Buy MILK"), TaskLocation::default())
+        .await
+        .unwrap();
     let in_description = repo
         .create(
             owner,
@@ -208,10 +231,13 @@ async fn search_is_case_insensitive_in_title_or_description() {
                 description: Some(Description::parse("remember the milk, please").unwrap()),
                 ..fields("Groceries")
             },
+            TaskLocation::default(),
         )
         .await
         .unwrap();
-    repo.create(owner, fields("Walk the dog")).await.unwrap();
+    repo.create(owner, fields("Walk the dog"), TaskLocation::default())
+        .await
+        .unwrap();
 
     let search = |s: &str| {
         query(|q| {
@@ -233,12 +259,27 @@ async fn search_is_case_insensitive_in_title_or_description() {
 async fn search_treats_like_metacharacters_literally() {
     let (db, repo) = migrated().await;
     let owner = db.insert_user().await;
-    let percent = repo.create(owner, fields("100% done")).await.unwrap();
-    repo.create(owner, fields("1000 done")).await.unwrap();
-    let underscore = repo.create(owner, fields("snake_case")).await.unwrap();
-    repo.create(owner, fields("snakeXcase")).await.unwrap();
-    let backslash = repo.create(owner, fields(r"C:\temp")).await.unwrap();
-    repo.create(owner, fields("C:temp")).await.unwrap();
+    let percent = repo
+        .create(owner, fields("100% done"), TaskLocation::default())
+        .await
+        .unwrap();
+    repo.create(owner, fields("1000 done"), TaskLocation::default())
+        .await
+        .unwrap();
+    let underscore = repo
+        .create(owner, fields("snake_case"), TaskLocation::default())
+        .await
+        .unwrap();
+    repo.create(owner, fields("snakeXcase"), TaskLocation::default())
+        .await
+        .unwrap();
+    let backslash = repo
+        .create(owner, fields(r"C:\temp"), TaskLocation::default())
+        .await
+        .unwrap();
+    repo.create(owner, fields("C:temp"), TaskLocation::default())
+        .await
+        .unwrap();
 
     let search = |s: &str| {
         query(|q| {

@@ -2,7 +2,9 @@ use std::sync::Arc;
 
 use adapters_postgres::PgTaskRepo;
 use diesel_async::SimpleAsyncConnection;
-use domain::{Color, ListName, ListPatch, NewList, Placement, TaskQuery, Version, limits};
+use domain::{
+    Color, ListName, ListPatch, NewList, Placement, TaskLocation, TaskQuery, Version, limits,
+};
 use ports::{
     CreateListError, DeleteListError, GetListError, GetTaskError, ListRepo, MoveListError,
     TaskRepo, UpdateListError,
@@ -45,9 +47,14 @@ async fn the_inbox_is_created_exactly_once_under_20_concurrent_first_requests() 
                     0 => ListRepo::list_all(&*repo, owner).await.unwrap()[0].list.id,
                     1 => repo.ensure_inbox(owner).await.unwrap().list.id,
                     _ => {
-                        TaskRepo::create(&*repo, owner, fields(&format!("task {i}")))
-                            .await
-                            .unwrap();
+                        TaskRepo::create(
+                            &*repo,
+                            owner,
+                            fields(&format!("task {i}")),
+                            TaskLocation::default(),
+                        )
+                        .await
+                        .unwrap();
                         repo.ensure_inbox(owner).await.unwrap().list.id
                     }
                 }
@@ -82,8 +89,14 @@ async fn lists_come_inbox_first_then_in_manual_order_with_task_counts() {
     assert_eq!(work.list.version, Version::INITIAL);
     assert_eq!((work.total_tasks, work.open_tasks), (0, 0));
 
-    let done = tasks(&repo).create(owner, fields("done")).await.unwrap();
-    tasks(&repo).create(owner, fields("open")).await.unwrap();
+    let done = tasks(&repo)
+        .create(owner, fields("done"), TaskLocation::default())
+        .await
+        .unwrap();
+    tasks(&repo)
+        .create(owner, fields("open"), TaskLocation::default())
+        .await
+        .unwrap();
     tasks(&repo)
         .set_completed(owner, done.id, domain::CompletionChange::Set(true), None)
         .await
@@ -247,7 +260,10 @@ async fn deleting_a_list_deletes_its_tasks_and_the_inbox_stays() {
         .await
         .unwrap()
         .list;
-    let kept = tasks(&repo).create(owner, fields("kept")).await.unwrap();
+    let kept = tasks(&repo)
+        .create(owner, fields("kept"), TaskLocation::default())
+        .await
+        .unwrap();
     let mut conn = raw_connection(db.url()).await;
     conn.batch_execute(&format!(
         "UPDATE tasks SET list_id = '{}' WHERE id = '{}'",
@@ -255,7 +271,10 @@ async fn deleting_a_list_deletes_its_tasks_and_the_inbox_stays() {
     ))
     .await
     .unwrap();
-    let stays = tasks(&repo).create(owner, fields("stays")).await.unwrap();
+    let stays = tasks(&repo)
+        .create(owner, fields("stays"), TaskLocation::default())
+        .await
+        .unwrap();
 
     assert!(matches!(
         lists(&repo)
@@ -404,7 +423,10 @@ async fn the_database_refuses_a_task_in_another_users_list() {
         .await
         .unwrap()
         .list;
-    let alices_task = tasks(&repo).create(alice, fields("mine")).await.unwrap();
+    let alices_task = tasks(&repo)
+        .create(alice, fields("mine"), TaskLocation::default())
+        .await
+        .unwrap();
     let mut conn = raw_connection(db.url()).await;
 
     let insert = conn
@@ -437,7 +459,10 @@ async fn deleting_the_user_deletes_their_lists() {
         .unwrap()
         .list;
     let bobs = lists(&repo).create(bob, new_list("Bob's")).await.unwrap();
-    tasks(&repo).create(alice, fields("x")).await.unwrap();
+    tasks(&repo)
+        .create(alice, fields("x"), TaskLocation::default())
+        .await
+        .unwrap();
 
     db.delete_user(alice).await;
     assert!(matches!(

@@ -1,6 +1,7 @@
 use adapters_postgres::{MigrationError, run_migrations};
 use diesel::sql_types::Bool;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+use domain::TaskLocation;
 use ports::TaskRepo;
 use test_support::TestDatabase;
 
@@ -32,7 +33,9 @@ async fn migrations_apply_once_and_are_idempotent() {
 
     let repo = repo_at(db.url());
     let owner = db.insert_user().await;
-    repo.create(owner, fields("works")).await.unwrap();
+    repo.create(owner, fields("works"), TaskLocation::default())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -96,9 +99,10 @@ struct Placed {
 }
 
 /// Tasks written before lists existed land in their owner's Inbox, in
-/// creation order, and a user without tasks gets no Inbox until needed.
+/// creation order, a user without tasks gets no Inbox until needed, and
+/// categories become labels on the same tasks (one per name ignoring case).
 #[tokio::test]
-async fn existing_tasks_move_into_their_owners_inbox_in_creation_order() {
+async fn existing_tasks_move_into_their_owners_inbox_and_categories_become_labels() {
     let db = TestDatabase::create().await;
     let mut conn = raw_connection(db.url()).await;
     conn.batch_execute(include_str!(
@@ -115,13 +119,17 @@ async fn existing_tasks_move_into_their_owners_inbox_in_creation_order() {
         "INSERT INTO tasks (id, user_id, title, created_at)
          SELECT gen_random_uuid(), '{alice}', 'task ' || g, now() - (100 - g) * interval '1 minute'
            FROM generate_series(1, 70) AS g;
+         UPDATE tasks SET category = CASE WHEN title IN ('task 1', 'task 2') THEN 'work'
+                                          WHEN title = 'task 3' THEN 'Work'
+                                          WHEN title = 'task 4' THEN 'home' END;
          INSERT INTO tasks (id, user_id, title) VALUES (gen_random_uuid(), '{bob}', 'bob''s');"
     ))
     .await
     .unwrap();
     conn.batch_execute(&format!(
-        "BEGIN; {} COMMIT;",
-        include_str!("../../../../migrations/2026-11-30-000001_lists_labels_subtasks/up.sql")
+        "BEGIN; {} {} COMMIT;",
+        include_str!("../../../../migrations/2026-11-30-000001_lists_labels_subtasks/up.sql"),
+        include_str!("../../../../migrations/2026-11-30-000002_categories_become_labels/up.sql")
     ))
     .await
     .unwrap();

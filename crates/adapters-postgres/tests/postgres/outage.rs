@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use domain::{CompletionChange, TaskId, TaskPatch, TaskQuery, UserId};
+use domain::{CompletionChange, TaskId, TaskLocation, TaskPatch, TaskQuery, UserId};
 use ports::{
     CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, TaskRepo, UpdateTaskError,
 };
@@ -27,13 +27,19 @@ async fn assert_unavailable(repo: &impl TaskRepo, owner: UserId, id: TaskId) {
         .await
         .unwrap_err();
     assert!(matches!(e, ListTasksError::Unavailable(_)), "{e:?}");
-    let e = guarded("create", repo.create(owner, fields("lost")))
-        .await
-        .unwrap_err();
+    let e = guarded(
+        "create",
+        repo.create(owner, fields("lost"), TaskLocation::default()),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, CreateTaskError::Unavailable(_)), "{e:?}");
-    let e = guarded("replace", repo.replace(owner, id, fields("x"), None))
-        .await
-        .unwrap_err();
+    let e = guarded(
+        "replace",
+        repo.replace(owner, id, fields("x"), TaskLocation::default(), None),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, UpdateTaskError::Unavailable(_)), "{e:?}");
     let patch = TaskPatch {
         completed: Some(true),
@@ -65,7 +71,10 @@ async fn an_outage_gives_unavailable_errors_and_the_same_repo_recovers() {
     let proxy = TcpProxy::start(db.server_addr().await).await;
     let repo = repo_at(&db.url_via(proxy.addr()));
     let owner = db.insert_user().await;
-    let task = repo.create(owner, fields("survives")).await.unwrap();
+    let task = repo
+        .create(owner, fields("survives"), TaskLocation::default())
+        .await
+        .unwrap();
     repo.ping().await.unwrap();
 
     proxy.cut();
@@ -76,7 +85,10 @@ async fn an_outage_gives_unavailable_errors_and_the_same_repo_recovers() {
     proxy.restore();
     guarded("ping after restore", repo.ping()).await.unwrap();
     assert_eq!(repo.get(owner, task.id).await.unwrap(), task);
-    let after = repo.create(owner, fields("after")).await.unwrap();
+    let after = repo
+        .create(owner, fields("after"), TaskLocation::default())
+        .await
+        .unwrap();
     assert_eq!(repo.get(owner, after.id).await.unwrap(), after);
 }
 
@@ -95,7 +107,9 @@ async fn a_pool_built_while_the_database_is_down_works_once_it_is_up() {
 
     proxy.restore();
     guarded("ping after restore", repo.ping()).await.unwrap();
-    repo.create(owner, fields("late start")).await.unwrap();
+    repo.create(owner, fields("late start"), TaskLocation::default())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -179,7 +193,10 @@ async fn connections_that_died_silently_are_replaced_without_failing_a_request()
     let proxy = TcpProxy::start(db.server_addr().await).await;
     let repo = repo_at(&db.url_via(proxy.addr()));
     let owner = db.insert_user().await;
-    let task = repo.create(owner, fields("kept")).await.unwrap();
+    let task = repo
+        .create(owner, fields("kept"), TaskLocation::default())
+        .await
+        .unwrap();
 
     // Every request below meets a pooled connection that looks alive but
     // is reset by its first statement: each one is replayed on a fresh
@@ -197,9 +214,12 @@ async fn connections_that_died_silently_are_replaced_without_failing_a_request()
         .unwrap();
     assert_eq!(listed.tasks, std::slice::from_ref(&task));
     stale(&repo, &proxy, owner).await;
-    let created = guarded("create", repo.create(owner, fields("replayed")))
-        .await
-        .unwrap();
+    let created = guarded(
+        "create",
+        repo.create(owner, fields("replayed"), TaskLocation::default()),
+    )
+    .await
+    .unwrap();
     stale(&repo, &proxy, owner).await;
     let done = guarded(
         "set",
@@ -209,9 +229,12 @@ async fn connections_that_died_silently_are_replaced_without_failing_a_request()
     .unwrap();
     assert!(done.fields.completed);
     stale(&repo, &proxy, owner).await;
-    let replaced = guarded("replace", repo.replace(owner, task.id, fields("new"), None))
-        .await
-        .unwrap();
+    let replaced = guarded(
+        "replace",
+        repo.replace(owner, task.id, fields("new"), TaskLocation::default(), None),
+    )
+    .await
+    .unwrap();
     assert_eq!(replaced.version.get(), task.version.get() + 1);
     stale(&repo, &proxy, owner).await;
     let patch = TaskPatch {
@@ -271,7 +294,10 @@ async fn the_first_requests_after_an_outage_succeed() {
     let proxy = TcpProxy::start(db.server_addr().await).await;
     let repo = repo_at(&db.url_via(proxy.addr()));
     let owner = db.insert_user().await;
-    let task = repo.create(owner, fields("survives")).await.unwrap();
+    let task = repo
+        .create(owner, fields("survives"), TaskLocation::default())
+        .await
+        .unwrap();
     warm(&repo, owner, 4).await;
 
     // An outage nobody asked the database anything during.
@@ -284,7 +310,10 @@ async fn the_first_requests_after_an_outage_succeed() {
         .await
         .unwrap();
     warm(&repo, owner, 4).await;
-    let created = repo.create(owner, fields("after")).await.unwrap();
+    let created = repo
+        .create(owner, fields("after"), TaskLocation::default())
+        .await
+        .unwrap();
     repo.delete(owner, created.id, None).await.unwrap();
 }
 
@@ -312,7 +341,10 @@ async fn terminated_backends_do_not_fail_the_next_requests() {
     let app = "terminated-backends-test";
     let repo = repo_at(&format!("{}?application_name={app}", db.url()));
     let owner = db.insert_user().await;
-    let task = repo.create(owner, fields("survives")).await.unwrap();
+    let task = repo
+        .create(owner, fields("survives"), TaskLocation::default())
+        .await
+        .unwrap();
     warm(&repo, owner, 4).await;
 
     assert!(terminate_backends(&db, app).await >= 4);
@@ -322,9 +354,12 @@ async fn terminated_backends_do_not_fail_the_next_requests() {
         .await
         .unwrap();
     guarded("get", repo.get(owner, task.id)).await.unwrap();
-    guarded("create", repo.create(owner, fields("next")))
-        .await
-        .unwrap();
+    guarded(
+        "create",
+        repo.create(owner, fields("next"), TaskLocation::default()),
+    )
+    .await
+    .unwrap();
     warm(&repo, owner, 4).await;
 
     assert!(terminate_backends(&db, app).await >= 4);

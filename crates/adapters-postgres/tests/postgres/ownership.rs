@@ -1,4 +1,4 @@
-use domain::{CompletionChange, TaskPatch, TaskQuery};
+use domain::{CompletionChange, TaskLocation, TaskPatch, TaskQuery};
 use ports::{DeleteTaskError, GetTaskError, TaskRepo, UpdateTaskError};
 
 use crate::fixtures::{at, fields, full_fields, migrated};
@@ -9,7 +9,11 @@ async fn a_user_cannot_touch_another_users_task_by_id() {
     let alice = db.insert_user().await;
     let bob = db.insert_user().await;
     let bobs = repo
-        .create(bob, full_fields("Bob's secret", at("2030-05-05T00:00:00Z")))
+        .create(
+            bob,
+            full_fields("Bob's secret", at("2030-05-05T00:00:00Z")),
+            TaskLocation::default(),
+        )
         .await
         .unwrap();
 
@@ -20,8 +24,14 @@ async fn a_user_cannot_touch_another_users_task_by_id() {
             Err(GetTaskError::NotFound)
         ));
         assert!(matches!(
-            repo.replace(alice, bobs.id, fields("Mine now"), expected)
-                .await,
+            repo.replace(
+                alice,
+                bobs.id,
+                fields("Mine now"),
+                TaskLocation::default(),
+                expected
+            )
+            .await,
             Err(UpdateTaskError::NotFound)
         ));
         let patch = TaskPatch {
@@ -49,8 +59,14 @@ async fn a_user_cannot_touch_another_users_task_by_id() {
     }
     // A stale version does not reveal that the task exists either.
     assert!(matches!(
-        repo.replace(alice, bobs.id, fields("x"), Some(bobs.version.next()))
-            .await,
+        repo.replace(
+            alice,
+            bobs.id,
+            fields("x"),
+            TaskLocation::default(),
+            Some(bobs.version.next())
+        )
+        .await,
         Err(UpdateTaskError::NotFound)
     ));
 
@@ -62,8 +78,13 @@ async fn listings_only_show_the_owners_tasks() {
     let (db, repo) = migrated().await;
     let alice = db.insert_user().await;
     let bob = db.insert_user().await;
-    let alices = repo.create(alice, fields("shared word")).await.unwrap();
-    repo.create(bob, fields("shared word")).await.unwrap();
+    let alices = repo
+        .create(alice, fields("shared word"), TaskLocation::default())
+        .await
+        .unwrap();
+    repo.create(bob, fields("shared word"), TaskLocation::default())
+        .await
+        .unwrap();
 
     let page = repo.list(alice, &TaskQuery::default()).await.unwrap();
     assert_eq!(page.tasks, vec![alices]);

@@ -7,8 +7,8 @@ use std::cmp::Ordering;
 use diesel::sql_types::{Array, Timestamptz, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
 use domain::{
-    PageLimit, Priority, SortKey, SortOrder, StatusFilter, Task, TaskFields, TaskId, TaskQuery,
-    UserId,
+    PageLimit, Priority, SortKey, SortOrder, StatusFilter, Task, TaskFields, TaskId, TaskLocation,
+    TaskQuery, UserId,
 };
 use ports::TaskRepo;
 
@@ -43,6 +43,7 @@ async fn seed(repo: &impl TaskRepo, url: &str, owner: UserId) -> Vec<TaskId> {
                     completed: i % 4 == 0,
                     ..fields(title)
                 },
+                TaskLocation::default(),
             )
             .await
             .unwrap();
@@ -103,6 +104,13 @@ fn expected_order(mut tasks: Vec<Task>, key: SortKey, order: SortOrder) -> Vec<T
                     .to_lowercase()
                     .cmp(&b.fields.title.as_str().to_lowercase()),
             ),
+            // Bytewise, as the keys are compared (COLLATE "C").
+            SortKey::Position => directed(
+                a.position
+                    .as_str()
+                    .as_bytes()
+                    .cmp(b.position.as_str().as_bytes()),
+            ),
             // Undated last in both directions.
             SortKey::DueAt => match (a.fields.due_at, b.fields.due_at) {
                 (Some(x), Some(y)) => directed(x.cmp(&y)),
@@ -141,7 +149,9 @@ async fn every_sort_and_order_pages_through_without_skips_or_repeats() {
     seed(&repo, db.url(), owner).await;
     // Someone else's tasks must never show up in the pages.
     let other = db.insert_user().await;
-    repo.create(other, fields("apple")).await.unwrap();
+    repo.create(other, fields("apple"), TaskLocation::default())
+        .await
+        .unwrap();
 
     let everything = repo
         .list(owner, &query(|q| q.limit = PageLimit::new(100).unwrap()))

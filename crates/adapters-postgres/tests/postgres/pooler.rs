@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use adapters_postgres::{PgTaskRepo, PoolerMode, run_migrations};
-use domain::{CompletionChange, TaskPatch, TaskQuery, UserId};
+use domain::{CompletionChange, TaskLocation, TaskPatch, TaskQuery, UserId};
 use ports::{CreateTaskError, ListTasksError, TaskRepo};
 use test_support::TestDatabase;
 
@@ -209,7 +209,7 @@ fn repo_via(bouncer: &PgBouncer, pooler: PoolerMode) -> PgTaskRepo {
 /// the first failure, described.
 async fn worker(repo: Arc<PgTaskRepo>, owner: UserId, n: usize) -> Result<(), String> {
     let created = repo
-        .create(owner, fields(&format!("task {n}")))
+        .create(owner, fields(&format!("task {n}")), TaskLocation::default())
         .await
         .map_err(|e| format!("create: {e:?}"))?;
     let page = repo
@@ -311,7 +311,9 @@ async fn transaction_mode_keeps_the_statement_and_lock_timeouts() {
     settings.lock_timeout = Duration::from_millis(200);
     let repo = PgTaskRepo::new(&settings).unwrap();
     let owner = db.insert_user().await;
-    repo.create(owner, fields("fine")).await.unwrap();
+    repo.create(owner, fields("fine"), TaskLocation::default())
+        .await
+        .unwrap();
 
     let (admin, connection) = tokio_postgres::connect(db.url(), tokio_postgres::NoTls)
         .await
@@ -327,7 +329,10 @@ async fn transaction_mode_keeps_the_statement_and_lock_timeouts() {
         .await
         .unwrap();
     let started = Instant::now();
-    let e = repo.create(owner, fields("slow")).await.unwrap_err();
+    let e = repo
+        .create(owner, fields("slow"), TaskLocation::default())
+        .await
+        .unwrap_err();
     assert!(matches!(e, CreateTaskError::Unavailable(_)), "{e:?}");
     assert!(
         started.elapsed() < Duration::from_secs(3),
@@ -370,7 +375,10 @@ async fn without_the_setting_it_fails() {
     };
     let owner = db.insert_user().await;
     let repo = repo_via(&strict, PoolerMode::None);
-    let e = repo.create(owner, fields("refused")).await.unwrap_err();
+    let e = repo
+        .create(owner, fields("refused"), TaskLocation::default())
+        .await
+        .unwrap_err();
     assert!(
         format!("{e:?}").contains("unsupported startup parameter: options"),
         "{e:?}"
@@ -404,7 +412,9 @@ async fn abandoned_operations_send_no_cancel_request_through_the_pooler() {
     };
     let repo = Arc::new(repo_via(&bouncer, PoolerMode::Transaction));
     let owner = db.insert_user().await;
-    repo.create(owner, fields("kept")).await.unwrap();
+    repo.create(owner, fields("kept"), TaskLocation::default())
+        .await
+        .unwrap();
 
     let (admin, connection) = tokio_postgres::connect(db.url(), tokio_postgres::NoTls)
         .await

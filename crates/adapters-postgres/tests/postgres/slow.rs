@@ -6,7 +6,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use adapters_postgres::{PgSettings, PgTaskRepo};
-use domain::{CompletionChange, TaskQuery};
+use domain::{CompletionChange, TaskLocation, TaskQuery};
 use ports::{CreateTaskError, ListTasksError, TaskRepo, UpdateTaskError};
 use test_support::TestDatabase;
 use tokio_postgres::Client;
@@ -70,7 +70,10 @@ async fn a_lock_held_past_the_lock_timeout_is_unavailable_then_recovers() {
         s.lock_timeout = Duration::from_millis(300);
     });
     let owner = db.insert_user().await;
-    let task = repo.create(owner, fields("locked")).await.unwrap();
+    let task = repo
+        .create(owner, fields("locked"), TaskLocation::default())
+        .await
+        .unwrap();
 
     let locker = session(&db).await;
     locker
@@ -88,9 +91,12 @@ async fn a_lock_held_past_the_lock_timeout_is_unavailable_then_recovers() {
     .await
     .unwrap_err();
     assert!(matches!(e, UpdateTaskError::Unavailable(_)), "{e:?}");
-    let e = guarded("create", repo.create(owner, fields("x")))
-        .await
-        .unwrap_err();
+    let e = guarded(
+        "create",
+        repo.create(owner, fields("x"), TaskLocation::default()),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, CreateTaskError::Unavailable(_)), "{e:?}");
 
     locker.batch_execute("ROLLBACK").await.unwrap();
@@ -108,13 +114,18 @@ async fn a_statement_past_the_statement_timeout_is_unavailable() {
     });
     let owner = db.insert_user().await;
 
-    let e = guarded("create", repo.create(owner, fields("slow")))
-        .await
-        .unwrap_err();
+    let e = guarded(
+        "create",
+        repo.create(owner, fields("slow"), TaskLocation::default()),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, CreateTaskError::Unavailable(_)), "{e:?}");
     // Cancelled, not left running, and the next statement works.
     assert_eq!(activity(&admin, "statement-timeout-test").await.1, 0);
-    repo.create(owner, fields("fast")).await.unwrap();
+    repo.create(owner, fields("fast"), TaskLocation::default())
+        .await
+        .unwrap();
     assert_eq!(
         repo.list(owner, &TaskQuery::default())
             .await
@@ -132,7 +143,10 @@ async fn a_session_terminated_mid_statement_is_unavailable_not_internal() {
     let app = "terminated-mid-statement-test";
     let repo = repo(&db, app, |_| {});
     let owner = db.insert_user().await;
-    let task = repo.create(owner, fields("slow")).await.unwrap();
+    let task = repo
+        .create(owner, fields("slow"), TaskLocation::default())
+        .await
+        .unwrap();
     slow_writes(&admin, 30).await;
 
     // A toggle is never replayed, so its outcome shows the error itself.

@@ -3,6 +3,7 @@
 //! publicly trusted certificate is available here, so the Mozilla-roots
 //! path is shown by its rejection of this certificate.
 
+use domain::TaskLocation;
 use std::error::Error as _;
 
 use adapters_postgres::PgTaskRepo;
@@ -76,7 +77,11 @@ async fn verify_full_with_a_private_root_connects_over_tls() {
     repo.ping().await.unwrap();
     let owner = db.insert_user().await;
     let task = repo
-        .create(owner, crate::fixtures::fields("over TLS"))
+        .create(
+            owner,
+            crate::fixtures::fields("over TLS"),
+            TaskLocation::default(),
+        )
         .await
         .unwrap();
     assert_eq!(repo.get(owner, task.id).await.unwrap(), task);

@@ -97,10 +97,13 @@ pub enum ProblemKind {
     UriTooLong,
     HeaderFieldsTooLarge,
     TooManyRequests,
+    /// 409: the write conflicts with the stored state (a limit reached, a
+    /// duplicate name).
+    Conflict,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 18] = [
+    pub const ALL: [ProblemKind; 19] = [
         Self::Unauthorized,
         Self::Forbidden,
         Self::InvalidPath,
@@ -119,6 +122,7 @@ impl ProblemKind {
         Self::UriTooLong,
         Self::HeaderFieldsTooLarge,
         Self::TooManyRequests,
+        Self::Conflict,
     ];
 
     pub const fn status(self) -> StatusCode {
@@ -140,6 +144,7 @@ impl ProblemKind {
             Self::UriTooLong => StatusCode::URI_TOO_LONG,
             Self::HeaderFieldsTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::Conflict => StatusCode::CONFLICT,
         }
     }
 
@@ -163,6 +168,7 @@ impl ProblemKind {
             Self::UriTooLong => "uri-too-long",
             Self::HeaderFieldsTooLarge => "header-fields-too-large",
             Self::TooManyRequests => "too-many-requests",
+            Self::Conflict => "conflict",
         }
     }
 
@@ -186,6 +192,7 @@ impl ProblemKind {
             Self::UriTooLong => "URI too long",
             Self::HeaderFieldsTooLarge => "Request header fields too large",
             Self::TooManyRequests => "Too many requests",
+            Self::Conflict => "Conflict",
         }
     }
 
@@ -421,6 +428,15 @@ fn internal(error: &dyn std::error::Error) -> Problem {
     Problem::internal()
 }
 
+const TOO_DEEP: &str = "would nest subtasks deeper than 4 levels";
+
+/// A reference to something that is not the caller's (missing or someone
+/// else's: the same answer), or a location the rules forbid: 422 naming
+/// the field.
+fn reference(field: &str, message: &str) -> Problem {
+    Problem::validation(vec![FieldError::new(field, message)])
+}
+
 impl From<GetTaskError> for Problem {
     fn from(error: GetTaskError) -> Self {
         match error {
@@ -450,6 +466,17 @@ impl From<CreateTaskError> for Problem {
                 tracing::info!("token subject has no account; answering 401");
                 Problem::unauthorized()
             }
+            CreateTaskError::ListNotFound => reference("list_id", "is not one of your lists"),
+            CreateTaskError::ParentNotFound => reference("parent_id", "is not one of your tasks"),
+            CreateTaskError::ParentInAnotherList => {
+                reference("parent_id", "is a task in another list than list_id")
+            }
+            CreateTaskError::TooDeep => reference("parent_id", TOO_DEEP),
+            CreateTaskError::LabelNotFound => reference("labels", "must all be your labels"),
+            CreateTaskError::LimitReached => Problem::new(
+                ProblemKind::Conflict,
+                "The list holds the maximum number of tasks.",
+            ),
             CreateTaskError::Unavailable(e) => unavailable(&e),
             CreateTaskError::Internal(e) => internal(&*e),
         }
@@ -461,6 +488,20 @@ impl From<UpdateTaskError> for Problem {
         match error {
             UpdateTaskError::NotFound => Problem::task_not_found(),
             UpdateTaskError::VersionMismatch => Problem::precondition_failed(),
+            UpdateTaskError::ListNotFound => reference("list_id", "is not one of your lists"),
+            UpdateTaskError::ParentNotFound => reference("parent_id", "is not one of your tasks"),
+            UpdateTaskError::ParentInAnotherList => {
+                reference("parent_id", "is a task in another list than list_id")
+            }
+            UpdateTaskError::TooDeep => reference("parent_id", TOO_DEEP),
+            UpdateTaskError::Cycle => {
+                reference("parent_id", "is the task itself or one of its subtasks")
+            }
+            UpdateTaskError::LabelNotFound => reference("labels", "must all be your labels"),
+            UpdateTaskError::LimitReached => Problem::new(
+                ProblemKind::Conflict,
+                "The destination list holds the maximum number of tasks.",
+            ),
             UpdateTaskError::Unavailable(e) => unavailable(&e),
             UpdateTaskError::Internal(e) => internal(&*e),
         }

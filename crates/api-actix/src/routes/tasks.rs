@@ -4,7 +4,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use domain::{Task, TaskId, UserId, Version};
+use domain::{Task, TaskId, TaskLocation, UserId, Version};
 use ports::TaskRepo;
 
 use crate::http::auth::authorize_owner;
@@ -130,7 +130,11 @@ pub async fn create(
     let owner = authorize_owner(&req, state.verifier.as_ref()).await?;
     let body = read_json_object(&req, payload, EmptyBody::Rejected).await?;
     let fields = task_input::task_fields(&body.unwrap_or_default()).map_err(Problem::validation)?;
-    let task = state.repo.create(owner, fields).await?;
+    // The Inbox until the body's `list_id`/`parent_id` are parsed here.
+    let task = state
+        .repo
+        .create(owner, fields, TaskLocation::default())
+        .await?;
     let location = format!("/api/{owner}/tasks/{}", task.id);
     let response = HttpResponse::Created()
         .insert_header((header::LOCATION, location))
@@ -206,7 +210,10 @@ pub async fn replace(
     let body = read_json_object(&req, payload, EmptyBody::Rejected).await?;
     let fields = task_input::task_fields(&body.unwrap_or_default()).map_err(Problem::validation)?;
     let expected = expected_version(state.repo.as_ref(), owner, id, condition).await?;
-    let task = state.repo.replace(owner, id, fields, expected).await?;
+    let task = state
+        .repo
+        .replace(owner, id, fields, TaskLocation::default(), expected)
+        .await?;
     Ok(task_response(&task))
 }
 

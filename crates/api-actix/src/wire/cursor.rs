@@ -5,7 +5,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use domain::{Cursor, Priority, SortKey, SortOrder, SortPosition, TaskId, Timestamp};
+use domain::{Cursor, Position, Priority, SortKey, SortOrder, SortPosition, TaskId, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -43,6 +43,7 @@ pub fn encode(cursor: &Cursor) -> String {
             .map_or(Value::Null, |t| timestamp::format(t).into()),
         SortPosition::Priority(p) => Value::from(p.as_str()),
         SortPosition::Title(title) => Value::from(title.as_str()),
+        SortPosition::Position(position) => Value::from(position.as_str()),
     };
     let wire = Wire {
         k: cursor.key().as_str().to_owned(),
@@ -84,6 +85,12 @@ pub fn decode(text: &str) -> Result<Cursor, InvalidCursor> {
                 .ok_or(InvalidCursor)?,
         ),
         SortKey::Title => SortPosition::Title(wire.v.as_str().ok_or(InvalidCursor)?.to_owned()),
+        SortKey::Position => SortPosition::Position(
+            wire.v
+                .as_str()
+                .and_then(|s| Position::parse(s).ok())
+                .ok_or(InvalidCursor)?,
+        ),
     };
     Ok(Cursor {
         order,
@@ -109,6 +116,7 @@ mod tests {
             SortPosition::DueAt(None),
             SortPosition::Priority(Priority::High),
             SortPosition::Title("Ünïcode 🦀 \"quoted\"".into()),
+            SortPosition::Position(Position::parse("a0V").unwrap()),
         ];
         positions
             .into_iter()

@@ -47,9 +47,18 @@ pub struct TaskDto {
     pub description: Option<String>,
     pub completed: bool,
     pub priority: PriorityDto,
-    /// Trimmed, 1–50 characters, or null for none.
-    #[schema(required = true, min_length = 1, max_length = 50)]
-    pub category: Option<String>,
+    /// The list the task is in.
+    pub list_id: Uuid,
+    /// The parent task; null for a top-level task.
+    #[schema(required = true)]
+    pub parent_id: Option<Uuid>,
+    /// Its place among its siblings (same list, same parent): an opaque key
+    /// that sorts bytewise (`sort=position`).
+    pub position: String,
+    /// The ids of its labels, sorted.
+    pub labels: Vec<Uuid>,
+    /// Its direct subtasks.
+    pub subtasks: SubtasksDto,
     // Written by `timestamp`, the one text form of an instant on the wire.
     #[schema(required = true)]
     #[serde(serialize_with = "timestamp::serialize_option")]
@@ -58,6 +67,14 @@ pub struct TaskDto {
     pub created_at: DateTime<Utc>,
     #[serde(serialize_with = "timestamp::serialize")]
     pub updated_at: DateTime<Utc>,
+}
+
+/// How many direct subtasks a task has, and how many of them are done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = Subtasks)]
+pub struct SubtasksDto {
+    pub total: u32,
+    pub completed: u32,
 }
 
 impl From<&Task> for TaskDto {
@@ -70,7 +87,14 @@ impl From<&Task> for TaskDto {
             description: f.description.as_ref().map(|d| d.as_str().to_owned()),
             completed: f.completed,
             priority: f.priority.into(),
-            category: f.category.as_ref().map(|c| c.as_str().to_owned()),
+            list_id: *task.list_id.as_uuid(),
+            parent_id: task.parent_id.map(|p| *p.as_uuid()),
+            position: task.position.as_str().to_owned(),
+            labels: f.labels.as_slice().iter().map(|l| *l.as_uuid()).collect(),
+            subtasks: SubtasksDto {
+                total: task.subtasks.total,
+                completed: task.subtasks.completed,
+            },
             due_at: f.due_at,
             created_at: task.created_at,
             updated_at: task.updated_at,
@@ -98,10 +122,6 @@ pub struct TaskInputDoc {
     /// Default `medium`; not null.
     #[schema(nullable = false, default = "medium")]
     pub priority: Option<PriorityDto>,
-    /// Trimmed like `title`, then 1–50 characters, no control characters.
-    /// `null` or absent: none (an empty or blank string is refused).
-    #[schema(min_length = 1, max_length = 50)]
-    pub category: Option<String>,
     /// An RFC 3339 date-time with an offset (`Z` or `±hh:mm`), stored in
     /// UTC. `null` or absent: no due date.
     pub due_at: Option<DateTime<Utc>>,
@@ -111,7 +131,7 @@ pub struct TaskInputDoc {
 }
 
 /// The body of `PATCH /api/{user_id}/tasks/{id}`: only the fields present
-/// change; `null` clears `description`, `category` or `due_at`. `title`,
+/// change; `null` clears `description` or `due_at`. `title`,
 /// `priority` and `completed` cannot be null.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -127,9 +147,6 @@ pub struct TaskPatchDoc {
     /// Not null.
     #[schema(nullable = false)]
     pub priority: Option<PriorityDto>,
-    /// As in `TaskInput`; `null` clears it.
-    #[schema(min_length = 1, max_length = 50)]
-    pub category: Option<String>,
     /// As in `TaskInput`; `null` clears it.
     pub due_at: Option<DateTime<Utc>>,
     /// Not null.

@@ -6,7 +6,7 @@
 //! value (`q=`) means the parameter is absent, as HTML forms send it.
 
 use domain::{
-    Category, PageLimit, Priority, SearchTerm, SortKey, SortOrder, StatusFilter, TaskQuery, UserId,
+    PageLimit, Priority, SearchTerm, SortKey, SortOrder, StatusFilter, TaskQuery, UserId,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -14,10 +14,9 @@ use super::dto::PriorityDto;
 use super::{cursor, timestamp};
 use crate::http::problem::FieldError;
 
-pub const PARAMETERS: [&str; 10] = [
+pub const PARAMETERS: [&str; 9] = [
     "status",
     "priority",
-    "category",
     "q",
     "due_before",
     "due_after",
@@ -53,6 +52,9 @@ pub enum SortKeyDoc {
     Priority,
     #[schema(rename = "title")]
     Title,
+    /// The manual order (`position`, then id).
+    #[schema(rename = "position")]
+    Position,
 }
 
 /// The sort direction.
@@ -76,10 +78,6 @@ pub struct TaskListQuery {
     pub status: Option<StatusFilterDoc>,
     /// Only tasks of this priority.
     pub priority: Option<PriorityDto>,
-    /// Only tasks in this category (exact match after trimming, as stored):
-    /// 1–50 characters once trimmed, no control characters.
-    #[param(max_length = 50)]
-    pub category: Option<String>,
     /// Case-insensitive text searched in title and description: trimmed,
     /// then 1–200 characters, no control characters.
     #[param(max_length = 200)]
@@ -137,7 +135,6 @@ pub fn parse(query_string: &str) -> Result<TaskQuery, Vec<FieldError>> {
                 query.status = record(e, "status", StatusFilter::parse(&value)).unwrap_or_default();
             }
             "priority" => query.priority = record(e, "priority", Priority::parse(&value)),
-            "category" => query.category = record(e, "category", Category::parse(&value)),
             "q" => query.search = record(e, "q", SearchTerm::parse(&value)),
             "due_before" => query.due_before = record(e, "due_before", timestamp::parse(&value)),
             "due_after" => query.due_after = record(e, "due_after", timestamp::parse(&value)),
@@ -189,9 +186,6 @@ pub fn next_page_url(owner: UserId, query: &TaskQuery, next: &domain::Cursor) ->
     if let Some(priority) = query.priority {
         params.append_pair("priority", priority.as_str());
     }
-    if let Some(category) = &query.category {
-        params.append_pair("category", category.as_str());
-    }
     if let Some(search) = &query.search {
         params.append_pair("q", search.as_str());
     }
@@ -228,13 +222,12 @@ mod tests {
     #[test]
     fn parses_every_parameter() {
         let q = parse(
-            "status=pending&priority=high&category=work&q=milk%20run&due_before=2030-01-01T00:00:00Z\
+            "status=pending&priority=high&q=milk%20run&due_before=2030-01-01T00:00:00Z\
              &due_after=2029-01-01T00:00:00%2B01:00&sort=title&order=asc&limit=10",
         )
         .unwrap();
         assert_eq!(q.status, StatusFilter::Pending);
         assert_eq!(q.priority, Some(Priority::High));
-        assert_eq!(q.category.unwrap().as_str(), "work");
         assert_eq!(q.search.unwrap().as_str(), "milk run");
         assert_eq!(
             q.due_before,
@@ -291,7 +284,7 @@ mod tests {
     fn next_page_url_preserves_filters_and_parses_back() {
         let owner = UserId::parse("33e85bcb-82d5-4511-b8fc-1f6806a44a90").unwrap();
         let query = parse(
-            "status=completed&priority=low&category=a%26b&q=x%3Dy&due_after=2029-01-01T00:00:00Z\
+            "status=completed&priority=low&q=x%3Dy&due_after=2029-01-01T00:00:00Z\
              &sort=due_at&order=asc&limit=2",
         )
         .unwrap();

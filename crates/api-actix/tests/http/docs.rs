@@ -289,7 +289,14 @@ async fn documents_the_rules_the_server_enforces() {
     );
     assert_eq!(
         schemas["SortKey"]["enum"],
-        serde_json::json!(["created_at", "updated_at", "due_at", "priority", "title"])
+        serde_json::json!([
+            "created_at",
+            "updated_at",
+            "due_at",
+            "priority",
+            "title",
+            "position"
+        ])
     );
     assert_eq!(
         schemas["SortOrder"]["enum"],
@@ -304,8 +311,6 @@ async fn documents_the_rules_the_server_enforces() {
         assert!(title["pattern"].is_string(), "{schema}.title");
         assert_eq!(property(&doc, schema, "description")["maxLength"], 4000);
         assert!(property(&doc, schema, "description")["pattern"].is_string());
-        assert_eq!(property(&doc, schema, "category")["maxLength"], 50);
-        assert!(property(&doc, schema, "category")["pattern"].is_string());
         assert_eq!(property(&doc, schema, "due_at")["format"], "date-time");
     }
     for field in ["id", "user_id"] {
@@ -416,7 +421,6 @@ async fn text_patterns_accept_what_the_domain_accepts() {
     for schema in ["TaskInput", "TaskPatch", "Task"] {
         let title = property(&doc, schema, "title");
         let description = property(&doc, schema, "description");
-        let category = property(&doc, schema, "category");
         for value in edge_strings() {
             let shown = value.escape_debug().to_string();
             let shown = &shown[..shown.len().min(40)];
@@ -432,28 +436,13 @@ async fn text_patterns_accept_what_the_domain_accepts() {
                 domain::Description::parse(&value).is_ok(),
                 "{schema}.description {shown}"
             );
-            if !padded(&value, 50) {
-                assert_eq!(
-                    schema_accepts(category, &value),
-                    domain::Category::parse(&value).is_ok(),
-                    "{schema}.category {shown}"
-                );
-            }
         }
     }
     // Query parameters: an empty value is an absent parameter.
-    let category = &list_parameter(&doc, "category")["schema"];
     let q = &list_parameter(&doc, "q")["schema"];
     for value in edge_strings() {
         let shown = value.escape_debug().to_string();
         let encoded: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
-        if !padded(&value, 50) {
-            assert_eq!(
-                schema_accepts(category, &value),
-                list_query::parse(&format!("category={encoded}")).is_ok(),
-                "category={shown}"
-            );
-        }
         if !padded(&value, 200) {
             assert_eq!(
                 schema_accepts(q, &value),

@@ -75,7 +75,7 @@ async fn every_authentication_failure_is_the_same_401() {
 async fn a_deleted_account_gets_401_on_create() {
     let mut repo = MockTaskRepo::new();
     repo.expect_create()
-        .returning(|_, _| Err(CreateTaskError::UnknownOwner));
+        .returning(|_, _, _| Err(CreateTaskError::UnknownOwner));
     let reply = send(
         repo,
         verifier(),
@@ -373,7 +373,7 @@ async fn missing_or_foreign_tasks_are_404_from_every_operation() {
 
     let mut repo = MockTaskRepo::new();
     repo.expect_replace()
-        .returning(|_, _, _, _| Err(UpdateTaskError::NotFound));
+        .returning(|_, _, _, _, _| Err(UpdateTaskError::NotFound));
     let put = send(
         repo,
         verifier(),
@@ -474,7 +474,7 @@ async fn an_unreachable_database_is_503_with_retry_after() {
 
     let mut repo = MockTaskRepo::new();
     repo.expect_create()
-        .returning(|_, _| Err(CreateTaskError::Unavailable(down())));
+        .returning(|_, _, _| Err(CreateTaskError::Unavailable(down())));
     let reply = send(
         repo,
         verifier(),

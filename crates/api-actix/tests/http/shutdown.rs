@@ -21,7 +21,7 @@ const CLIENTS: usize = 32;
 
 fn repo() -> MockTaskRepo {
     let mut repo = MockTaskRepo::new();
-    repo.expect_create().returning(|owner, fields| {
+    repo.expect_create().returning(|owner, fields, _| {
         let mut task = sample_task(task_id(), "x", 1);
         task.owner = owner;
         task.fields = fields;

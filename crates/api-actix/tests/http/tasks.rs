@@ -4,7 +4,7 @@ use actix_web::test::TestRequest;
 use chrono::{TimeZone, Utc};
 use domain::{
     CompletionChange, Cursor, Priority, SortKey, SortOrder, StatusFilter, TaskFields, TaskId,
-    TaskPage, Title, Version,
+    TaskLocation, TaskPage, Title, Version,
 };
 use ports::{GetTaskError, MockTaskRepo, UpdateTaskError};
 use serde_json::json;
@@ -15,17 +15,17 @@ use crate::support::*;
 async fn create_answers_201_with_location_etag_and_the_task() {
     let mut repo = MockTaskRepo::new();
     repo.expect_create()
-        .withf(|owner, fields| {
+        .withf(|owner, fields, location| {
             *owner == alice()
+                && *location == TaskLocation::default()
                 && fields.title.as_str() == "Write the report"
                 && fields.priority == Priority::High
                 && fields.due_at == Some(Utc.with_ymd_and_hms(2026, 12, 1, 16, 0, 0).unwrap())
-                && fields.category.as_ref().map(|c| c.as_str()) == Some("work")
                 && fields.description.is_none()
                 && !fields.completed
         })
         .times(1)
-        .returning(|owner, fields| {
+        .returning(|owner, fields, _| {
             let mut task = sample_task(task_id(), "x", 1);
             task.owner = owner;
             task.fields = fields;
@@ -38,7 +38,7 @@ async fn create_answers_201_with_location_etag_and_the_task() {
             "POST",
             &tasks_url(ALICE),
             ALICE_TOKEN,
-            r#"{"title":"  Write the report ","priority":"high","category":"work",
+            r#"{"title":"  Write the report ","priority":"high",
                 "due_at":"2026-12-01T17:00:00+01:00","description":null}"#,
         ),
     )
@@ -64,7 +64,11 @@ async fn create_answers_201_with_location_etag_and_the_task() {
             "description": null,
             "completed": false,
             "priority": "high",
-            "category": "work",
+            "list_id": "00000000-0000-0000-0000-000000000011",
+            "parent_id": null,
+            "position": "a0",
+            "labels": [],
+            "subtasks": {"total": 0, "completed": 0},
             "due_at": "2026-12-01T16:00:00Z",
             "created_at": "2026-11-01T09:30:00Z",
             "updated_at": "2026-11-01T09:30:01Z"
@@ -205,14 +209,15 @@ async fn path_user_id_is_case_insensitive_like_any_uuid() {
 async fn put_replaces_every_field_and_defaults_the_omitted_ones() {
     let mut repo = MockTaskRepo::new();
     repo.expect_replace()
-        .withf(|owner, id, fields, expected| {
+        .withf(|owner, id, fields, location, expected| {
             *owner == alice()
                 && *id == task_id()
+                && *location == TaskLocation::default()
                 && *fields == TaskFields::new(Title::parse("Only a title").unwrap())
                 && expected.is_none()
         })
         .times(1)
-        .returning(|_, id, fields, _| {
+        .returning(|_, id, fields, _, _| {
             let mut task = sample_task(id, "x", 2);
             task.fields = fields;
             Ok(task)
@@ -243,7 +248,7 @@ async fn patch_changes_present_fields_and_null_clears() {
                 && patch.description == Some(None)
                 && patch.due_at == Some(None)
                 && patch.priority == Some(Priority::Low)
-                && patch.category.is_none()
+                && patch.labels.is_none()
                 && patch.completed == Some(true)
                 && *expected == Some(Version::new(4))
         })
@@ -384,9 +389,9 @@ async fn weak_or_foreign_tags_never_match() {
     for value in ["W/\"3\"", "\"abc\""] {
         let mut repo = MockTaskRepo::new();
         repo.expect_replace()
-            .withf(|_, _, _, expected| *expected == Some(Version::new(0)))
+            .withf(|_, _, _, _, expected| *expected == Some(Version::new(0)))
             .times(1)
-            .returning(|_, _, _, _| Err(UpdateTaskError::VersionMismatch));
+            .returning(|_, _, _, _, _| Err(UpdateTaskError::VersionMismatch));
         let reply = send(
             repo,
             verifier(),
@@ -473,7 +478,6 @@ async fn list_passes_filters_and_links_the_next_page_with_them() {
             *owner == alice()
                 && q.status == StatusFilter::Pending
                 && q.priority == Some(Priority::High)
-                && q.category.as_ref().map(|c| c.as_str()) == Some("home & garden")
                 && q.search.as_ref().map(|s| s.as_str()) == Some("milk")
                 && q.due_before == Some(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap())
                 && q.sort == SortKey::Title
@@ -488,7 +492,7 @@ async fn list_passes_filters_and_links_the_next_page_with_them() {
                 has_more: true,
             })
         });
-    let query = "status=pending&priority=high&category=home%20%26%20garden&q=milk\
+    let query = "status=pending&priority=high&q=milk\
                  &due_before=2030-01-01T00:00:00Z&sort=title&order=asc&limit=2";
     let reply = send(
         repo,
@@ -513,7 +517,6 @@ async fn list_passes_filters_and_links_the_next_page_with_them() {
         .withf(move |_, q| {
             q.status == StatusFilter::Pending
                 && q.priority == Some(Priority::High)
-                && q.category.as_ref().map(|c| c.as_str()) == Some("home & garden")
                 && q.search.as_ref().map(|s| s.as_str()) == Some("milk")
                 && q.limit.get() == 2
                 && q.cursor() == Some(&expected_cursor)
