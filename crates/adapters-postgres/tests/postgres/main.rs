@@ -16,4 +16,5 @@ mod ownership;
 mod pagination;
 mod pooler;
 mod slow;
+mod subtasks;
 mod tls;
