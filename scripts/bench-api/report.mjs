@@ -78,6 +78,8 @@ const report = {
     mix: "60% list, 30% create, 10% complete",
     auth_mode: "hs256",
     api_pool_size: env.BENCH_POOL,
+    // "transaction": the API went through PgBouncer in pool_mode = transaction.
+    pooler: env.BENCH_POOLER ?? "none",
     api_rust_log: env.BENCH_RUST_LOG,
     pgbench: "-M prepared, same statements (uuid parameters derived from integers)",
   },
@@ -111,6 +113,6 @@ for (const row of rows) {
 }
 console.log(
   `\n${report.settings.connections} connections, ${report.settings.duration_s} s each after ${report.settings.warmup_s} s ` +
-    `warm-up; ${report.machine.cpus} CPUs (load ${report.machine.load_average_before} before, ` +
+    `warm-up; pooler: ${report.settings.pooler}; ${report.machine.cpus} CPUs (load ${report.machine.load_average_before} before, ` +
     `${report.machine.load_average_after} after); PostgreSQL ${report.postgres}. Written to ${env.BENCH_OUT}`,
 );

@@ -16,6 +16,10 @@
 # statements; found by itself for a local Debian cluster). The API runs
 # with its defaults (pool of 10, RUST_LOG=info to a file) unless the
 # environment sets DATABASE_MAX_CONNECTIONS or RUST_LOG.
+# BENCH_POOLER=transaction puts a PgBouncer in pool_mode = transaction (the
+# pgbouncer from PATH or /usr/sbin, e.g. Debian's 1.18) between the API and
+# PostgreSQL and runs the API with DATABASE_POOLER=transaction, as behind
+# Neon's pooled endpoint; pgbench still measures the ceiling directly.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -31,6 +35,8 @@ tasks_per_user=20
 admin_url="${TEST_DATABASE_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 out_dir="$root/target/bench"
 bin="${CARGO_TARGET_DIR:-$root/target}/release/todo-api"
+pooler="${BENCH_POOLER:-none}"
+case "$pooler" in none | transaction) ;; *) echo "bench-api: BENCH_POOLER must be none or transaction, got '$pooler'" >&2; exit 2 ;; esac
 
 say() { printf 'bench-api: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -39,6 +45,9 @@ missing=()
 for tool in cargo psql pgbench wrk node curl; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
+if [ "$pooler" = transaction ] && ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ]; then
+  missing+=(pgbouncer)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   die "missing ${missing[*]} (Debian: apt-get install wrk postgresql-client curl; pgbench comes with the postgresql package)"
 fi
@@ -47,6 +56,7 @@ fi
 work="$(mktemp -d)"
 api_pid=""
 db=""
+bouncer_pid=""
 # kill -0 also succeeds on a zombie: an exited API is one not yet reaped.
 api_alive() {
   local stat
@@ -69,6 +79,10 @@ cleanup() {
   local child
   for child in $(jobs -p); do kill -TERM "$child" 2>/dev/null || true; done
   stop_api
+  if [ -n "$bouncer_pid" ]; then
+    kill -TERM "$bouncer_pid" 2>/dev/null || true
+    wait "$bouncer_pid" 2>/dev/null || true
+  fi
   if [ -n "$db" ]; then
     psql "$admin_url" -qAt -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 ||
       say "could not drop database $db; drop it by hand"
@@ -108,6 +122,7 @@ db="todo_bench_$(date +%s)_$$"
 [[ "$admin_url" =~ ^(postgres(ql)?://[^/?]*)(/[^?]*)?(\?.*)?$ ]] ||
   die "TEST_DATABASE_ADMIN_URL must be a postgres:// URL"
 db_url="${BASH_REMATCH[1]}/$db${BASH_REMATCH[4]}"
+mkdir -p "$out_dir"
 psql "$admin_url" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$db\"" >/dev/null
 # Better Auth owns "user"; the tasks migration only needs its uuid id (as
 # crates/test-support does).
@@ -129,12 +144,54 @@ psql "$db_url" -qAt -v ON_ERROR_STOP=1 \
   BETTER_AUTH_SECRET="$secret" JWT_ISSUER="$issuer" JWT_AUDIENCE=todo-api \
     node "$here/mint-tokens.mjs" >"$work/users.txt"
 
+# --- The pooler (BENCH_POOLER=transaction) ----------------------------------------
+api_db_url="$db_url"
+api_pooler_env=()
+if [ "$pooler" = transaction ]; then
+  [[ "$db_url" =~ ^postgres(ql)?://(([^:@/]*)(:([^@/]*))?@)?([^:/?]+)(:([0-9]+))?/ ]] ||
+    die "cannot read host and port from TEST_DATABASE_ADMIN_URL for PgBouncer"
+  pg_user="${BASH_REMATCH[3]:-postgres}" pg_password="${BASH_REMATCH[5]}"
+  pg_host="${BASH_REMATCH[6]}" pg_port="${BASH_REMATCH[8]:-5432}"
+  bouncer_port="$(node -e 'const s=require("node:net").createServer().listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})')"
+  mkdir -p "$work/pgbouncer" && chmod 777 "$work/pgbouncer"
+  # auth_type = any: the bench's own loopback clients are not checked; the
+  # database entry logs in with the admin URL's credentials. The server
+  # pool is the API's pool size, so PgBouncer never queues the API.
+  cat >"$work/pgbouncer/pgbouncer.ini" <<INI
+[databases]
+* = host=$pg_host port=$pg_port user=$pg_user${pg_password:+ password=$pg_password}
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $bouncer_port
+unix_socket_dir =
+auth_type = any
+pool_mode = transaction
+default_pool_size = ${DATABASE_MAX_CONNECTIONS:-10}
+max_client_conn = 500
+logfile =
+pidfile =
+INI
+  bouncer_bin="$(command -v pgbouncer || echo /usr/sbin/pgbouncer)"
+  bouncer_user=()
+  # PgBouncer refuses to run as root.
+  [ "$(id -u)" = 0 ] && bouncer_user=(-u postgres)
+  "$bouncer_bin" "${bouncer_user[@]}" "$work/pgbouncer/pgbouncer.ini" >"$out_dir/pgbouncer.log" 2>&1 &
+  bouncer_pid=$!
+  api_db_url="postgres://$pg_user${pg_password:+:$pg_password}@127.0.0.1:$bouncer_port/$db"
+  for _ in $(seq 50); do
+    psql "$api_db_url" -qAt -c 'SELECT 1' >/dev/null 2>&1 && break
+    kill -0 "$bouncer_pid" 2>/dev/null || die "pgbouncer exited at startup: $(tail -5 "$out_dir/pgbouncer.log")"
+    sleep 0.1
+  done
+  api_pooler_env=(DATABASE_POOLER=transaction)
+  say "the API reaches PostgreSQL through PgBouncer $("$bouncer_bin" --version | head -1 | awk '{print $2}') (pool_mode = transaction) on port $bouncer_port"
+fi
+
 # --- The API --------------------------------------------------------------------
-mkdir -p "$out_dir"
 api_log="$out_dir/todo-api.log"
 : >"$api_log"
 start_api() {
-  env -u APP_ENV DATABASE_URL="$db_url" API_BIND_ADDR=127.0.0.1:0 AUTH_MODE=hs256 \
+  env -u APP_ENV DATABASE_URL="$api_db_url" "${api_pooler_env[@]}" API_BIND_ADDR=127.0.0.1:0 AUTH_MODE=hs256 \
     BETTER_AUTH_SECRET="$secret" JWT_ISSUER="$issuer" JWT_AUDIENCE=todo-api BETTER_AUTH_URL= JWKS_URL= \
     "$bin" serve >"$work/api.out" 2>>"$api_log" &
   api_pid=$!
@@ -257,7 +314,7 @@ BENCH_RESULTS="$results" BENCH_OUT="$out_dir/api.json" BENCH_DURATION="$duration
   BENCH_CONNECTIONS="$connections" BENCH_THREADS="$threads" BENCH_USERS="$users" \
   BENCH_TASKS_PER_USER="$tasks_per_user" BENCH_LOAD_BEFORE="$load_before" BENCH_LOAD_AFTER="$load_after" \
   BENCH_STATEMENTS_CHECKED="$statements_checked" \
-  BENCH_POOL="${DATABASE_MAX_CONNECTIONS:-10 (default)}" BENCH_RUST_LOG="${RUST_LOG:-info (default)}" \
+  BENCH_POOL="${DATABASE_MAX_CONNECTIONS:-10 (default)}" BENCH_POOLER="$pooler" BENCH_RUST_LOG="${RUST_LOG:-info (default)}" \
   BENCH_PG_VERSION="$(psql "$db_url" -qAt -c 'SHOW server_version')" \
   BENCH_COMMIT="$(git describe --always --dirty 2>/dev/null || echo unknown)" \
   node "$here/report.mjs"
