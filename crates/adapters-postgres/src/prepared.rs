@@ -14,9 +14,10 @@
 //! two different texts are never confused. What keeps the cache bounded is
 //! the callers' job, and it holds for this crate's statements: an update's
 //! text depends only on which columns it sets (at most 2⁶ patches, times
-//! with or without the version check), an insert's on which optional
-//! columns are NULL (2³), and the listing uses a fixed set of shapes
-//! (`listing.rs`). Only wrap statements whose text is chosen from such a
+//! with or without the version check, with or without a new location), an
+//! insert's on which optional columns are NULL (2³), the listing uses a
+//! fixed set of shapes (`listing.rs`), and the list, label and tree
+//! statements are fixed texts (arrays are bound as one `uuid[]`). Only wrap statements whose text is chosen from such a
 //! bounded set, never text built from user input.
 
 use diesel::pg::Pg;

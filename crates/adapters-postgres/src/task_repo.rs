@@ -626,11 +626,20 @@ impl From<Refusal> for MoveTaskError {
 /// Everything a replace or a slow-path patch writes.
 #[derive(Debug, Clone)]
 struct Write {
-    fields: TaskFields,
-    /// Only the columns to set (all of them for a replace).
-    patch: Option<TaskPatch>,
+    columns: Columns,
     target: Option<Target>,
     labels: Option<domain::TaskLabels>,
+    /// The write completes the task, so its open descendants follow.
+    completes: bool,
+}
+
+/// The columns a write sets.
+#[derive(Debug, Clone)]
+enum Columns {
+    /// Every editable one.
+    Replace(TaskFields),
+    /// Those the patch names.
+    Patch(TaskPatch),
 }
 
 /// One transaction of a replace or patch: move (if asked), write the
@@ -673,9 +682,9 @@ async fn write_task(
     {
         return Ok(Err(Refusal::LabelNotFound));
     }
-    let changes = match &write.patch {
-        Some(patch) => TaskChanges::patching(patch),
-        None => TaskChanges::replacing(&write.fields),
+    let changes = match &write.columns {
+        Columns::Patch(patch) => TaskChanges::patching(patch),
+        Columns::Replace(fields) => TaskChanges::replacing(fields),
     };
     let update = diesel::update(tasks::table)
         .filter(tasks::user_id.eq(Uuid::from(owner)))
@@ -737,7 +746,7 @@ async fn write_task(
     if let Some(labels) = &write.labels {
         task_tree::set_labels(conn, owner, uuid, labels).await?;
     }
-    if write.fields.completed {
+    if write.completes {
         task_tree::complete_descendants(conn, owner, list, uuid).await?;
     }
     Ok(find_row(conn, owner, id).await?.ok_or(Refusal::NotFound))
@@ -782,10 +791,12 @@ impl TaskRepo for PgTaskRepo {
                             placed.parent,
                             &placed.position,
                         ))
-                        .execute(conn)
+                        .returning(full_task!())
+                        .prepared()
+                        .get_result::<FullTaskRow>(conn)
                         .await;
-                    match inserted {
-                        Ok(_) => {}
+                    let row = match inserted {
+                        Ok(row) => row,
                         // The owner was deleted since the list was locked.
                         Err(DieselError::DatabaseError(
                             DatabaseErrorKind::ForeignKeyViolation,
@@ -802,6 +813,11 @@ impl TaskRepo for PgTaskRepo {
                             ),
                         ) => return Ok(Inserted::Collision(error)),
                         Err(error) => return Err(error),
+                    };
+                    if fields.labels.is_empty() {
+                        // What RETURNING read is complete: no labels, no
+                        // subtasks yet.
+                        return Ok(Inserted::Row(row));
                     }
                     task_tree::set_labels(conn, owner, Uuid::from(id), &fields.labels).await?;
                     match find_row(conn, owner, id).await? {
@@ -860,8 +876,8 @@ impl TaskRepo for PgTaskRepo {
     ) -> Result<Task, UpdateTaskError> {
         let write = Write {
             labels: Some(fields.labels.clone()),
-            fields,
-            patch: None,
+            completes: fields.completed,
+            columns: Columns::Replace(fields),
             target: Some(Target {
                 list: location.list_id.map(Uuid::from),
                 parent: Some(location.parent_id.map(Uuid::from)),
@@ -903,21 +919,14 @@ impl TaskRepo for PgTaskRepo {
             );
         }
         let write = Write {
-            // Only `completed` is read from these (to complete the subtree).
-            fields: TaskFields {
-                completed: patch.completed == Some(true),
-                ..TaskFields::new(
-                    domain::Title::parse("-")
-                        .map_err(|e| UpdateTaskError::Internal(Box::new(e)))?,
-                )
-            },
+            completes: patch.completed == Some(true),
             labels: patch.labels.clone(),
             target: patch.moves().then_some(Target {
                 list: patch.list_id.map(Uuid::from),
                 parent: patch.parent_id.map(|parent| parent.map(Uuid::from)),
                 default_list: DefaultList::Current,
             }),
-            patch: Some(patch),
+            columns: Columns::Patch(patch),
         };
         self.write(owner, id, write, expected).await
     }
