@@ -5,7 +5,7 @@
 #![no_main]
 
 use api_actix::wire::list_query;
-use domain::{Cursor, Priority, SortKey, SortPosition, TaskId, UserId};
+use domain::{Cursor, Position, Priority, SortKey, SortPosition, TaskId, UserId};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
         SortKey::DueAt => SortPosition::DueAt(None),
         SortKey::Priority => SortPosition::Priority(Priority::Low),
         SortKey::Title => SortPosition::Title("last title".into()),
+        SortKey::Position => SortPosition::Position(Position::first()),
     };
     let next = Cursor {
         order: query.order,

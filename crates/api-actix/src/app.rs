@@ -42,6 +42,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     const TASKS: &str = "/api/{user_id}/tasks";
     const TASK: &str = "/api/{user_id}/tasks/{id}";
     const COMPLETE: &str = "/api/{user_id}/tasks/{id}/complete";
+    const MOVE: &str = "/api/{user_id}/tasks/{id}/move";
     vec![
         e(Method::GET, TASKS, || web::to(tasks::list)),
         e(Method::POST, TASKS, || web::to(tasks::create)),
@@ -50,6 +51,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Method::PATCH, TASK, || web::to(tasks::patch)),
         e(Method::DELETE, TASK, || web::to(tasks::delete)),
         e(Method::PATCH, COMPLETE, || web::to(tasks::complete)),
+        e(Method::POST, MOVE, || web::to(tasks::move_task)),
         e(Method::GET, "/healthz", || web::to(health::healthz)),
         e(Method::GET, "/readyz", || web::to(health::readyz)),
         e(Method::GET, "/api/openapi.json", || {

@@ -13,7 +13,7 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::error_responses::{
-    BadRequest, Forbidden, HeadersTooLarge, InternalError, NotFound, PayloadTooLarge,
+    BadRequest, Conflict, Forbidden, HeadersTooLarge, InternalError, NotFound, PayloadTooLarge,
     PreconditionFailed, ServiceUnavailable, TooManyRequests, Unauthorized, UnsupportedMediaType,
     UriTooLong, ValidationFailed,
 };
@@ -21,7 +21,8 @@ use crate::http::problem::{FieldError, ProblemDocument};
 use crate::routes::{health, openapi_json, tasks};
 use crate::wire::cursor::MAX_CURSOR_CHARS;
 use crate::wire::dto::{
-    CompletionDoc, PriorityDto, StatusDto, TaskDto, TaskInputDoc, TaskPatchDoc,
+    CompletionDoc, PriorityDto, StatusDto, SubtaskCountsDto, TaskDto, TaskInputDoc, TaskMoveDoc,
+    TaskPatchDoc,
 };
 use crate::wire::list_query::{SortKeyDoc, SortOrderDoc, StatusFilterDoc};
 
@@ -60,6 +61,21 @@ pub fn optional_trimmed_text_pattern() -> String {
 /// The pagination cursor: base64url without padding.
 pub const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]*$";
 
+/// A UUID in its canonical (hyphenated) text form, either case.
+pub const UUID_PATTERN: &str =
+    "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}";
+
+/// The `parent_id` filter: `none` (top-level tasks), a task id, or empty
+/// (absent).
+pub fn parent_filter_pattern() -> String {
+    format!("^(?:none|{UUID_PATTERN})?$")
+}
+
+/// A task's `position`: a fractional-index key, base-62 digits after a
+/// letter that encodes the length of its integer part (`domain::Position`
+/// holds the exact rules).
+pub const POSITION_PATTERN: &str = "^[A-Za-z][0-9A-Za-z]*$";
+
 /// `If-Match` / `If-None-Match`: `*`, or a comma-separated list of entity
 /// tags (`"3"`, `W/"3"`) of visible ASCII (RFC 9110 §8.8.3), empty list
 /// elements and spaces or tabs around them allowed.
@@ -78,6 +94,14 @@ fn string_rule(schema: Option<&mut RefOr<Schema>>, pattern: &str, max_length: Op
         if max_length.is_some() {
             object.max_length = max_length;
         }
+    }
+}
+
+/// An array whose items must differ (label ids: the parsers refuse a
+/// repeat in a body; the listing's `label` filter is documented alike).
+fn unique_items(schema: Option<&mut RefOr<Schema>>) {
+    if let Some(RefOr::T(Schema::Array(array))) = schema {
+        array.unique_items = true;
     }
 }
 
@@ -106,6 +130,7 @@ impl Modify for TextRules {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let trimmed = trimmed_text_pattern();
         let optional_trimmed = optional_trimmed_text_pattern();
+        let parent_filter = parent_filter_pattern();
         if let Some(components) = openapi.components.as_mut() {
             for name in ["Task", "TaskInput", "TaskPatch"] {
                 let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name)
@@ -118,6 +143,12 @@ impl Modify for TextRules {
                     DESCRIPTION_PATTERN,
                     None,
                 );
+                string_rule(
+                    object.properties.get_mut("position"),
+                    POSITION_PATTERN,
+                    None,
+                );
+                unique_items(object.properties.get_mut("labels"));
             }
         }
         for operation in Self::operations(openapi) {
@@ -128,6 +159,8 @@ impl Modify for TextRules {
                 let schema = parameter.schema.as_mut();
                 match parameter.name.as_str() {
                     "q" => string_rule(schema, &optional_trimmed, None),
+                    "parent_id" => string_rule(schema, &parent_filter, None),
+                    "label" => unique_items(schema),
                     "cursor" => string_rule(schema, CURSOR_PATTERN, Some(MAX_CURSOR_CHARS)),
                     "If-Match" | "If-None-Match" => string_rule(schema, ENTITY_TAGS_PATTERN, None),
                     _ => {}
@@ -217,7 +250,9 @@ impl Modify for OptionalCompletionBody {
             Size limits are checked first (414 for a long target or query string, 431 for large headers); \
             then, in this order: 429 (client address out of failed authentications; the token is not \
             looked at), 401, 429 (user over their rate), 403, 400, 413/415, 408 (body too slow; the \
-            connection is closed), 400 (body), 422, 404, 412, 503. Rate limits: per user on the task routes, \
+            connection is closed), 400 (body), 422, 404, 409/412, 503. A list, parent or label id \
+            that is not the caller's is 422 naming the field, the same whether it exists or not. \
+            Rate limits: per user on the task routes, \
             per client address on failed authentication; see RateLimit-Policy and RateLimit.",
         license(name = "MIT", identifier = "MIT"),
     ),
@@ -228,6 +263,7 @@ impl Modify for OptionalCompletionBody {
         tasks::replace,
         tasks::patch,
         tasks::complete,
+        tasks::move_task,
         tasks::delete,
         health::healthz,
         health::readyz,
@@ -235,13 +271,14 @@ impl Modify for OptionalCompletionBody {
     ),
     components(
         schemas(
-            TaskDto, TaskInputDoc, TaskPatchDoc, CompletionDoc, PriorityDto, StatusDto,
-            ProblemDocument, FieldError, StatusFilterDoc, SortKeyDoc, SortOrderDoc
+            TaskDto, TaskInputDoc, TaskPatchDoc, TaskMoveDoc, CompletionDoc, PriorityDto,
+            SubtaskCountsDto, StatusDto, ProblemDocument, FieldError, StatusFilterDoc, SortKeyDoc,
+            SortOrderDoc
         ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, PreconditionFailed, PayloadTooLarge,
             UnsupportedMediaType, ValidationFailed, ServiceUnavailable, InternalError, UriTooLong,
-            HeadersTooLarge, TooManyRequests
+            HeadersTooLarge, TooManyRequests, Conflict
         )
     ),
     modifiers(

@@ -42,6 +42,13 @@ pub struct NotFound(pub ProblemDocument);
 #[response(content_type = "application/problem+json")]
 pub struct PreconditionFailed(pub ProblemDocument);
 
+/// The write conflicts with what is stored: a limit on what one user may
+/// store was reached (a list holds at most 10,000 tasks, subtasks
+/// included), which `detail` names. Nothing was written.
+#[derive(Debug, ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Conflict(pub ProblemDocument);
+
 /// The request body is over 64 KiB.
 #[derive(Debug, ToResponse)]
 #[response(content_type = "application/problem+json")]
@@ -127,6 +134,11 @@ pub struct ItemErrors(#[ref_response] pub NotFound);
 #[derive(Debug, IntoResponses)]
 #[response(status = 412)]
 pub struct IfMatchErrors(#[ref_response] pub PreconditionFailed);
+
+/// The writes that can meet a limit or a conflicting stored state (409).
+#[derive(Debug, IntoResponses)]
+#[response(status = 409)]
+pub struct ConflictErrors(#[ref_response] pub Conflict);
 
 /// The operations that read a JSON body: too large (413), not JSON (415),
 /// invalid fields (422).

@@ -7,8 +7,10 @@ use std::fmt;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
+use domain::limits::{MAX_DEPTH, MAX_TASKS_PER_LIST};
+use domain::{Placement, TaskId};
 use ports::{
-    CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, RepoUnavailable,
+    CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, MoveTaskError, RepoUnavailable,
     UpdateTaskError,
 };
 use serde::Serialize;
@@ -428,13 +430,41 @@ fn internal(error: &dyn std::error::Error) -> Problem {
     Problem::internal()
 }
 
-const TOO_DEEP: &str = "would nest subtasks deeper than 4 levels";
+// What a 422 says about a reference the store refused: the same words
+// whether the id exists for someone else or not at all.
+const LIST_UNKNOWN: &str = "is not one of your lists";
+const PARENT_UNKNOWN: &str = "is not one of your tasks";
+const PARENT_ELSEWHERE: &str =
+    "is a task in another list than list_id (a subtask lives in its parent's list)";
+const CYCLE: &str = "is the task itself or one of its subtasks";
+const LABEL_UNKNOWN: &str = "must all be your labels";
+const ANCHOR_UNKNOWN: &str =
+    "is not a sibling at the destination (a task in the same list, under the same parent)";
+
+fn too_deep() -> String {
+    format!(
+        "would nest tasks deeper than {MAX_DEPTH} levels (a top-level task and {} levels of \
+         subtasks below it)",
+        MAX_DEPTH - 1
+    )
+}
 
 /// A reference to something that is not the caller's (missing or someone
 /// else's: the same answer), or a location the rules forbid: 422 naming
 /// the field.
-fn reference(field: &str, message: &str) -> Problem {
+fn reference(field: &str, message: impl Into<String>) -> Problem {
     Problem::validation(vec![FieldError::new(field, message)])
+}
+
+/// 409 naming the limit: the destination list is full.
+fn list_full() -> Problem {
+    Problem::new(
+        ProblemKind::Conflict,
+        format!(
+            "Limit reached: at most {MAX_TASKS_PER_LIST} tasks per list (subtasks included), \
+             and the destination list is full."
+        ),
+    )
 }
 
 impl From<GetTaskError> for Problem {
@@ -466,17 +496,12 @@ impl From<CreateTaskError> for Problem {
                 tracing::info!("token subject has no account; answering 401");
                 Problem::unauthorized()
             }
-            CreateTaskError::ListNotFound => reference("list_id", "is not one of your lists"),
-            CreateTaskError::ParentNotFound => reference("parent_id", "is not one of your tasks"),
-            CreateTaskError::ParentInAnotherList => {
-                reference("parent_id", "is a task in another list than list_id")
-            }
-            CreateTaskError::TooDeep => reference("parent_id", TOO_DEEP),
-            CreateTaskError::LabelNotFound => reference("labels", "must all be your labels"),
-            CreateTaskError::LimitReached => Problem::new(
-                ProblemKind::Conflict,
-                "The list holds the maximum number of tasks.",
-            ),
+            CreateTaskError::ListNotFound => reference("list_id", LIST_UNKNOWN),
+            CreateTaskError::ParentNotFound => reference("parent_id", PARENT_UNKNOWN),
+            CreateTaskError::ParentInAnotherList => reference("parent_id", PARENT_ELSEWHERE),
+            CreateTaskError::TooDeep => reference("parent_id", too_deep()),
+            CreateTaskError::LabelNotFound => reference("labels", LABEL_UNKNOWN),
+            CreateTaskError::LimitReached => list_full(),
             CreateTaskError::Unavailable(e) => unavailable(&e),
             CreateTaskError::Internal(e) => internal(&*e),
         }
@@ -488,22 +513,43 @@ impl From<UpdateTaskError> for Problem {
         match error {
             UpdateTaskError::NotFound => Problem::task_not_found(),
             UpdateTaskError::VersionMismatch => Problem::precondition_failed(),
-            UpdateTaskError::ListNotFound => reference("list_id", "is not one of your lists"),
-            UpdateTaskError::ParentNotFound => reference("parent_id", "is not one of your tasks"),
-            UpdateTaskError::ParentInAnotherList => {
-                reference("parent_id", "is a task in another list than list_id")
-            }
-            UpdateTaskError::TooDeep => reference("parent_id", TOO_DEEP),
-            UpdateTaskError::Cycle => {
-                reference("parent_id", "is the task itself or one of its subtasks")
-            }
-            UpdateTaskError::LabelNotFound => reference("labels", "must all be your labels"),
-            UpdateTaskError::LimitReached => Problem::new(
-                ProblemKind::Conflict,
-                "The destination list holds the maximum number of tasks.",
-            ),
+            UpdateTaskError::ListNotFound => reference("list_id", LIST_UNKNOWN),
+            UpdateTaskError::ParentNotFound => reference("parent_id", PARENT_UNKNOWN),
+            UpdateTaskError::ParentInAnotherList => reference("parent_id", PARENT_ELSEWHERE),
+            UpdateTaskError::TooDeep => reference("parent_id", too_deep()),
+            UpdateTaskError::Cycle => reference("parent_id", CYCLE),
+            UpdateTaskError::LabelNotFound => reference("labels", LABEL_UNKNOWN),
+            UpdateTaskError::LimitReached => list_full(),
             UpdateTaskError::Unavailable(e) => unavailable(&e),
             UpdateTaskError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl Problem {
+    /// A refused move. `placement` is the one the request asked for: an
+    /// anchor that is no sibling at the destination is named by its own
+    /// field, `before` or `after`.
+    pub fn from_move_error(error: MoveTaskError, placement: Placement<TaskId>) -> Self {
+        match error {
+            MoveTaskError::NotFound => Problem::task_not_found(),
+            MoveTaskError::VersionMismatch => Problem::precondition_failed(),
+            MoveTaskError::ListNotFound => reference("list_id", LIST_UNKNOWN),
+            MoveTaskError::ParentNotFound => reference("parent_id", PARENT_UNKNOWN),
+            MoveTaskError::ParentInAnotherList => reference("parent_id", PARENT_ELSEWHERE),
+            MoveTaskError::TooDeep => reference("parent_id", too_deep()),
+            MoveTaskError::Cycle => reference("parent_id", CYCLE),
+            MoveTaskError::AnchorNotFound => {
+                let field = match placement {
+                    Placement::After(_) => "after",
+                    // The store names no anchor for a move to the end.
+                    Placement::Before(_) | Placement::End => "before",
+                };
+                reference(field, ANCHOR_UNKNOWN)
+            }
+            MoveTaskError::LimitReached => list_full(),
+            MoveTaskError::Unavailable(e) => unavailable(&e),
+            MoveTaskError::Internal(e) => internal(&*e),
         }
     }
 }

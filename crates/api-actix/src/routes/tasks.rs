@@ -1,19 +1,26 @@
 //! The task endpoints. Each handler performs the contract's checks in its
-//! order (401 → 403 → 400 → 413/415 → 400 → 422 → 404 → 412 → 503) and
+//! order (401 → 403 → 400 → 413/415 → 400 → 422 → 404 → 409/412 → 503) and
 //! only translates between HTTP and the `TaskRepo` port.
+//!
+//! The 422s for a list, parent or label that is not the caller's come from
+//! the store, after the body has passed its own checks: the store alone
+//! knows what exists, and it answers the same for someone else's id as for
+//! a missing one.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use domain::{Task, TaskId, TaskLocation, UserId, Version};
+use domain::{Task, TaskId, UserId, Version};
 use ports::TaskRepo;
 
 use crate::http::auth::authorize_owner;
-use crate::http::error_responses::{ApiErrors, BodyErrors, IfMatchErrors, ItemErrors};
+use crate::http::error_responses::{
+    ApiErrors, BodyErrors, ConflictErrors, IfMatchErrors, ItemErrors,
+};
 use crate::http::preconditions::{self, IfMatch, NEVER_MATCHES};
 use crate::http::problem::{Problem, ProblemKind};
 use crate::http::request_body::{EmptyBody, read_json_object};
 use crate::state::AppState;
-use crate::wire::dto::{CompletionDoc, TaskDto, TaskInputDoc, TaskPatchDoc};
+use crate::wire::dto::{CompletionDoc, TaskDto, TaskInputDoc, TaskMoveDoc, TaskPatchDoc};
 use crate::wire::list_query::{self, TaskListQuery};
 use crate::wire::task_input;
 
@@ -120,6 +127,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             ("ETag" = String, description = "The task's version, e.g. `\"1\"`."))),
         ApiErrors,
         BodyErrors,
+        ConflictErrors,
     )
 )]
 pub async fn create(
@@ -129,12 +137,9 @@ pub async fn create(
 ) -> Result<HttpResponse, Problem> {
     let owner = authorize_owner(&req, state.verifier.as_ref()).await?;
     let body = read_json_object(&req, payload, EmptyBody::Rejected).await?;
-    let fields = task_input::task_fields(&body.unwrap_or_default()).map_err(Problem::validation)?;
-    // The Inbox until the body's `list_id`/`parent_id` are parsed here.
-    let task = state
-        .repo
-        .create(owner, fields, TaskLocation::default())
-        .await?;
+    let (fields, location) =
+        task_input::task_fields(&body.unwrap_or_default()).map_err(Problem::validation)?;
+    let task = state.repo.create(owner, fields, location).await?;
     let location = format!("/api/{owner}/tasks/{}", task.id);
     let response = HttpResponse::Created()
         .insert_header((header::LOCATION, location))
@@ -177,7 +182,10 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
 }
 
 /// Replace every editable field of a task; omitted optional fields are
-/// cleared (priority becomes `medium`, `completed` false).
+/// cleared (priority becomes `medium`, `completed` false, no labels). Where
+/// the task is counts too: a `list_id` or `parent_id` other than the
+/// task's moves it, with its subtasks, to the end of its new siblings;
+/// omitted, they mean the Inbox and the top level, as on a create.
 #[utoipa::path(
     put,
     path = "/api/{user_id}/tasks/{id}",
@@ -197,6 +205,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
         ItemErrors,
         IfMatchErrors,
         BodyErrors,
+        ConflictErrors,
     )
 )]
 pub async fn replace(
@@ -208,17 +217,19 @@ pub async fn replace(
     let id = task_id(&req)?;
     let condition = preconditions::if_match(&req)?;
     let body = read_json_object(&req, payload, EmptyBody::Rejected).await?;
-    let fields = task_input::task_fields(&body.unwrap_or_default()).map_err(Problem::validation)?;
+    let (fields, location) =
+        task_input::task_fields(&body.unwrap_or_default()).map_err(Problem::validation)?;
     let expected = expected_version(state.repo.as_ref(), owner, id, condition).await?;
     let task = state
         .repo
-        .replace(owner, id, fields, TaskLocation::default(), expected)
+        .replace(owner, id, fields, location, expected)
         .await?;
     Ok(task_response(&task))
 }
 
 /// Change only the fields present in the body; `null` clears an optional
-/// field.
+/// field. `list_id` or `parent_id` moves the task, with its subtasks, to
+/// the end of its new siblings (`POST …/move` places it anywhere).
 #[utoipa::path(
     patch,
     path = "/api/{user_id}/tasks/{id}",
@@ -238,6 +249,7 @@ pub async fn replace(
         ItemErrors,
         IfMatchErrors,
         BodyErrors,
+        ConflictErrors,
     )
 )]
 pub async fn patch(
@@ -294,6 +306,55 @@ pub async fn complete(
         .repo
         .set_completed(owner, id, change, expected)
         .await?;
+    Ok(task_response(&task))
+}
+
+/// Move a task, with its subtasks, in one atomic step: to another list,
+/// under another parent, to another place among its siblings, or all at
+/// once. The task's new `position` is in the answer; its siblings keep
+/// theirs.
+///
+/// Honours `If-Match` like the other writes (412 when the task changed
+/// since): a client that moves what it last saw does not undo someone
+/// else's move unknowingly.
+#[utoipa::path(
+    post,
+    path = "/api/{user_id}/tasks/{id}/move",
+    tag = "tasks",
+    operation_id = "move_task",
+    security(("bearer" = [])),
+    params(
+        ("user_id" = uuid::Uuid, Path, description = USER_ID_DOC),
+        ("id" = uuid::Uuid, Path, description = TASK_ID_DOC),
+        ("If-Match" = Option<String>, Header, nullable = false, description = IF_MATCH_DOC),
+    ),
+    request_body(content = TaskMoveDoc, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The task after the move.", body = TaskDto,
+            headers(("ETag" = String, description = "The task's new version."))),
+        ApiErrors,
+        ItemErrors,
+        IfMatchErrors,
+        BodyErrors,
+        ConflictErrors,
+    )
+)]
+pub async fn move_task(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, Problem> {
+    let owner = authorize_owner(&req, state.verifier.as_ref()).await?;
+    let id = task_id(&req)?;
+    let condition = preconditions::if_match(&req)?;
+    let body = read_json_object(&req, payload, EmptyBody::Rejected).await?;
+    let to = task_input::task_move(&body.unwrap_or_default()).map_err(Problem::validation)?;
+    let expected = expected_version(state.repo.as_ref(), owner, id, condition).await?;
+    let task = state
+        .repo
+        .move_task(owner, id, to, expected)
+        .await
+        .map_err(|error| Problem::from_move_error(error, to.placement))?;
     Ok(task_response(&task))
 }
 

@@ -116,6 +116,7 @@ mod tests {
             SortPosition::DueAt(None),
             SortPosition::Priority(Priority::High),
             SortPosition::Title("Ünïcode 🦀 \"quoted\"".into()),
+            SortPosition::Position(Position::first()),
             SortPosition::Position(Position::parse("a0V").unwrap()),
         ];
         positions
@@ -166,6 +167,16 @@ mod tests {
             forged(&format!(r#"{{"k":"id","o":"asc","v":"x","a":"{id}"}}"#)),
             Err(InvalidCursor)
         );
+        // Not a position key the store could have made.
+        for v in [r#""a00""#, r#""!""#, "1", "null"] {
+            assert_eq!(
+                forged(&format!(
+                    r#"{{"k":"position","o":"asc","v":{v},"a":"{id}"}}"#
+                )),
+                Err(InvalidCursor),
+                "{v}"
+            );
+        }
         assert_eq!(
             forged(&format!(
                 r#"{{"k":"title","o":"asc","v":"x","a":"{id}","extra":1}}"#

@@ -4,7 +4,7 @@
 //! request properties identical to the fields that parser accepts.
 
 use chrono::{DateTime, Utc};
-use domain::Task;
+use domain::{SubtaskCounts, Task};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -31,6 +31,24 @@ impl From<domain::Priority> for PriorityDto {
     }
 }
 
+/// How many direct subtasks a task has, and how many of them are
+/// completed (subtasks of subtasks count under their own parent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = SubtaskCounts)]
+pub struct SubtaskCountsDto {
+    pub total: u32,
+    pub completed: u32,
+}
+
+impl From<SubtaskCounts> for SubtaskCountsDto {
+    fn from(counts: SubtaskCounts) -> Self {
+        Self {
+            total: counts.total,
+            completed: counts.completed,
+        }
+    }
+}
+
 /// A task, as every endpoint returns it. Timestamps are RFC 3339 in UTC.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(as = Task)]
@@ -38,6 +56,16 @@ pub struct TaskDto {
     pub id: Uuid,
     /// The owner: always the authenticated user.
     pub user_id: Uuid,
+    /// The list the task is in; a subtask is always in its parent's list.
+    pub list_id: Uuid,
+    /// The parent task, or null for a top-level task.
+    #[schema(required = true)]
+    pub parent_id: Option<Uuid>,
+    /// The task's place among its siblings (same list, same parent): sort
+    /// siblings by comparing these keys character by character (ASCII
+    /// order, as `<` on strings does in JavaScript), not as numbers. Opaque
+    /// otherwise: it changes when the task or its siblings move.
+    pub position: String,
     /// Trimmed, 1–200 characters, no control characters.
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
@@ -47,18 +75,10 @@ pub struct TaskDto {
     pub description: Option<String>,
     pub completed: bool,
     pub priority: PriorityDto,
-    /// The list the task is in.
-    pub list_id: Uuid,
-    /// The parent task; null for a top-level task.
-    #[schema(required = true)]
-    pub parent_id: Option<Uuid>,
-    /// Its place among its siblings (same list, same parent): an opaque key
-    /// that sorts bytewise (`sort=position`).
-    pub position: String,
-    /// The ids of its labels, sorted.
+    /// The ids of the task's labels, in ascending order, at most 20.
+    #[schema(max_items = 20)]
     pub labels: Vec<Uuid>,
-    /// Its direct subtasks.
-    pub subtasks: SubtasksDto,
+    pub subtasks: SubtaskCountsDto,
     // Written by `timestamp`, the one text form of an instant on the wire.
     #[schema(required = true)]
     #[serde(serialize_with = "timestamp::serialize_option")]
@@ -69,32 +89,21 @@ pub struct TaskDto {
     pub updated_at: DateTime<Utc>,
 }
 
-/// How many direct subtasks a task has, and how many of them are done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[schema(as = Subtasks)]
-pub struct SubtasksDto {
-    pub total: u32,
-    pub completed: u32,
-}
-
 impl From<&Task> for TaskDto {
     fn from(task: &Task) -> Self {
         let f = &task.fields;
         Self {
             id: *task.id.as_uuid(),
             user_id: *task.owner.as_uuid(),
+            list_id: *task.list_id.as_uuid(),
+            parent_id: task.parent_id.map(Uuid::from),
+            position: task.position.as_str().to_owned(),
             title: f.title.as_str().to_owned(),
             description: f.description.as_ref().map(|d| d.as_str().to_owned()),
             completed: f.completed,
             priority: f.priority.into(),
-            list_id: *task.list_id.as_uuid(),
-            parent_id: task.parent_id.map(|p| *p.as_uuid()),
-            position: task.position.as_str().to_owned(),
             labels: f.labels.as_slice().iter().map(|l| *l.as_uuid()).collect(),
-            subtasks: SubtasksDto {
-                total: task.subtasks.total,
-                completed: task.subtasks.completed,
-            },
+            subtasks: task.subtasks.into(),
             due_at: f.due_at,
             created_at: task.created_at,
             updated_at: task.updated_at,
@@ -104,8 +113,15 @@ impl From<&Task> for TaskDto {
 
 /// The body of `POST /api/{user_id}/tasks` and `PUT /api/{user_id}/tasks/{id}`.
 /// Every editable field; those omitted take their default (null, `medium`,
-/// `false`). Unknown and read-only fields (`id`, `user_id`, `created_at`,
-/// `updated_at`) are rejected by name.
+/// `false`, no labels, the Inbox). Unknown and read-only fields (`id`,
+/// `user_id`, `position`, `subtasks`, `created_at`, `updated_at`) are
+/// rejected by name, and so is `category`, which labels replaced in 0.2.0.
+///
+/// A list, parent or label that does not exist or is someone else's is 422
+/// naming the field, whichever it is. On PUT, where the task is counts as a
+/// field too: a `list_id` or `parent_id` other than the task's moves it
+/// (with its subtasks) to the end of its new siblings, and omitting them
+/// means the Inbox and the top level, as on a create.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = TaskInput)]
@@ -128,11 +144,26 @@ pub struct TaskInputDoc {
     /// Default `false`; not null.
     #[schema(nullable = false, default = false)]
     pub completed: Option<bool>,
+    /// One of the caller's lists. Absent: the parent's list when
+    /// `parent_id` is given, else the caller's Inbox (created if needed).
+    /// Not null. A list holds at most 10,000 tasks (409 past that).
+    #[schema(nullable = false)]
+    pub list_id: Option<Uuid>,
+    /// One of the caller's tasks, in the same list (when `list_id` is
+    /// given too), to make this one its subtask. At most 4 levels: a
+    /// top-level task and three levels of subtasks below it; a fifth is
+    /// 422. `null` or absent: a top-level task.
+    pub parent_id: Option<Uuid>,
+    /// Ids of the caller's labels, at most 20, none twice. Absent: none.
+    /// Not null.
+    #[schema(nullable = false, max_items = 20)]
+    pub labels: Option<Vec<Uuid>>,
 }
 
 /// The body of `PATCH /api/{user_id}/tasks/{id}`: only the fields present
-/// change; `null` clears `description` or `due_at`. `title`,
-/// `priority` and `completed` cannot be null.
+/// change; `null` clears `description` or `due_at`, and makes the task
+/// top-level for `parent_id`. `title`, `priority`, `completed`, `list_id`
+/// and `labels` cannot be null.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = TaskPatch)]
@@ -152,6 +183,49 @@ pub struct TaskPatchDoc {
     /// Not null.
     #[schema(nullable = false)]
     pub completed: Option<bool>,
+    /// Moves the task, with its subtasks, to the end of this list of the
+    /// caller's; it becomes top-level there unless `parent_id` is given
+    /// too. Not null.
+    #[schema(nullable = false)]
+    pub list_id: Option<Uuid>,
+    /// Moves the task, with its subtasks, to the end of this task's
+    /// subtasks (the rules of `TaskInput` apply, and the task cannot go
+    /// under itself or one of its subtasks: 422); `null` makes it
+    /// top-level.
+    pub parent_id: Option<Uuid>,
+    /// Replaces the labels: ids of the caller's labels, at most 20, none
+    /// twice; `[]` removes them all. Not null.
+    #[schema(nullable = false, max_items = 20)]
+    pub labels: Option<Vec<Uuid>>,
+}
+
+/// The body of `POST /api/{user_id}/tasks/{id}/move`: one atomic move of a
+/// task, with its subtasks, to another list, under another parent, to
+/// another place among its siblings, or all at once. `{}` moves it to the
+/// end of its siblings.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = TaskMove)]
+pub struct TaskMoveDoc {
+    /// The destination list, one of the caller's. Absent: the new parent's
+    /// list when `parent_id` names a task, else the task's current list.
+    /// Not null.
+    #[schema(nullable = false)]
+    pub list_id: Option<Uuid>,
+    /// The new parent, one of the caller's tasks (4 levels at most; not
+    /// the task itself or one of its subtasks); `null`: the top level.
+    /// Absent: the current parent when the list does not change, else the
+    /// top level.
+    pub parent_id: Option<Uuid>,
+    /// Place the task right before this task, which must be a sibling at
+    /// the destination (same list, same parent), else 422. Not null; not
+    /// together with `after`. Neither: at the end.
+    #[schema(nullable = false)]
+    pub before: Option<Uuid>,
+    /// Place the task right after this sibling at the destination, as
+    /// `before`.
+    #[schema(nullable = false)]
+    pub after: Option<Uuid>,
 }
 
 /// The optional body of `PATCH /api/{user_id}/tasks/{id}/complete`. Without

@@ -2,21 +2,28 @@
 //! next page.
 //!
 //! Strict by design: an unknown or repeated parameter is a 400, so a typo
-//! such as `sotr=title` is reported instead of silently ignored. An empty
-//! value (`q=`) means the parameter is absent, as HTML forms send it.
+//! such as `sotr=title` is reported instead of silently ignored (`label`
+//! alone may repeat: each one narrows the listing). An empty value (`q=`)
+//! means the parameter is absent, as HTML forms send it.
 
+use domain::limits::MAX_LABELS_PER_TASK;
 use domain::{
-    PageLimit, Priority, SearchTerm, SortKey, SortOrder, StatusFilter, TaskQuery, UserId,
+    LabelId, ListId, PageLimit, ParentFilter, Priority, SearchTerm, SortKey, SortOrder,
+    StatusFilter, TaskId, TaskLabels, TaskQuery, UserId,
 };
 use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
 
 use super::dto::PriorityDto;
 use super::{cursor, timestamp};
 use crate::http::problem::FieldError;
 
-pub const PARAMETERS: [&str; 9] = [
+pub const PARAMETERS: [&str; 12] = [
     "status",
     "priority",
+    "list_id",
+    "parent_id",
+    "label",
     "q",
     "due_before",
     "due_after",
@@ -25,6 +32,12 @@ pub const PARAMETERS: [&str; 9] = [
     "limit",
     "cursor",
 ];
+
+/// The parameters that may be given more than once.
+pub const REPEATABLE: [&str; 1] = ["label"];
+
+/// The `parent_id` value that asks for top-level tasks only.
+pub const TOP_LEVEL: &str = "none";
 
 /// Which tasks to list, by completion.
 #[derive(Debug, ToSchema)]
@@ -52,7 +65,6 @@ pub enum SortKeyDoc {
     Priority,
     #[schema(rename = "title")]
     Title,
-    /// The manual order (`position`, then id).
     #[schema(rename = "position")]
     Position,
 }
@@ -69,8 +81,9 @@ pub enum SortOrderDoc {
 
 /// The query parameters of `GET /api/{user_id}/tasks`, as documented.
 /// Parsed by [`parse`]; a test keeps this list identical to the parameters it
-/// accepts. Each may appear at most once and no other is accepted (400
-/// otherwise); an empty value is the same as an absent parameter.
+/// accepts. Each may appear at most once but `label`, and no other is
+/// accepted (400 otherwise); an empty value is the same as an absent
+/// parameter. Filters combine: a task is listed when it passes every one.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TaskListQuery {
@@ -78,6 +91,18 @@ pub struct TaskListQuery {
     pub status: Option<StatusFilterDoc>,
     /// Only tasks of this priority.
     pub priority: Option<PriorityDto>,
+    /// Only tasks in this list (its id); makes `sort=position` the
+    /// default. An id that names none of the caller's lists matches no
+    /// task.
+    pub list_id: Option<Uuid>,
+    /// `none`: only top-level tasks; a task's id: only its direct
+    /// subtasks. Absent: tasks at every level.
+    pub parent_id: Option<String>,
+    /// A label's id: only tasks carrying it. Repeat the parameter
+    /// (`label=…&label=…`, at most 20 distinct ids) for tasks carrying all
+    /// of them.
+    #[param(max_items = 20)]
+    pub label: Option<Vec<Uuid>>,
     /// Case-insensitive text searched in title and description: trimmed,
     /// then 1–200 characters, no control characters.
     #[param(max_length = 200)]
@@ -86,9 +111,12 @@ pub struct TaskListQuery {
     pub due_before: Option<chrono::DateTime<chrono::Utc>>,
     /// Only tasks due strictly after this instant (RFC 3339).
     pub due_after: Option<chrono::DateTime<chrono::Utc>>,
-    /// Sort key, default `created_at`. Tasks without a due date sort last.
+    /// Sort key: `position` (the order chosen by hand among siblings; the
+    /// default with `list_id`), else `created_at` by default. Tasks
+    /// without a due date sort last. Ties are broken by id.
     pub sort: Option<SortKeyDoc>,
-    /// `desc` (default) or `asc`.
+    /// `asc` (the default for `position`) or `desc` (the default for the
+    /// other keys).
     pub order: Option<SortOrderDoc>,
     /// Page size, an integer from 1 to 100, default 50.
     #[param(minimum = 1, maximum = 100)]
@@ -109,6 +137,15 @@ fn record<T, E: ToString>(
         .ok()
 }
 
+fn parent_filter(value: &str) -> Result<ParentFilter, &'static str> {
+    if value == TOP_LEVEL {
+        return Ok(ParentFilter::None);
+    }
+    TaskId::parse(value)
+        .map(ParentFilter::Of)
+        .map_err(|_| "must be a task id (a UUID) or none")
+}
+
 /// # Errors
 /// One entry per bad, unknown or repeated parameter.
 pub fn parse(query_string: &str) -> Result<TaskQuery, Vec<FieldError>> {
@@ -116,16 +153,20 @@ pub fn parse(query_string: &str) -> Result<TaskQuery, Vec<FieldError>> {
     let mut seen: Vec<String> = Vec::new();
     let mut query = TaskQuery::default();
     let mut raw_cursor = None;
+    let mut labels: Vec<LabelId> = Vec::new();
+    let (mut sort_given, mut order_given) = (false, false);
     for (name, value) in form_urlencoded::parse(query_string.as_bytes()) {
         if !PARAMETERS.contains(&name.as_ref()) {
             errors.push(FieldError::new(name.as_ref(), "is not a known parameter"));
             continue;
         }
-        if seen.iter().any(|s| *s == name) {
-            errors.push(FieldError::new(name.as_ref(), "must be given at most once"));
-            continue;
+        if !REPEATABLE.contains(&name.as_ref()) {
+            if seen.iter().any(|s| *s == name) {
+                errors.push(FieldError::new(name.as_ref(), "must be given at most once"));
+                continue;
+            }
+            seen.push(name.to_string());
         }
-        seen.push(name.to_string());
         if value.is_empty() {
             continue;
         }
@@ -135,11 +176,26 @@ pub fn parse(query_string: &str) -> Result<TaskQuery, Vec<FieldError>> {
                 query.status = record(e, "status", StatusFilter::parse(&value)).unwrap_or_default();
             }
             "priority" => query.priority = record(e, "priority", Priority::parse(&value)),
+            "list_id" => {
+                let id = ListId::parse(&value).map_err(|_| "must be a list id (a UUID)");
+                query.list_id = record(e, "list_id", id);
+            }
+            "parent_id" => {
+                query.parent = record(e, "parent_id", parent_filter(&value)).unwrap_or_default();
+            }
+            "label" => {
+                let id = LabelId::parse(&value).map_err(|_| "must be a label id (a UUID)");
+                labels.extend(record(e, "label", id));
+            }
             "q" => query.search = record(e, "q", SearchTerm::parse(&value)),
             "due_before" => query.due_before = record(e, "due_before", timestamp::parse(&value)),
             "due_after" => query.due_after = record(e, "due_after", timestamp::parse(&value)),
-            "sort" => query.sort = record(e, "sort", SortKey::parse(&value)).unwrap_or_default(),
+            "sort" => {
+                sort_given = true;
+                query.sort = record(e, "sort", SortKey::parse(&value)).unwrap_or_default();
+            }
             "order" => {
+                order_given = true;
                 query.order = record(e, "order", SortOrder::parse(&value)).unwrap_or_default();
             }
             "limit" => {
@@ -151,6 +207,27 @@ pub fn parse(query_string: &str) -> Result<TaskQuery, Vec<FieldError>> {
             }
             _ => raw_cursor = Some(value.into_owned()),
         }
+    }
+    // Repeats of one id narrow nothing further; past 20 distinct ones no
+    // task can match (a task carries at most 20 labels).
+    query.labels = record(
+        &mut errors,
+        "label",
+        TaskLabels::new(labels).map_err(|e| {
+            format!(
+                "must be given for at most {MAX_LABELS_PER_TASK} distinct labels (got {})",
+                e.actual
+            )
+        }),
+    )
+    .unwrap_or_default();
+    // Inside one list the order chosen by hand is what people expect; and
+    // that order reads from the first item down.
+    if !sort_given && query.list_id.is_some() {
+        query.sort = SortKey::Position;
+    }
+    if !order_given && query.sort == SortKey::Position {
+        query.order = SortOrder::Asc;
     }
     if let Some(raw) = raw_cursor {
         if let Some(parsed) = record(&mut errors, "cursor", cursor::decode(&raw)) {
@@ -186,6 +263,21 @@ pub fn next_page_url(owner: UserId, query: &TaskQuery, next: &domain::Cursor) ->
     if let Some(priority) = query.priority {
         params.append_pair("priority", priority.as_str());
     }
+    if let Some(list_id) = &query.list_id {
+        params.append_pair("list_id", &list_id.to_string());
+    }
+    match query.parent {
+        ParentFilter::Any => {}
+        ParentFilter::None => {
+            params.append_pair("parent_id", TOP_LEVEL);
+        }
+        ParentFilter::Of(id) => {
+            params.append_pair("parent_id", &id.to_string());
+        }
+    }
+    for label in query.labels.as_slice() {
+        params.append_pair("label", &label.to_string());
+    }
     if let Some(search) = &query.search {
         params.append_pair("q", search.as_str());
     }
@@ -205,9 +297,14 @@ pub fn next_page_url(owner: UserId, query: &TaskQuery, next: &domain::Cursor) ->
 #[cfg(test)]
 mod tests {
     use chrono::{TimeZone, Utc};
-    use domain::{Cursor, SortPosition, TaskId};
+    use domain::{Cursor, Position, SortPosition, TaskId};
 
     use super::*;
+
+    const LIST: &str = "0190f3a0-0000-7000-8000-0000000000aa";
+    const PARENT: &str = "0190f3a0-0000-7000-8000-0000000000bb";
+    const LABEL_1: &str = "0190f3a0-0000-7000-8000-000000000001";
+    const LABEL_2: &str = "0190f3a0-0000-7000-8000-000000000002";
 
     fn names(errors: &[FieldError]) -> Vec<&str> {
         errors.iter().map(|e| e.field.as_str()).collect()
@@ -216,15 +313,19 @@ mod tests {
     #[test]
     fn empty_query_is_the_default() {
         assert_eq!(parse(""), Ok(TaskQuery::default()));
-        assert_eq!(parse("q=&limit=&status="), Ok(TaskQuery::default()));
+        assert_eq!(
+            parse("q=&limit=&status=&label=&list_id="),
+            Ok(TaskQuery::default())
+        );
     }
 
     #[test]
     fn parses_every_parameter() {
-        let q = parse(
+        let q = parse(&format!(
             "status=pending&priority=high&q=milk%20run&due_before=2030-01-01T00:00:00Z\
-             &due_after=2029-01-01T00:00:00%2B01:00&sort=title&order=asc&limit=10",
-        )
+             &due_after=2029-01-01T00:00:00%2B01:00&sort=title&order=asc&limit=10\
+             &list_id={LIST}&parent_id={PARENT}&label={LABEL_2}&label={LABEL_1}&label={LABEL_2}"
+        ))
         .unwrap();
         assert_eq!(q.status, StatusFilter::Pending);
         assert_eq!(q.priority, Some(Priority::High));
@@ -240,6 +341,27 @@ mod tests {
         assert_eq!(q.sort, SortKey::Title);
         assert_eq!(q.order, SortOrder::Asc);
         assert_eq!(q.limit.get(), 10);
+        assert_eq!(q.list_id, Some(ListId::parse(LIST).unwrap()));
+        assert_eq!(q.parent, ParentFilter::Of(TaskId::parse(PARENT).unwrap()));
+        assert_eq!(
+            q.labels.as_slice(),
+            [LABEL_1, LABEL_2].map(|l| LabelId::parse(l).unwrap())
+        );
+        assert_eq!(parse("parent_id=none").unwrap().parent, ParentFilter::None);
+    }
+
+    #[test]
+    fn a_list_sorts_by_position_unless_told_otherwise() {
+        let q = parse(&format!("list_id={LIST}")).unwrap();
+        assert_eq!((q.sort, q.order), (SortKey::Position, SortOrder::Asc));
+        let q = parse(&format!("list_id={LIST}&order=desc")).unwrap();
+        assert_eq!((q.sort, q.order), (SortKey::Position, SortOrder::Desc));
+        let q = parse(&format!("list_id={LIST}&sort=due_at")).unwrap();
+        assert_eq!((q.sort, q.order), (SortKey::DueAt, SortOrder::Desc));
+        let q = parse("sort=position").unwrap();
+        assert_eq!((q.sort, q.order), (SortKey::Position, SortOrder::Asc));
+        let q = parse("").unwrap();
+        assert_eq!((q.sort, q.order), (SortKey::CreatedAt, SortOrder::Desc));
     }
 
     #[test]
@@ -263,6 +385,32 @@ mod tests {
         assert_eq!(errors[6].message, "must be given at most once");
         assert_eq!(names(&parse("limit=abc").unwrap_err()), ["limit"]);
         assert_eq!(names(&parse("limit=101").unwrap_err()), ["limit"]);
+        let errors = parse(&format!(
+            "list_id=7&parent_id=top&label=x&list_id={LIST}&category=work"
+        ))
+        .unwrap_err();
+        assert_eq!(
+            names(&errors),
+            ["list_id", "parent_id", "label", "list_id", "category"]
+        );
+        assert_eq!(errors[1].message, "must be a task id (a UUID) or none");
+    }
+
+    #[test]
+    fn label_repeats_up_to_twenty_distinct_ids() {
+        let labels = |n: u128| -> String {
+            (1..=n)
+                .map(|i| format!("label={}", uuid::Uuid::from_u128(i)))
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        assert_eq!(parse(&labels(20)).unwrap().labels.len(), 20);
+        let errors = parse(&labels(21)).unwrap_err();
+        assert_eq!(names(&errors), ["label"]);
+        assert_eq!(
+            errors[0].message,
+            "must be given for at most 20 distinct labels (got 21)"
+        );
     }
 
     #[test]
@@ -278,25 +426,43 @@ mod tests {
         assert_eq!(q.cursor(), Some(&cursor));
         let errors = parse(&format!("cursor={text}")).unwrap_err();
         assert_eq!(names(&errors), ["cursor"]);
+        // A list's default ordering takes a position cursor as it is.
+        let cursor = Cursor {
+            order: SortOrder::Asc,
+            position: SortPosition::Position(Position::first()),
+            after: TaskId::new_v7(),
+        };
+        let text = cursor::encode(&cursor);
+        let q = parse(&format!("list_id={LIST}&cursor={text}")).unwrap();
+        assert_eq!(q.cursor(), Some(&cursor));
     }
 
     #[test]
     fn next_page_url_preserves_filters_and_parses_back() {
         let owner = UserId::parse("33e85bcb-82d5-4511-b8fc-1f6806a44a90").unwrap();
-        let query = parse(
-            "status=completed&priority=low&q=x%3Dy&due_after=2029-01-01T00:00:00Z\
-             &sort=due_at&order=asc&limit=2",
-        )
-        .unwrap();
-        let next = Cursor {
-            order: SortOrder::Asc,
-            position: SortPosition::DueAt(None),
-            after: TaskId::new_v7(),
-        };
-        let url = next_page_url(owner, &query, &next);
-        let (path, qs) = url.split_once('?').unwrap();
-        assert_eq!(path, format!("/api/{owner}/tasks"));
-        let again = parse(qs).unwrap();
-        assert_eq!(again, query.with_cursor(next).unwrap());
+        for (qs, position) in [
+            (
+                "status=completed&priority=low&q=x%3Dy&due_after=2029-01-01T00:00:00Z\
+                 &sort=due_at&order=asc&limit=2&parent_id=none"
+                    .to_owned(),
+                SortPosition::DueAt(None),
+            ),
+            (
+                format!("list_id={LIST}&parent_id={PARENT}&label={LABEL_1}&label={LABEL_2}"),
+                SortPosition::Position(Position::first()),
+            ),
+        ] {
+            let query = parse(&qs).unwrap();
+            let next = Cursor {
+                order: query.order,
+                position,
+                after: TaskId::new_v7(),
+            };
+            let url = next_page_url(owner, &query, &next);
+            let (path, again) = url.split_once('?').unwrap();
+            assert_eq!(path, format!("/api/{owner}/tasks"));
+            let again = parse(again).unwrap();
+            assert_eq!(again, query.with_cursor(next).unwrap(), "{qs}");
+        }
     }
 }

@@ -4,50 +4,72 @@
 //! The object is walked by hand rather than deserialized into a struct so
 //! that a PATCH can tell an absent field from `null`, unknown and read-only
 //! fields are named, and a wrong JSON type is reported against its field.
+//!
+//! Only the form of the ids is checked here: whether a list, parent or
+//! label is the caller's is the store's to say (also 422, naming the field).
 
+use domain::limits::MAX_LABELS_PER_TASK;
 use domain::{
-    CompletionChange, Description, Priority, TaskFields, TaskLabels, TaskPatch, Timestamp, Title,
+    CompletionChange, Description, LabelId, ListId, Placement, Priority, TaskFields, TaskId,
+    TaskLabels, TaskLocation, TaskMove, TaskPatch, Timestamp, Title,
 };
 use serde_json::{Map, Value};
+use uuid::Uuid;
 
 use super::timestamp;
 use crate::http::problem::FieldError;
 
 /// The fields a client may send when creating, replacing or patching.
-pub const EDITABLE_FIELDS: [&str; 5] = ["title", "description", "priority", "due_at", "completed"];
-
-/// Fields of the task representation that only the server sets. For now
-/// also `list_id`, `parent_id` and `labels`, which the body parser does not
-/// take yet (issue 9: the port does; `TaskLocation::default()` is the Inbox).
-pub const READ_ONLY_FIELDS: [&str; 9] = [
-    "id",
-    "user_id",
-    "created_at",
-    "updated_at",
-    "position",
-    "subtasks",
+pub const EDITABLE_FIELDS: [&str; 8] = [
+    "title",
+    "description",
+    "priority",
+    "due_at",
+    "completed",
     "list_id",
     "parent_id",
     "labels",
 ];
 
+/// Fields of the task representation that only the server sets.
+pub const READ_ONLY_FIELDS: [&str; 6] = [
+    "id",
+    "user_id",
+    "position",
+    "subtasks",
+    "created_at",
+    "updated_at",
+];
+
+/// Fields an earlier version accepted, with what replaced them.
+pub const REMOVED_FIELDS: [(&str, &str); 1] = [(
+    "category",
+    "was removed in 0.2.0: labels replace categories (see `labels`)",
+)];
+
 /// The one field of `PATCH …/complete`.
 pub const COMPLETION_FIELDS: [&str; 1] = ["completed"];
 
+/// The fields of `POST …/tasks/{id}/move`.
+pub const MOVE_FIELDS: [&str; 4] = ["list_id", "parent_id", "before", "after"];
+
 const NOT_NULL: &str = "must not be null";
 
-/// Unknown and read-only fields, each named.
+/// Unknown, removed and read-only fields, each named.
 fn check_names(object: &Map<String, Value>, allowed: &[&str], errors: &mut Vec<FieldError>) {
     for name in object.keys() {
-        if allowed.contains(&name.as_str()) {
+        let name = name.as_str();
+        if allowed.contains(&name) {
             continue;
         }
-        let message = if READ_ONLY_FIELDS.contains(&name.as_str()) {
+        let message = if READ_ONLY_FIELDS.contains(&name) {
             "is read-only and cannot be set"
+        } else if let Some((_, why)) = REMOVED_FIELDS.iter().find(|(n, _)| *n == name) {
+            why
         } else {
             "is not a known field"
         };
-        errors.push(FieldError::new(name.as_str(), message));
+        errors.push(FieldError::new(name, message));
     }
 }
 
@@ -90,6 +112,13 @@ impl<'a> Fields<'a> {
             _ => Err(self.errors),
         }
     }
+}
+
+/// A field that may be absent (`None`), present but invalid
+/// (`Some(None)`) or present and valid (`Some(Some(v))`): `Err` when
+/// invalid, else whether and how it is present.
+fn valid<T>(field: Option<Option<T>>) -> Result<Option<T>, ()> {
+    field.map(|v| v.ok_or(())).transpose()
 }
 
 fn title(value: &Value) -> Result<Title, String> {
@@ -144,13 +173,72 @@ fn completed(value: &Value) -> Result<bool, String> {
     }
 }
 
+const NOT_A_UUID: &str = "must be an id (a UUID string)";
+
+fn uuid(value: &Value) -> Result<Uuid, String> {
+    match value {
+        Value::String(s) => Uuid::parse_str(s).map_err(|_| NOT_A_UUID.into()),
+        Value::Null => Err(NOT_NULL.into()),
+        _ => Err(NOT_A_UUID.into()),
+    }
+}
+
+fn list_id(value: &Value) -> Result<ListId, String> {
+    uuid(value).map(ListId::from_uuid)
+}
+
+fn task_ref(value: &Value) -> Result<TaskId, String> {
+    uuid(value).map(TaskId::from_uuid)
+}
+
+/// `null` is the top level.
+fn parent_id(value: &Value) -> Result<Option<TaskId>, String> {
+    match value {
+        Value::Null => Ok(None),
+        _ => task_ref(value).map(Some),
+    }
+}
+
+fn labels(value: &Value) -> Result<TaskLabels, String> {
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Null => return Err(NOT_NULL.into()),
+        _ => return Err("must be an array of label ids".into()),
+    };
+    if items.len() > MAX_LABELS_PER_TASK {
+        return Err(format!(
+            "must hold at most {MAX_LABELS_PER_TASK} label ids (got {})",
+            items.len()
+        ));
+    }
+    let mut ids: Vec<LabelId> = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let id = match item {
+            Value::String(s) => Uuid::parse_str(s).ok().map(LabelId::from_uuid),
+            _ => None,
+        }
+        .ok_or_else(|| format!("item {index} is not a label id (a UUID string)"))?;
+        // The schema says `uniqueItems`: a repeat is a client's mistake
+        // worth reporting rather than silently merging.
+        if ids.contains(&id) {
+            return Err(format!("item {index} repeats a label id"));
+        }
+        ids.push(id);
+    }
+    TaskLabels::new(ids).map_err(|e| e.to_string())
+}
+
 /// The body of `POST …/tasks` and `PUT …/tasks/{id}`: a complete set of
-/// editable fields. Absent optional fields are empty, priority defaults to
-/// medium and `completed` to false.
+/// editable fields, and where the task goes. Absent optional fields are
+/// empty, priority defaults to medium, `completed` to false, the list to
+/// the parent's or the Inbox (the store resolves it) and the parent to
+/// none.
 ///
 /// # Errors
-/// Every invalid, unknown or read-only field.
-pub fn task_fields(object: &Map<String, Value>) -> Result<TaskFields, Vec<FieldError>> {
+/// Every invalid, unknown, removed or read-only field.
+pub fn task_fields(
+    object: &Map<String, Value>,
+) -> Result<(TaskFields, TaskLocation), Vec<FieldError>> {
     let mut f = Fields::new(object, &EDITABLE_FIELDS);
     let parsed_title = f.parse("title", title);
     if parsed_title.is_none() {
@@ -158,71 +246,133 @@ pub fn task_fields(object: &Map<String, Value>) -> Result<TaskFields, Vec<FieldE
     }
     // Absent optional fields take their default; a present but invalid
     // one (already recorded) makes the whole result `None`.
-    let fields = assemble_fields(
+    let description = f.parse("description", description).unwrap_or(Some(None));
+    let priority = f
+        .parse("priority", priority)
+        .unwrap_or(Some(Priority::default()));
+    let due_at = f.parse("due_at", due_at).unwrap_or(Some(None));
+    let completed = f.parse("completed", completed).unwrap_or(Some(false));
+    let labels = f
+        .parse("labels", labels)
+        .unwrap_or(Some(TaskLabels::default()));
+    let list_id = valid(f.parse("list_id", list_id));
+    let parent_id = f.parse("parent_id", parent_id).unwrap_or(Some(None));
+    let assembled = match (
         parsed_title.flatten(),
-        f.parse("description", description).unwrap_or(Some(None)),
-        f.parse("priority", priority)
-            .unwrap_or(Some(Priority::default())),
-        f.parse("due_at", due_at).unwrap_or(Some(None)),
-        f.parse("completed", completed).unwrap_or(Some(false)),
-    );
-    f.finish(fields)
-}
-
-fn assemble_fields(
-    title: Option<Title>,
-    description: Option<Option<Description>>,
-    priority: Option<Priority>,
-    due_at: Option<Option<Timestamp>>,
-    completed: Option<bool>,
-) -> Option<TaskFields> {
-    Some(TaskFields {
-        title: title?,
-        description: description?,
-        priority: priority?,
-        due_at: due_at?,
-        completed: completed?,
-        labels: TaskLabels::default(),
-    })
-}
-
-/// Each argument is absent (`None`), present but invalid (`Some(None)`) or
-/// present and valid (`Some(Some(v))`); any invalid one gives `None`.
-fn assemble_patch(
-    title: Option<Option<Title>>,
-    description: Option<Option<Option<Description>>>,
-    priority: Option<Option<Priority>>,
-    due_at: Option<Option<Option<Timestamp>>>,
-    completed: Option<Option<bool>>,
-) -> Option<TaskPatch> {
-    fn valid<T>(field: Option<Option<T>>) -> Result<Option<T>, ()> {
-        field.map(|v| v.ok_or(())).transpose()
-    }
-    Some(TaskPatch {
-        title: valid(title).ok()?,
-        description: valid(description).ok()?,
-        priority: valid(priority).ok()?,
-        due_at: valid(due_at).ok()?,
-        completed: valid(completed).ok()?,
-        ..TaskPatch::default()
-    })
+        description,
+        priority,
+        due_at,
+        completed,
+        labels,
+        list_id,
+        parent_id,
+    ) {
+        (
+            Some(title),
+            Some(description),
+            Some(priority),
+            Some(due_at),
+            Some(completed),
+            Some(labels),
+            Ok(list_id),
+            Some(parent_id),
+        ) => Some((
+            TaskFields {
+                title,
+                description,
+                priority,
+                due_at,
+                completed,
+                labels,
+            },
+            TaskLocation { list_id, parent_id },
+        )),
+        _ => None,
+    };
+    f.finish(assembled)
 }
 
 /// The body of `PATCH …/tasks/{id}`: only the fields present change, and
-/// `null` clears an optional one.
+/// `null` clears an optional one (for `parent_id`: the top level).
 ///
 /// # Errors
-/// Every invalid, unknown or read-only field; `null` for a field that
-/// cannot be empty.
+/// Every invalid, unknown, removed or read-only field; `null` for a field
+/// that cannot be empty.
 pub fn task_patch(object: &Map<String, Value>) -> Result<TaskPatch, Vec<FieldError>> {
     let mut f = Fields::new(object, &EDITABLE_FIELDS);
-    let title = f.parse("title", title);
-    let description = f.parse("description", description);
-    let priority = f.parse("priority", priority);
-    let due_at = f.parse("due_at", due_at);
-    let completed = f.parse("completed", completed);
-    let patch = assemble_patch(title, description, priority, due_at, completed);
+    let title = valid(f.parse("title", title));
+    let description = valid(f.parse("description", description));
+    let priority = valid(f.parse("priority", priority));
+    let due_at = valid(f.parse("due_at", due_at));
+    let completed = valid(f.parse("completed", completed));
+    let labels = valid(f.parse("labels", labels));
+    let list_id = valid(f.parse("list_id", list_id));
+    let parent_id = valid(f.parse("parent_id", parent_id));
+    let patch = match (
+        title,
+        description,
+        priority,
+        due_at,
+        completed,
+        labels,
+        list_id,
+        parent_id,
+    ) {
+        (
+            Ok(title),
+            Ok(description),
+            Ok(priority),
+            Ok(due_at),
+            Ok(completed),
+            Ok(labels),
+            Ok(list_id),
+            Ok(parent_id),
+        ) => Some(TaskPatch {
+            title,
+            description,
+            priority,
+            due_at,
+            completed,
+            labels,
+            list_id,
+            parent_id,
+        }),
+        _ => None,
+    };
     f.finish(patch)
+}
+
+/// The body of `POST …/tasks/{id}/move`: where the task goes. Absent
+/// fields mean what [`TaskMove`] says; `before` and `after` exclude each
+/// other, and neither means at the end.
+///
+/// # Errors
+/// Every invalid or unknown field; `before` and `after` together.
+pub fn task_move(object: &Map<String, Value>) -> Result<TaskMove, Vec<FieldError>> {
+    let mut f = Fields::new(object, &MOVE_FIELDS);
+    let list_id = valid(f.parse("list_id", list_id));
+    let parent_id = valid(f.parse("parent_id", parent_id));
+    let before = valid(f.parse("before", task_ref));
+    let after = valid(f.parse("after", task_ref));
+    let placement = match (before, after) {
+        (Ok(None), Ok(None)) => Some(Placement::End),
+        (Ok(Some(id)), Ok(None)) => Some(Placement::Before(id)),
+        (Ok(None), Ok(Some(id))) => Some(Placement::After(id)),
+        (Ok(Some(_)), Ok(Some(_))) => {
+            f.fail("after", "must not be given together with before");
+            None
+        }
+        _ => None,
+    };
+    let to = match (list_id, parent_id, placement) {
+        (Ok(list_id), Ok(parent_id), Some(placement)) => Some(TaskMove {
+            list_id,
+            parent_id,
+            placement,
+        }),
+        _ => None,
+    };
+    f.finish(to)
 }
 
 /// The body of `PATCH …/tasks/{id}/complete`: none (or `{}`) toggles,
@@ -261,20 +411,43 @@ mod tests {
         errors.iter().map(|e| e.field.as_str()).collect()
     }
 
+    fn message(errors: &[FieldError], field: &str) -> String {
+        errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+            .unwrap()
+    }
+
+    const LIST: &str = "0190f3a0-0000-7000-8000-0000000000aa";
+    const PARENT: &str = "0190f3a0-0000-7000-8000-0000000000bb";
+    const LABEL_1: &str = "0190f3a0-0000-7000-8000-000000000001";
+    const LABEL_2: &str = "0190f3a0-0000-7000-8000-000000000002";
+
+    fn label_ids(n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| Uuid::from_u128(i as u128 + 1).to_string())
+            .collect()
+    }
+
     #[test]
     fn full_fields_with_defaults() {
-        let fields = task_fields(&object(json!({"title": "  Buy milk "}))).unwrap();
+        let (fields, location) = task_fields(&object(json!({"title": "  Buy milk "}))).unwrap();
         assert_eq!(fields, TaskFields::new(Title::parse("Buy milk").unwrap()));
+        assert_eq!(location, TaskLocation::default());
     }
 
     #[test]
     fn full_fields_with_every_value() {
-        let fields = task_fields(&object(json!({
+        let (fields, location) = task_fields(&object(json!({
             "title": "Report",
             "description": "quarterly\nnumbers",
             "priority": "high",
             "due_at": "2030-01-31T10:00:00+01:00",
-            "completed": true
+            "completed": true,
+            "list_id": LIST,
+            "parent_id": PARENT,
+            "labels": [LABEL_2, LABEL_1]
         })))
         .unwrap();
         assert_eq!(fields.priority, Priority::High);
@@ -284,6 +457,15 @@ mod tests {
         );
         assert!(fields.completed);
         assert_eq!(fields.description.unwrap().as_str(), "quarterly\nnumbers");
+        // Sorted, whatever order they came in.
+        assert_eq!(
+            fields.labels.as_slice(),
+            [LABEL_1, LABEL_2].map(|l| LabelId::parse(l).unwrap())
+        );
+        assert_eq!(location.list_id, Some(ListId::parse(LIST).unwrap()));
+        assert_eq!(location.parent_id, Some(TaskId::parse(PARENT).unwrap()));
+        let (_, top) = task_fields(&object(json!({"title": "x", "parent_id": null}))).unwrap();
+        assert_eq!(top.parent_id, None);
     }
 
     #[test]
@@ -291,12 +473,16 @@ mod tests {
         let errors = task_fields(&object(json!({
             "description": 5,
             "priority": "urgent",
-            // Gone in 0.2.0: labels replace it.
-            "category": "",
+            "category": "work",
             "due_at": "tomorrow",
             "completed": "yes",
             "id": "x",
             "created_at": "x",
+            "position": "a0",
+            "subtasks": {"total": 1},
+            "list_id": null,
+            "parent_id": "nope",
+            "labels": "work",
             "colour": "red"
         })))
         .unwrap_err();
@@ -312,21 +498,58 @@ mod tests {
                 "description",
                 "due_at",
                 "id",
+                "labels",
+                "list_id",
+                "parent_id",
+                "position",
                 "priority",
+                "subtasks",
                 "title"
             ]
         );
-        let message = |field: &str| {
-            errors
-                .iter()
-                .find(|e| e.field == field)
-                .map(|e| e.message.clone())
-                .unwrap()
-        };
-        assert_eq!(message("title"), "is required");
-        assert_eq!(message("id"), "is read-only and cannot be set");
-        assert_eq!(message("colour"), "is not a known field");
-        assert_eq!(message("priority"), "must be one of: low, medium, high");
+        assert_eq!(message(&errors, "title"), "is required");
+        assert_eq!(message(&errors, "id"), "is read-only and cannot be set");
+        assert_eq!(
+            message(&errors, "position"),
+            "is read-only and cannot be set"
+        );
+        assert_eq!(message(&errors, "colour"), "is not a known field");
+        assert!(message(&errors, "category").contains("labels"));
+        assert_eq!(
+            message(&errors, "priority"),
+            "must be one of: low, medium, high"
+        );
+        assert_eq!(message(&errors, "list_id"), "must not be null");
+        assert_eq!(message(&errors, "parent_id"), NOT_A_UUID);
+        assert_eq!(message(&errors, "labels"), "must be an array of label ids");
+    }
+
+    #[test]
+    fn labels_are_at_most_twenty_distinct_ids() {
+        let twenty = label_ids(20);
+        let (fields, _) = task_fields(&object(json!({"title": "x", "labels": twenty}))).unwrap();
+        assert_eq!(fields.labels.len(), 20);
+        for (labels, expected) in [
+            (
+                json!(label_ids(21)),
+                "must hold at most 20 label ids (got 21)",
+            ),
+            (json!([LABEL_1, LABEL_1]), "item 1 repeats a label id"),
+            (
+                json!([LABEL_1, 7]),
+                "item 1 is not a label id (a UUID string)",
+            ),
+            (
+                json!(["not-a-uuid"]),
+                "item 0 is not a label id (a UUID string)",
+            ),
+            (json!(null), "must not be null"),
+        ] {
+            let errors = task_fields(&object(json!({"title": "x", "labels": labels}))).unwrap_err();
+            assert_eq!(errors, [FieldError::new("labels", expected)], "{labels}");
+            let errors = task_patch(&object(json!({"labels": labels}))).unwrap_err();
+            assert_eq!(errors, [FieldError::new("labels", expected)], "{labels}");
+        }
     }
 
     #[test]
@@ -349,21 +572,81 @@ mod tests {
 
     #[test]
     fn patch_tells_absent_from_null() {
-        let patch = task_patch(&object(json!({"description": null, "priority": "low"}))).unwrap();
+        let patch = task_patch(&object(json!({
+            "description": null, "priority": "low", "parent_id": null, "labels": []
+        })))
+        .unwrap();
         assert_eq!(patch.description, Some(None));
         assert_eq!(patch.priority, Some(Priority::Low));
+        assert_eq!(patch.parent_id, Some(None));
+        assert_eq!(patch.labels, Some(TaskLabels::default()));
         assert_eq!(patch.title, None);
+        assert_eq!(patch.list_id, None);
         assert!(task_patch(&object(json!({}))).unwrap().is_empty());
+        let patch = task_patch(&object(json!({"list_id": LIST, "parent_id": PARENT}))).unwrap();
+        assert_eq!(patch.list_id, Some(ListId::parse(LIST).unwrap()));
+        assert_eq!(patch.parent_id, Some(Some(TaskId::parse(PARENT).unwrap())));
     }
 
     #[test]
     fn patch_refuses_null_for_required_fields() {
         let errors = task_patch(&object(json!({
-            "title": null, "priority": null, "completed": null
+            "title": null, "priority": null, "completed": null, "list_id": null, "labels": null
         })))
         .unwrap_err();
-        assert_eq!(errors.len(), 3);
+        assert_eq!(errors.len(), 5);
         assert!(errors.iter().all(|e| e.message == "must not be null"));
+    }
+
+    #[test]
+    fn move_reads_destination_and_place() {
+        let task = |id: &str| TaskId::parse(id).unwrap();
+        assert_eq!(
+            task_move(&object(json!({}))),
+            Ok(TaskMove {
+                list_id: None,
+                parent_id: None,
+                placement: Placement::End
+            })
+        );
+        assert_eq!(
+            task_move(&object(
+                json!({"list_id": LIST, "parent_id": null, "before": PARENT})
+            )),
+            Ok(TaskMove {
+                list_id: Some(ListId::parse(LIST).unwrap()),
+                parent_id: Some(None),
+                placement: Placement::Before(task(PARENT))
+            })
+        );
+        assert_eq!(
+            task_move(&object(json!({"parent_id": PARENT, "after": LABEL_1}))),
+            Ok(TaskMove {
+                list_id: None,
+                parent_id: Some(Some(task(PARENT))),
+                placement: Placement::After(task(LABEL_1))
+            })
+        );
+    }
+
+    #[test]
+    fn move_refuses_bad_fields_and_both_anchors() {
+        let errors = task_move(&object(json!({"before": PARENT, "after": LABEL_1}))).unwrap_err();
+        assert_eq!(
+            errors,
+            [FieldError::new(
+                "after",
+                "must not be given together with before"
+            )]
+        );
+        let errors = task_move(&object(json!({
+            "list_id": 1, "parent_id": "x", "before": null, "after": "y", "title": "t"
+        })))
+        .unwrap_err();
+        let mut names = fields_of(&errors);
+        names.sort_unstable();
+        assert_eq!(names, ["after", "before", "list_id", "parent_id", "title"]);
+        assert_eq!(message(&errors, "before"), "must not be null");
     }
 
     #[test]

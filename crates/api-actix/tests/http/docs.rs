@@ -133,6 +133,7 @@ async fn protected_operations_declare_bearer_security_and_their_errors() {
         if [Method::PUT, Method::PATCH, Method::DELETE]
             .iter()
             .any(|m| m.as_str() == method)
+            || path.ends_with("/move")
         {
             assert!(statuses.contains("412"), "{method} {path}");
             let params: Vec<&str> = op["parameters"]
@@ -203,6 +204,25 @@ async fn documented_bodies_and_parameters_are_the_ones_parsed() {
         keys(&schemas["CompletionInput"]["properties"]),
         set(&task_input::COMPLETION_FIELDS)
     );
+
+    assert_eq!(
+        keys(&schemas["TaskMove"]["properties"]),
+        set(&task_input::MOVE_FIELDS)
+    );
+    assert!(schemas["TaskMove"].get("required").is_none());
+    // Every write that places a task can meet a full list.
+    for (path, method) in [
+        ("/api/{user_id}/tasks", "post"),
+        ("/api/{user_id}/tasks/{id}", "put"),
+        ("/api/{user_id}/tasks/{id}", "patch"),
+        ("/api/{user_id}/tasks/{id}/move", "post"),
+    ] {
+        assert_eq!(
+            doc["paths"][path][method]["responses"]["409"]["$ref"],
+            "#/components/responses/Conflict",
+            "{method} {path}"
+        );
+    }
 
     let complete = &doc["paths"]["/api/{user_id}/tasks/{id}/complete"]["patch"]["requestBody"];
     assert_eq!(complete["required"], false);
@@ -276,7 +296,7 @@ fn schema_accepts(schema: &Value, value: &str) -> bool {
 async fn documents_the_rules_the_server_enforces() {
     let doc = document().await;
     let schemas = &doc["components"]["schemas"];
-    for body in ["TaskInput", "TaskPatch", "CompletionInput"] {
+    for body in ["TaskInput", "TaskPatch", "CompletionInput", "TaskMove"] {
         assert_eq!(schemas[body]["additionalProperties"], false, "{body}");
     }
     assert_eq!(
@@ -312,10 +332,39 @@ async fn documents_the_rules_the_server_enforces() {
         assert_eq!(property(&doc, schema, "description")["maxLength"], 4000);
         assert!(property(&doc, schema, "description")["pattern"].is_string());
         assert_eq!(property(&doc, schema, "due_at")["format"], "date-time");
+        assert!(property(&doc, schema, "category").is_null(), "{schema}");
+        let labels = property(&doc, schema, "labels");
+        assert_eq!(labels["maxItems"], 20, "{schema}");
+        assert_eq!(labels["uniqueItems"], true, "{schema}");
+        assert_eq!(labels["items"]["format"], "uuid", "{schema}");
+        for field in ["list_id", "parent_id"] {
+            assert!(
+                property(&doc, schema, field)
+                    .to_string()
+                    .contains("\"uuid\""),
+                "{schema}.{field}"
+            );
+        }
     }
-    for field in ["id", "user_id"] {
+    for field in ["id", "user_id", "list_id"] {
         assert_eq!(property(&doc, "Task", field)["format"], "uuid");
     }
+    for field in ["list_id", "before", "after"] {
+        assert_eq!(property(&doc, "TaskMove", field)["format"], "uuid");
+    }
+    let subtasks = &schemas["SubtaskCounts"];
+    assert_eq!(keys(&subtasks["properties"]), set(&["total", "completed"]));
+    assert_eq!(subtasks["properties"]["total"]["minimum"], 0);
+    let label = &list_parameter(&doc, "label")["schema"];
+    assert_eq!(
+        (
+            &label["items"]["format"],
+            &label["maxItems"],
+            &label["uniqueItems"]
+        ),
+        (&"uuid".into(), &20.into(), &true.into())
+    );
+    assert_eq!(list_parameter(&doc, "list_id")["schema"]["format"], "uuid");
     let limit = &list_parameter(&doc, "limit")["schema"];
     assert_eq!(
         (&limit["minimum"], &limit["maximum"]),
@@ -518,5 +567,50 @@ async fn header_and_cursor_patterns_accept_what_the_server_accepts() {
             api_actix::wire::cursor::decode(refused).is_err(),
             "{refused}"
         );
+    }
+}
+
+#[actix_web::test]
+async fn id_patterns_accept_what_the_server_accepts() {
+    let doc = document().await;
+    // `parent_id`: a task's id or `none`; what the pattern accepts, the
+    // parser does (it also takes the other text forms of a UUID).
+    let parent = &list_parameter(&doc, "parent_id")["schema"];
+    for value in [
+        "none",
+        "",
+        TASK,
+        &TASK.to_uppercase(),
+        "None",
+        "null",
+        " none",
+        "0190f3a0000070008000000000000001",
+        "{0190f3a0-0000-7000-8000-000000000001}",
+        "0190f3a0-0000-7000-8000-00000000001",
+        "0190f3a0-0000-7000-8000-0000000000012",
+        "g190f3a0-0000-7000-8000-000000000001",
+        "nonenone",
+    ] {
+        let encoded: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
+        let parsed = list_query::parse(&format!("parent_id={encoded}")).is_ok();
+        if schema_accepts(parent, value) {
+            assert!(parsed, "parent_id={value}");
+        }
+        if ["none", "", TASK].contains(&value) {
+            assert!(schema_accepts(parent, value), "parent_id={value}");
+        }
+    }
+    // `position`: every key the domain makes matches the documented
+    // pattern.
+    let position = property(&doc, "Task", "position");
+    let first = domain::Position::first();
+    let mut keys: Vec<domain::Position> = domain::Position::spread(100).collect();
+    keys.push(first.before().unwrap());
+    keys.push(domain::Position::between(Some(&keys[0]), Some(&keys[1])).unwrap());
+    for key in &keys {
+        assert!(schema_accepts(position, key.as_str()), "{key}");
+    }
+    for refused in ["", "0a", "a-0", "a 0"] {
+        assert!(!schema_accepts(position, refused), "{refused:?}");
     }
 }

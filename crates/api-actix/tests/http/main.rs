@@ -5,6 +5,7 @@ mod docs;
 mod errors;
 mod logging;
 mod metrics;
+mod organize;
 mod probes;
 mod rate_limits;
 mod shutdown;
