@@ -16,7 +16,7 @@ export const schemaConstraints = {
     },
   },
   SortKey: {
-    enum: ["created_at", "updated_at", "due_at", "priority", "title"],
+    enum: ["created_at", "updated_at", "due_at", "priority", "title", "position"],
   },
   SortOrder: {
     enum: ["asc", "desc"],
@@ -24,17 +24,27 @@ export const schemaConstraints = {
   StatusFilter: {
     enum: ["all", "pending", "completed"],
   },
+  SubtaskCounts: {
+    properties: {
+      completed: {
+        minimum: 0,
+      },
+      total: {
+        minimum: 0,
+      },
+    },
+  },
   Task: {
     properties: {
-      category: {
-        minLength: 1,
-        maxLength: 50,
-        pattern:
-          "^[\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000](?:[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000])?[\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*$",
-      },
       description: {
         maxLength: 4000,
         pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$",
+      },
+      labels: {
+        maxItems: 20,
+      },
+      position: {
+        pattern: "^[A-Za-z][0-9A-Za-z]*$",
       },
       title: {
         minLength: 1,
@@ -46,15 +56,12 @@ export const schemaConstraints = {
   },
   TaskInput: {
     properties: {
-      category: {
-        minLength: 1,
-        maxLength: 50,
-        pattern:
-          "^[\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000](?:[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000])?[\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*$",
-      },
       description: {
         maxLength: 4000,
         pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$",
+      },
+      labels: {
+        maxItems: 20,
       },
       title: {
         minLength: 1,
@@ -66,15 +73,12 @@ export const schemaConstraints = {
   },
   TaskPatch: {
     properties: {
-      category: {
-        minLength: 1,
-        maxLength: 50,
-        pattern:
-          "^[\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000](?:[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000])?[\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*$",
-      },
       description: {
         maxLength: 4000,
         pattern: "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$",
+      },
+      labels: {
+        maxItems: 20,
       },
       title: {
         minLength: 1,

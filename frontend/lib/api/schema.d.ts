@@ -56,7 +56,10 @@ export interface paths {
     get: operations["get_task"];
     /**
      * Replace every editable field of a task; omitted optional fields are
-     *     cleared (priority becomes `medium`, `completed` false).
+     *     cleared (priority becomes `medium`, `completed` false, no labels). Where
+     *     the task is counts too: a `list_id` or `parent_id` other than the
+     *     task's moves it, with its subtasks, to the end of its new siblings;
+     *     omitted, they mean the Inbox and the top level, as on a create.
      */
     put: operations["replace_task"];
     post?: never;
@@ -66,7 +69,8 @@ export interface paths {
     head?: never;
     /**
      * Change only the fields present in the body; `null` clears an optional
-     *     field.
+     *     field. `list_id` or `parent_id` moves the task, with its subtasks, to
+     *     the end of its new siblings (`POST …/move` places it anywhere).
      */
     patch: operations["patch_task"];
     trace?: never;
@@ -86,6 +90,31 @@ export interface paths {
     head?: never;
     /** Toggle a task's completion, or set it with `{"completed": bool}`. */
     patch: operations["complete_task"];
+    trace?: never;
+  };
+  "/api/{user_id}/tasks/{id}/move": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Move a task, with its subtasks, in one atomic step: to another list,
+     *     under another parent, to another place among its siblings, or all at
+     *     once. The task's new `position` is in the answer; its siblings keep
+     *     theirs.
+     * @description Honours `If-Match` like the other writes (412 when the task changed
+     *     since): a client that moves what it last saw does not undo someone
+     *     else's move unknowingly.
+     */
+    post: operations["move_task"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   "/healthz": {
@@ -195,7 +224,7 @@ export interface components {
      * @description The sort key.
      * @enum {string}
      */
-    SortKey: "created_at" | "updated_at" | "due_at" | "priority" | "title";
+    SortKey: "created_at" | "updated_at" | "due_at" | "priority" | "title" | "position";
     /**
      * @description The sort direction.
      * @enum {string}
@@ -206,10 +235,18 @@ export interface components {
      * @enum {string}
      */
     StatusFilter: "all" | "pending" | "completed";
+    /**
+     * @description How many direct subtasks a task has, and how many of them are
+     *     completed (subtasks of subtasks count under their own parent).
+     */
+    SubtaskCounts: {
+      /** Format: int32 */
+      completed: number;
+      /** Format: int32 */
+      total: number;
+    };
     /** @description A task, as every endpoint returns it. Timestamps are RFC 3339 in UTC. */
     Task: {
-      /** @description Trimmed, 1–50 characters, or null for none. */
-      category: string | null;
       completed: boolean;
       /** Format: date-time */
       created_at: string;
@@ -222,7 +259,27 @@ export interface components {
       due_at: string | null;
       /** Format: uuid */
       id: string;
+      /** @description The ids of the task's labels, in ascending order, at most 20. */
+      labels: string[];
+      /**
+       * Format: uuid
+       * @description The list the task is in; a subtask is always in its parent's list.
+       */
+      list_id: string;
+      /**
+       * Format: uuid
+       * @description The parent task, or null for a top-level task.
+       */
+      parent_id: string | null;
+      /**
+       * @description The task's place among its siblings (same list, same parent): sort
+       *     siblings by comparing these keys character by character (ASCII
+       *     order, as `<` on strings does in JavaScript), not as numbers. Opaque
+       *     otherwise: it changes when the task or its siblings move.
+       */
+      position: string;
       priority: components["schemas"]["Priority"];
+      subtasks: components["schemas"]["SubtaskCounts"];
       /** @description Trimmed, 1–200 characters, no control characters. */
       title: string;
       /** Format: date-time */
@@ -236,15 +293,17 @@ export interface components {
     /**
      * @description The body of `POST /api/{user_id}/tasks` and `PUT /api/{user_id}/tasks/{id}`.
      *     Every editable field; those omitted take their default (null, `medium`,
-     *     `false`). Unknown and read-only fields (`id`, `user_id`, `created_at`,
-     *     `updated_at`) are rejected by name.
+     *     `false`, no labels, the Inbox). Unknown and read-only fields (`id`,
+     *     `user_id`, `position`, `subtasks`, `created_at`, `updated_at`) are
+     *     rejected by name, and so is `category`, which labels replaced in 0.2.0.
+     *
+     *     A list, parent or label that does not exist or is someone else's is 422
+     *     naming the field, whichever it is. On PUT, where the task is counts as a
+     *     field too: a `list_id` or `parent_id` other than the task's moves it
+     *     (with its subtasks) to the end of its new siblings, and omitting them
+     *     means the Inbox and the top level, as on a create.
      */
     TaskInput: {
-      /**
-       * @description Trimmed like `title`, then 1–50 characters, no control characters.
-       *     `null` or absent: none (an empty or blank string is refused).
-       */
-      category?: string | null;
       /**
        * @description Default `false`; not null.
        * @default false
@@ -262,6 +321,26 @@ export interface components {
        */
       due_at?: string | null;
       /**
+       * @description Ids of the caller's labels, at most 20, none twice. Absent: none.
+       *     Not null.
+       */
+      labels?: string[];
+      /**
+       * Format: uuid
+       * @description One of the caller's lists. Absent: the parent's list when
+       *     `parent_id` is given, else the caller's Inbox (created if needed).
+       *     Not null. A list holds at most 10,000 tasks (409 past that).
+       */
+      list_id?: string;
+      /**
+       * Format: uuid
+       * @description One of the caller's tasks, in the same list (when `list_id` is
+       *     given too), to make this one its subtask. At most 4 levels: a
+       *     top-level task and three levels of subtasks below it; a fifth is
+       *     422. `null` or absent: a top-level task.
+       */
+      parent_id?: string | null;
+      /**
        * @description Default `medium`; not null.
        * @default medium
        */
@@ -275,13 +354,48 @@ export interface components {
       title: string;
     };
     /**
+     * @description The body of `POST /api/{user_id}/tasks/{id}/move`: one atomic move of a
+     *     task, with its subtasks, to another list, under another parent, to
+     *     another place among its siblings, or all at once. `{}` moves it to the
+     *     end of its siblings.
+     */
+    TaskMove: {
+      /**
+       * Format: uuid
+       * @description Place the task right after this sibling at the destination, as
+       *     `before`.
+       */
+      after?: string;
+      /**
+       * Format: uuid
+       * @description Place the task right before this task, which must be a sibling at
+       *     the destination (same list, same parent), else 422. Not null; not
+       *     together with `after`. Neither: at the end.
+       */
+      before?: string;
+      /**
+       * Format: uuid
+       * @description The destination list, one of the caller's. Absent: the new parent's
+       *     list when `parent_id` names a task, else the task's current list.
+       *     Not null.
+       */
+      list_id?: string;
+      /**
+       * Format: uuid
+       * @description The new parent, one of the caller's tasks (4 levels at most; not
+       *     the task itself or one of its subtasks); `null`: the top level.
+       *     Absent: the current parent when the list does not change, else the
+       *     top level.
+       */
+      parent_id?: string | null;
+    };
+    /**
      * @description The body of `PATCH /api/{user_id}/tasks/{id}`: only the fields present
-     *     change; `null` clears `description`, `category` or `due_at`. `title`,
-     *     `priority` and `completed` cannot be null.
+     *     change; `null` clears `description` or `due_at`, and makes the task
+     *     top-level for `parent_id`. `title`, `priority`, `completed`, `list_id`
+     *     and `labels` cannot be null.
      */
     TaskPatch: {
-      /** @description As in `TaskInput`; `null` clears it. */
-      category?: string | null;
       /** @description Not null. */
       completed?: boolean;
       /** @description As in `TaskInput`; `null` clears it. */
@@ -291,6 +405,26 @@ export interface components {
        * @description As in `TaskInput`; `null` clears it.
        */
       due_at?: string | null;
+      /**
+       * @description Replaces the labels: ids of the caller's labels, at most 20, none
+       *     twice; `[]` removes them all. Not null.
+       */
+      labels?: string[];
+      /**
+       * Format: uuid
+       * @description Moves the task, with its subtasks, to the end of this list of the
+       *     caller's; it becomes top-level there unless `parent_id` is given
+       *     too. Not null.
+       */
+      list_id?: string;
+      /**
+       * Format: uuid
+       * @description Moves the task, with its subtasks, to the end of this task's
+       *     subtasks (the rules of `TaskInput` apply, and the task cannot go
+       *     under itself or one of its subtasks: 422); `null` makes it
+       *     top-level.
+       */
+      parent_id?: string | null;
       /** @description Not null. */
       priority?: components["schemas"]["Priority"];
       /**
@@ -307,6 +441,19 @@ export interface components {
      *     object). Bad query parameters are listed in `errors`.
      */
     BadRequest: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /**
+     * @description The write conflicts with what is stored: a limit on what one user may
+     *     store was reached (a list holds at most 10,000 tasks, subtasks
+     *     included), which `detail` names. Nothing was written.
+     */
+    Conflict: {
       headers: {
         [name: string]: unknown;
       };
@@ -493,10 +640,22 @@ export interface operations {
         /** @description Only tasks of this priority. */
         priority?: components["schemas"]["Priority"];
         /**
-         * @description Only tasks in this category (exact match after trimming, as stored):
-         *     1–50 characters once trimmed, no control characters.
+         * @description Only tasks in this list (its id); makes `sort=position` the
+         *     default. An id that names none of the caller's lists matches no
+         *     task.
          */
-        category?: string;
+        list_id?: string;
+        /**
+         * @description `none`: only top-level tasks; a task's id: only its direct
+         *     subtasks. Absent: tasks at every level.
+         */
+        parent_id?: string;
+        /**
+         * @description A label's id: only tasks carrying it. Repeat the parameter
+         *     (`label=…&label=…`, at most 20 distinct ids) for tasks carrying all
+         *     of them.
+         */
+        label?: string[];
         /**
          * @description Case-insensitive text searched in title and description: trimmed,
          *     then 1–200 characters, no control characters.
@@ -506,9 +665,16 @@ export interface operations {
         due_before?: string;
         /** @description Only tasks due strictly after this instant (RFC 3339). */
         due_after?: string;
-        /** @description Sort key, default `created_at`. Tasks without a due date sort last. */
+        /**
+         * @description Sort key: `position` (the order chosen by hand among siblings; the
+         *     default with `list_id`), else `created_at` by default. Tasks
+         *     without a due date sort last. Ties are broken by id.
+         */
         sort?: components["schemas"]["SortKey"];
-        /** @description `desc` (default) or `asc`. */
+        /**
+         * @description `asc` (the default for `position`) or `desc` (the default for the
+         *     other keys).
+         */
         order?: components["schemas"]["SortOrder"];
         /** @description Page size, an integer from 1 to 100, default 50. */
         limit?: number;
@@ -581,6 +747,7 @@ export interface operations {
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
       403: components["responses"]["Forbidden"];
+      409: components["responses"]["Conflict"];
       413: components["responses"]["PayloadTooLarge"];
       414: components["responses"]["UriTooLong"];
       415: components["responses"]["UnsupportedMediaType"];
@@ -675,6 +842,7 @@ export interface operations {
       401: components["responses"]["Unauthorized"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
       412: components["responses"]["PreconditionFailed"];
       413: components["responses"]["PayloadTooLarge"];
       414: components["responses"]["UriTooLong"];
@@ -758,6 +926,7 @@ export interface operations {
       401: components["responses"]["Unauthorized"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
       412: components["responses"]["PreconditionFailed"];
       413: components["responses"]["PayloadTooLarge"];
       414: components["responses"]["UriTooLong"];
@@ -806,6 +975,54 @@ export interface operations {
       401: components["responses"]["Unauthorized"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      412: components["responses"]["PreconditionFailed"];
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      422: components["responses"]["ValidationFailed"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  move_task: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Optional. `*` or the task's ETag(s), e.g. `"3"`: the write happens only if the task still has that version, else 412. Weak tags never match. Malformed syntax is 400. */
+        "If-Match"?: string;
+      };
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+        /** @description The task's id (a UUID; anything else is 400). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["TaskMove"];
+      };
+    };
+    responses: {
+      /** @description The task after the move. */
+      200: {
+        headers: {
+          /** @description The task's new version. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Task"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
       412: components["responses"]["PreconditionFailed"];
       413: components["responses"]["PayloadTooLarge"];
       414: components["responses"]["UriTooLong"];
