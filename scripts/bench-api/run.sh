@@ -206,7 +206,7 @@ start_api() {
 }
 
 read -r first_user first_token first_task _ <"$work/users.txt"
-create_body='{"title":"Benchmark task","description":"Created by just bench-api","priority":"high","category":"bench","due_at":"2030-01-01T09:00:00Z"}'
+create_body='{"title":"Benchmark task","description":"Created by just bench-api","priority":"high","due_at":"2030-01-01T09:00:00Z"}'
 # One request of each kind, each must succeed (a bad token would otherwise
 # only show up as a wall of errors).
 smoke() {

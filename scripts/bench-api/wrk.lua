@@ -15,7 +15,7 @@ local threads = {}
 non2xx = 0
 
 local create_body = '{"title":"Benchmark task","description":"Created by just bench-api",'
-  .. '"priority":"high","category":"bench","due_at":"2030-01-01T09:00:00Z"}'
+  .. '"priority":"high","due_at":"2030-01-01T09:00:00Z"}'
 -- What the web app sends when a task is (un)checked.
 local complete_bodies = { '{"completed":true}', '{"completed":false}' }
 

@@ -63,7 +63,7 @@ export interface paths {
      */
     put: operations["replace_task"];
     post?: never;
-    /** Delete a task. A request body, if any, is ignored. */
+    /** Delete a task and its subtasks. A request body, if any, is ignored. */
     delete: operations["delete_task"];
     options?: never;
     head?: never;
@@ -88,7 +88,10 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Toggle a task's completion, or set it with `{"completed": bool}`. */
+    /**
+     * Toggle a task's completion, or set it with `{"completed": bool}`.
+     *     Completing a task completes its open subtasks in the same step.
+     */
     patch: operations["complete_task"];
     trace?: never;
   };
@@ -305,7 +308,8 @@ export interface components {
      */
     TaskInput: {
       /**
-       * @description Default `false`; not null.
+       * @description Default `false`; not null. `true` completes the task's open
+       *     subtasks too (on PUT).
        * @default false
        */
       completed?: boolean;
@@ -396,7 +400,7 @@ export interface components {
      *     and `labels` cannot be null.
      */
     TaskPatch: {
-      /** @description Not null. */
+      /** @description Not null. `true` completes the task's open subtasks too. */
       completed?: boolean;
       /** @description As in `TaskInput`; `null` clears it. */
       description?: string | null;

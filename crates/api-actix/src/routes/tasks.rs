@@ -268,6 +268,7 @@ pub async fn patch(
 }
 
 /// Toggle a task's completion, or set it with `{"completed": bool}`.
+/// Completing a task completes its open subtasks in the same step.
 #[utoipa::path(
     patch,
     path = "/api/{user_id}/tasks/{id}/complete",
@@ -358,7 +359,7 @@ pub async fn move_task(
     Ok(task_response(&task))
 }
 
-/// Delete a task. A request body, if any, is ignored.
+/// Delete a task and its subtasks. A request body, if any, is ignored.
 #[utoipa::path(
     delete,
     path = "/api/{user_id}/tasks/{id}",

@@ -141,7 +141,8 @@ pub struct TaskInputDoc {
     /// An RFC 3339 date-time with an offset (`Z` or `±hh:mm`), stored in
     /// UTC. `null` or absent: no due date.
     pub due_at: Option<DateTime<Utc>>,
-    /// Default `false`; not null.
+    /// Default `false`; not null. `true` completes the task's open
+    /// subtasks too (on PUT).
     #[schema(nullable = false, default = false)]
     pub completed: Option<bool>,
     /// One of the caller's lists. Absent: the parent's list when
@@ -180,7 +181,7 @@ pub struct TaskPatchDoc {
     pub priority: Option<PriorityDto>,
     /// As in `TaskInput`; `null` clears it.
     pub due_at: Option<DateTime<Utc>>,
-    /// Not null.
+    /// Not null. `true` completes the task's open subtasks too.
     #[schema(nullable = false)]
     pub completed: Option<bool>,
     /// Moves the task, with its subtasks, to the end of this list of the
