@@ -7,7 +7,55 @@ import * as React from "react";
 import { documentNonce } from "@/lib/style-nonce";
 import { cn } from "@/lib/utils";
 
-export const Select = SelectPrimitive.Root;
+/**
+ * While a select's list is open, the rest of the page is inert. Radix marks
+ * it aria-hidden but leaves it focusable (its focus trap keeps the keyboard
+ * in the list), which screen readers and axe-core's aria-hidden-focus rule
+ * rightly flag: hidden content must not be focusable. Set on the body's
+ * children that do not hold the open list, and undone as it closes, before
+ * Radix moves focus back to the trigger (a tick later).
+ */
+function useInertOutsideWhileOpen(open: boolean) {
+  React.useEffect(() => {
+    if (!open) return;
+    let outside: HTMLElement[] = [];
+    // Radix's portal mounts the list a render later: look for it once painted.
+    const frame = requestAnimationFrame(() => {
+      // Closed lists live in detached fragments: the one in the document is this one.
+      const list = document.querySelector('[data-slot="select-content"]');
+      if (!list) return;
+      outside = Array.from(document.body.children).filter(
+        (el): el is HTMLElement => el instanceof HTMLElement && !el.contains(list) && !el.inert,
+      );
+      for (const el of outside) el.inert = true;
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      for (const el of outside) el.inert = false;
+    };
+  }, [open]);
+}
+
+export function Select({
+  open,
+  defaultOpen,
+  onOpenChange,
+  ...props
+}: React.ComponentProps<typeof SelectPrimitive.Root>) {
+  const [uncontrolledOpen, setUncontrolledOpen] = React.useState(defaultOpen ?? false);
+  const isOpen = open ?? uncontrolledOpen;
+  useInertOutsideWhileOpen(isOpen);
+  return (
+    <SelectPrimitive.Root
+      open={isOpen}
+      onOpenChange={(next) => {
+        setUncontrolledOpen(next);
+        onOpenChange?.(next);
+      }}
+      {...props}
+    />
+  );
+}
 export const SelectValue = SelectPrimitive.Value;
 export const SelectGroup = SelectPrimitive.Group;
 

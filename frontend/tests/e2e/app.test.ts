@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { STRONG_PASSWORD, uniqueEmail } from "../support/auth-http";
 import { startStack, type Stack } from "../support/stack";
+import { accessibilityFindings, checkAccessibility } from "./accessibility";
 import { docScreenshot, launchBrowser, newContext, policyViolations, screenshotOnFailure } from "./browser";
 import { DashboardPage } from "./dashboard-page";
 
@@ -74,6 +75,28 @@ describe("signed out", () => {
     await page.goto("/settings");
     await page.waitForURL(/\/sign-in\?next=%2Fsettings$/);
   });
+
+  it("home, sign-in and sign-up pass axe-core, on a desktop in light and on a phone in dark mode", async () => {
+    for (const look of [{}, { phone: true, dark: true }]) {
+      const context = await newContext(browser, { baseURL: stack.webUrl, ...look });
+      const p = await context.newPage();
+      openPages.add(p);
+      const how = "phone" in look ? "phone, dark" : "desktop, light";
+      try {
+        await p.goto("/");
+        await checkAccessibility(p, `home (${how})`);
+        await p.goto("/sign-in");
+        await p.getByRole("heading", { name: "Sign in" }).waitFor();
+        await checkAccessibility(p, `sign-in (${how})`);
+        await p.goto("/sign-up");
+        await p.getByRole("button", { name: "Create account" }).waitFor();
+        await checkAccessibility(p, `sign-up (${how})`);
+      } finally {
+        openPages.delete(p);
+        await context.close();
+      }
+    }
+  });
 });
 
 describe("signing up", () => {
@@ -98,6 +121,7 @@ describe("signing up", () => {
       .filter({ hasText: "Password needs an upper-case letter, a digit and a symbol." })
       .waitFor();
     expect(page.url()).toContain("/sign-up");
+    await checkAccessibility(page, "sign-up, a weak password refused");
 
     await page.fill("#password", alice.password);
     for (const label of [/8 characters/, /upper-case/, /lower-case/, /digit/, /symbol/]) {
@@ -160,6 +184,7 @@ describe("managing tasks", () => {
     await page.press("#new-task-title", "Enter");
     await page.getByText("Give the task a title.").waitFor();
     expect(await page.inputValue("#new-task-description")).toBe("kept");
+    await checkAccessibility(page, "dashboard, a title refused, details open");
     await page.fill("#new-task-description", "");
     await page.fill("#new-task-title", "");
     await page.getByText("Give the task a title.").waitFor({ state: "detached" });
@@ -187,6 +212,7 @@ describe("managing tasks", () => {
     await dashboard.task("Buy oat milk").waitFor();
 
     await page.getByRole("button", { name: 'Edit "Call mom"' }).click();
+    await checkAccessibility(page, "dashboard, editing a task");
     const other = page.getByRole("form", { name: "Edit task Call mom" }).getByLabel("Title");
     await other.fill("Something else");
     await other.press("Escape");
@@ -232,10 +258,17 @@ describe("managing tasks", () => {
     await dashboard.choose("#sort-select", "Newest first");
     await dashboard.expectTitles(["Call mom", "Write report", "Buy oat milk"], { sorted: false });
     await docScreenshot(page, "dashboard");
+    await checkAccessibility(page, "dashboard with tasks");
+    await page.click("#sort-select");
+    await page.getByRole("listbox").waitFor();
+    await checkAccessibility(page, "dashboard, a menu open");
+    await page.keyboard.press("Escape");
   });
 
   it("deletes after a confirmation, and keeps the task when the user changes their mind", async () => {
     await page.getByRole("button", { name: 'Delete "Call mom"' }).click();
+    await page.getByRole("alertdialog").waitFor();
+    await checkAccessibility(page, "dashboard, a delete confirmation open");
     await page.getByRole("alertdialog").getByRole("button", { name: "Keep it" }).click();
     await dashboard.task("Call mom").waitFor();
 
@@ -341,6 +374,7 @@ describe("managing tasks", () => {
 
     await form.getByRole("button", { name: "Save" }).click();
     await page.getByText("This task was changed elsewhere", { exact: true }).waitFor();
+    await checkAccessibility(page, "dashboard, a toast shown");
     // The editor now shows the latest version; cancelling shows it in the list.
     await page
       .getByRole("form", { name: "Edit task Report (renamed elsewhere)" })
@@ -354,6 +388,7 @@ describe("managing tasks", () => {
     await page.getByRole("checkbox", { name: 'Mark "Buy oat milk" as not done' }).click();
     const banner = page.getByRole("alert").filter({ has: page.getByRole("button", { name: "Retry" }) });
     await banner.waitFor();
+    await checkAccessibility(page, "dashboard, the outage banner shown");
     expect(await banner.textContent()).toMatch(/task service/);
     expect(await dashboard.task("Buy oat milk").getAttribute("data-completed")).toBe("true");
 
@@ -384,6 +419,15 @@ describe("a second user", () => {
       await bobBoard.add("Water the plants", { priority: "Low", due: isoDate(3) });
       await bob.getByRole("button", { name: "Hide details" }).click();
       await docScreenshot(bob, "dashboard-phone-dark");
+      await checkAccessibility(bob, "dashboard with tasks (phone, dark)");
+      await bob.getByRole("button", { name: 'Delete "Water the plants"' }).click();
+      await bob.getByRole("alertdialog").waitFor();
+      await checkAccessibility(bob, "dashboard, a delete confirmation open (phone, dark)");
+      await bob.getByRole("alertdialog").getByRole("button", { name: "Keep it" }).click();
+      await bob.goto("/settings");
+      await bob.getByRole("button", { name: "Change password" }).waitFor();
+      await checkAccessibility(bob, "settings (phone, dark)");
+      await bob.goto("/dashboard");
 
       const peek = await apiFromPage(bob, `/api/${aliceId}/tasks`);
       expect(peek.status).toBe(403);
@@ -412,6 +456,7 @@ describe("settings", () => {
     await page.getByText("Your password has been changed.").waitFor();
     alice.password = newPassword;
     await docScreenshot(page, "settings");
+    await checkAccessibility(page, "settings");
   });
 
   it("signs out from the navigation bar, and back in with the new password", async () => {
@@ -443,6 +488,7 @@ describe("settings", () => {
     await dialog.getByLabel("Password").fill("not-my-Passw0rd!");
     await dialog.getByRole("button", { name: "Delete account and tasks" }).click();
     await dialog.getByRole("alert").filter({ hasText: "That password is not correct." }).waitFor();
+    await checkAccessibility(page, "settings, the account deletion dialog");
     await dialog.getByLabel("Password").fill(alice.password);
     await dialog.getByRole("button", { name: "Delete account and tasks" }).click();
 
@@ -454,6 +500,12 @@ describe("settings", () => {
 
     await page.goto("/dashboard");
     await page.waitForURL(/\/sign-in/);
+  });
+});
+
+describe("accessibility (axe-core)", () => {
+  it("found no serious or critical violation on any page of the whole day above", () => {
+    expect(accessibilityFindings).toEqual([]);
   });
 });
 

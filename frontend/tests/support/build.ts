@@ -8,6 +8,7 @@ import { run } from "./processes";
 const INPUTS = [
   "app",
   "components",
+  "hooks",
   "lib",
   "proxy.ts",
   "instrumentation.ts",
