@@ -40,7 +40,7 @@ export default async function Home({ searchParams }: PageProps<"/">) {
             title: "Plan and finish",
             text: "Priorities, categories and due dates; overdue work stands out.",
           },
-          { icon: Filter, title: "Find anything", text: "Filter by status, priority and category, search, and sort." },
+          { icon: Filter, title: "Find anything", text: "Filter by status, priority and label, search, and sort." },
           {
             icon: ShieldCheck,
             title: "Private",

@@ -39,7 +39,6 @@ function toQuery(filters: Filters): TaskQuery {
   return {
     status: filters.status,
     priority: filters.priority === "all" ? undefined : filters.priority,
-    category: filters.category || undefined,
     q: filters.q || undefined,
     sort: sort.sort,
     order: sort.order,
@@ -53,19 +52,6 @@ function asApiError(error: unknown): ApiError {
 
 const goneElsewhere = () => toast("That task no longer exists", { description: "It was deleted elsewhere." });
 
-/** The categories seen on any task this visit, for the inputs' suggestions. */
-function useKnownCategories(tasks: readonly Task[]): string[] {
-  const [known, setKnown] = React.useState<string[]>([]);
-  const all = new Set(known);
-  for (const t of tasks) if (t.category) all.add(t.category);
-  if (all.size !== known.length) {
-    const next = [...all].sort((a, b) => a.localeCompare(b));
-    setKnown(next);
-    return next;
-  }
-  return known;
-}
-
 export function useTaskBoard(userId: string) {
   const router = useRouter();
   const client = useQueryClient();
@@ -73,7 +59,6 @@ export function useTaskBoard(userId: string) {
   const query = React.useMemo(() => toQuery(filters), [filters]);
   const list = useTaskList(userId, query);
   const busyIds = useBusyTaskIds(userId);
-  const categories = useKnownCategories(list.tasks);
   const createTask = useCreateTask(userId);
   const updateTask = useUpdateTask(userId);
   const toggleTask = useToggleTask(userId);
@@ -252,7 +237,6 @@ export function useTaskBoard(userId: string) {
     clearFilters: () => setFilters((f) => ({ ...DEFAULT_FILTERS, sort: f.sort })),
     list,
     busyIds,
-    categories,
     editingId,
     editorGeneration,
     outage: visibleOutage,

@@ -13,8 +13,8 @@ export function TaskBoard({ userId }: { userId: string }) {
   return (
     <div className="grid gap-4">
       {board.outage ? <OutageBanner message={board.outage} onRetry={board.retry} /> : null}
-      <TaskComposer onCreate={board.create} categories={board.categories} />
-      <TaskFilters filters={board.filters} onChange={board.changeFilters} categories={board.categories} />
+      <TaskComposer onCreate={board.create} />
+      <TaskFilters filters={board.filters} onChange={board.changeFilters} />
       <TaskList board={board} />
     </div>
   );

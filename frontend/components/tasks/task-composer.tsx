@@ -18,10 +18,9 @@ import { showApiErrors } from "./task-form-errors";
 interface Props {
   /** Resolves to field errors to show, or null once the task exists. */
   onCreate: (draft: TaskDraft) => Promise<FormOutcome>;
-  categories: readonly string[];
 }
 
-export function TaskComposer({ onCreate, categories }: Props) {
+export function TaskComposer({ onCreate }: Props) {
   const form = useForm<TaskDraft>({
     resolver: zodResolver(taskDraftSchema),
     defaultValues: EMPTY_DRAFT,
@@ -37,7 +36,7 @@ export function TaskComposer({ onCreate, categories }: Props) {
       // Nothing typed is lost: the draft stays for the user to fix.
       if (showApiErrors(result, form.setError)) setShowDetails(true);
     } else {
-      form.reset({ ...EMPTY_DRAFT, priority: draft.priority, category: draft.category });
+      form.reset({ ...EMPTY_DRAFT, priority: draft.priority });
       form.setFocus("title");
     }
   }
@@ -68,11 +67,11 @@ export function TaskComposer({ onCreate, categories }: Props) {
                     showDetails ? "rotate-180 motion-safe:transition-transform" : "motion-safe:transition-transform"
                   }
                 />
-                {showDetails ? "Hide details" : "Add details: priority, category, due date"}
+                {showDetails ? "Hide details" : "Add details: priority, due date"}
               </Button>
             </div>
             <div id="new-task-details" hidden={!showDetails}>
-              <TaskDetailFields idPrefix="new-task" categories={categories} disabled={busy} />
+              <TaskDetailFields idPrefix="new-task" disabled={busy} />
             </div>
           </form>
         </FormProvider>

@@ -13,7 +13,6 @@ import type { TaskDraft, TaskDraftField } from "./task-draft";
 
 interface Props {
   idPrefix: string;
-  categories: readonly string[];
   disabled?: boolean;
 }
 
@@ -43,16 +42,15 @@ export function useDraftField(name: TaskDraftField, errorId: string) {
   };
 }
 
-/** Description, priority, category and due date: shared by the composer and the editor (inside their form). */
-export function TaskDetailFields({ idPrefix, categories, disabled }: Props) {
+/** Description, priority and due date: shared by the composer and the editor (inside their form). */
+export function TaskDetailFields({ idPrefix, disabled }: Props) {
   const id = (name: string) => `${idPrefix}-${name}`;
   const { control } = useFormContext<TaskDraft>();
   const description = useDraftField("description", id("description-error"));
-  const category = useDraftField("category", id("category-error"));
   const due = useDraftField("due", id("due-error"));
   return (
-    <fieldset disabled={disabled} className="grid min-w-0 gap-3 sm:grid-cols-3">
-      <div className="grid gap-1.5 sm:col-span-3">
+    <fieldset disabled={disabled} className="grid min-w-0 gap-3 sm:grid-cols-2">
+      <div className="grid gap-1.5 sm:col-span-2">
         <Label htmlFor={id("description")}>Description</Label>
         <Textarea
           id={id("description")}
@@ -83,22 +81,6 @@ export function TaskDetailFields({ idPrefix, categories, disabled }: Props) {
             </Select>
           )}
         />
-      </div>
-      <div className="grid gap-1.5">
-        <Label htmlFor={id("category")}>Category</Label>
-        <Input
-          id={id("category")}
-          list={`${idPrefix}-categories`}
-          placeholder="e.g. Work"
-          {...category.field}
-          {...category.a11y}
-        />
-        <datalist id={`${idPrefix}-categories`}>
-          {categories.map((c) => (
-            <option key={c} value={c} />
-          ))}
-        </datalist>
-        <FieldError id={id("category-error")} message={category.message} />
       </div>
       <div className="grid gap-1.5">
         <Label htmlFor={id("due")}>Due date</Label>

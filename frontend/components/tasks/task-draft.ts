@@ -16,7 +16,6 @@ const inputRules = schemaConstraints.TaskInput.properties;
 export const TASK_LIMITS = {
   title: inputRules.title.maxLength,
   description: inputRules.description.maxLength,
-  category: inputRules.category.maxLength,
 } as const;
 
 /** Length in characters as the API counts them (code points, not UTF-16 units). */
@@ -29,8 +28,7 @@ const withinLimit = (limit: number, trim: boolean) => (text: string) => charCoun
 /**
  * What a task form holds (strings as typed, converted on submit), and the
  * client-side checks mirroring the API's, so most mistakes never leave the
- * page. The API trims the title and category before measuring them, and so
- * does this.
+ * page. The API trims the title before measuring it, and so does this.
  */
 export const taskDraftSchema = z.object({
   title: z
@@ -44,16 +42,13 @@ export const taskDraftSchema = z.object({
       `Keep the description to ${TASK_LIMITS.description} characters.`,
     ),
   priority: z.enum(schemaConstraints.Priority.enum),
-  category: z
-    .string()
-    .refine(withinLimit(TASK_LIMITS.category, true), `Keep the category to ${TASK_LIMITS.category} characters.`),
   due: z.string().refine((due) => due === "" || dueDateToIso(due) !== null, "Pick a valid date."),
 });
 
 export type TaskDraft = z.infer<typeof taskDraftSchema>;
 export type TaskDraftField = keyof TaskDraft;
 
-export const EMPTY_DRAFT: TaskDraft = { title: "", description: "", priority: "medium", category: "", due: "" };
+export const EMPTY_DRAFT: TaskDraft = { title: "", description: "", priority: "medium", due: "" };
 
 /** The form field that shows the API's complaint about a body field. */
 export function draftFieldOf(apiField: string): TaskDraftField | null {
@@ -66,7 +61,6 @@ export function draftFromTask(task: Task): TaskDraft {
     title: task.title,
     description: task.description ?? "",
     priority: task.priority,
-    category: task.category ?? "",
     due: isoToDueDate(task.due_at),
   };
 }
@@ -78,7 +72,6 @@ export function newTaskFromDraft(draft: TaskDraft): TaskInput {
     title: draft.title.trim(),
     description: orNull(draft.description),
     priority: draft.priority,
-    category: orNull(draft.category),
     due_at: draft.due ? dueDateToIso(draft.due) : null,
   };
 }
@@ -90,7 +83,6 @@ export function patchFromDraft(original: Task, draft: TaskDraft): TaskPatch {
   if (next.title !== original.title) patch.title = next.title;
   if (next.description !== original.description) patch.description = next.description;
   if (next.priority !== original.priority) patch.priority = next.priority;
-  if (next.category !== original.category) patch.category = next.category;
   if (draft.due !== isoToDueDate(original.due_at)) patch.due_at = next.due_at;
   return patch;
 }

@@ -16,7 +16,6 @@ import { showApiErrors } from "./task-form-errors";
 
 interface Props {
   task: Task;
-  categories: readonly string[];
   /** Resolves to field errors to show, or null when saved. */
   onSave: (draft: TaskDraft) => Promise<FormOutcome>;
   onCancel: () => void;
@@ -26,7 +25,7 @@ interface Props {
  * Edit in place: Enter in the title saves, Escape anywhere in the form cancels.
  * The board remounts it (new key) to start over from the latest version.
  */
-export function TaskEditor({ task, categories, onSave, onCancel }: Props) {
+export function TaskEditor({ task, onSave, onCancel }: Props) {
   const values = React.useMemo(() => draftFromTask(task), [task]);
   const form = useForm<TaskDraft>({
     resolver: zodResolver(taskDraftSchema),
@@ -67,7 +66,7 @@ export function TaskEditor({ task, categories, onSave, onCancel }: Props) {
         noValidate
       >
         <TitleField prefix={prefix} />
-        <TaskDetailFields idPrefix={prefix} categories={categories} disabled={busy} />
+        <TaskDetailFields idPrefix={prefix} disabled={busy} />
         <div className="flex justify-end gap-2">
           <Button variant="outline" onClick={onCancel} disabled={busy}>
             Cancel

@@ -14,7 +14,6 @@ import { PRIORITIES, type Priority, type StatusFilter } from "@/lib/api/types";
 export interface Filters {
   status: StatusFilter;
   priority: Priority | "all";
-  category: string;
   q: string;
   sort: string;
 }
@@ -22,13 +21,12 @@ export interface Filters {
 export const DEFAULT_FILTERS: Filters = {
   status: "all",
   priority: "all",
-  category: "",
   q: "",
   sort: "created_at:desc",
 };
 
 export function isFiltered(filters: Filters): boolean {
-  return filters.status !== "all" || filters.priority !== "all" || filters.category !== "" || filters.q !== "";
+  return filters.status !== "all" || filters.priority !== "all" || filters.q !== "";
 }
 
 /** Typing settles before a request goes out. */
@@ -44,32 +42,23 @@ function useDebounced(value: string, delayMs: number): string {
 interface Props {
   filters: Filters;
   onChange: (patch: Partial<Filters>) => void;
-  categories: readonly string[];
 }
 
-export function TaskFilters({ filters, onChange, categories }: Props) {
+export function TaskFilters({ filters, onChange }: Props) {
   const [search, setSearch] = React.useState(filters.q);
-  const [category, setCategory] = React.useState(filters.category);
   const settledSearch = useDebounced(search.trim(), 300);
-  const settledCategory = useDebounced(category.trim(), 300);
 
   // Follow a reset from outside ("Clear filters").
   const [seen, setSeen] = React.useState(filters);
   if (filters !== seen) {
     setSeen(filters);
     if (filters.q !== settledSearch) setSearch(filters.q);
-    if (filters.category !== settledCategory) setCategory(filters.category);
   }
 
   React.useEffect(() => {
     if (settledSearch !== filters.q) onChange({ q: settledSearch });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the typed text settles
   }, [settledSearch]);
-
-  React.useEffect(() => {
-    if (settledCategory !== filters.category) onChange({ category: settledCategory });
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the typed text settles
-  }, [settledCategory]);
 
   return (
     <section aria-label="Filter and sort tasks" className="grid gap-3">
@@ -110,7 +99,7 @@ export function TaskFilters({ filters, onChange, categories }: Props) {
           </Button>
         ) : null}
       </div>
-      <div className="grid grid-cols-2 gap-3 sm:grid-cols-3">
+      <div className="grid grid-cols-2 gap-3">
         <div className="grid gap-1.5">
           <Label htmlFor="priority-filter" className="text-xs text-muted-foreground">
             Priority
@@ -133,24 +122,6 @@ export function TaskFilters({ filters, onChange, categories }: Props) {
           </Select>
         </div>
         <div className="grid gap-1.5">
-          <Label htmlFor="category-filter" className="text-xs text-muted-foreground">
-            Category
-          </Label>
-          <Input
-            id="category-filter"
-            value={category}
-            list="category-filter-options"
-            placeholder="Any category"
-            className="h-9"
-            onChange={(e) => setCategory(e.target.value)}
-          />
-          <datalist id="category-filter-options">
-            {categories.map((c) => (
-              <option key={c} value={c} />
-            ))}
-          </datalist>
-        </div>
-        <div className="col-span-2 grid gap-1.5 sm:col-span-1">
           <Label htmlFor="sort-select" className="text-xs text-muted-foreground">
             Sort
           </Label>

@@ -1,6 +1,6 @@
 "use client";
 
-import { CalendarClock, Pencil, Tag, Trash2 } from "lucide-react";
+import { CalendarClock, Pencil, Trash2 } from "lucide-react";
 
 import {
   AlertDialog,
@@ -67,12 +67,6 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete }: Props) {
         ) : null}
         <div className="mt-2 flex flex-wrap items-center gap-1.5">
           <Badge variant={priorityVariant[task.priority]}>{PRIORITY_LABEL[task.priority]} priority</Badge>
-          {task.category ? (
-            <Badge variant="outline">
-              <Tag className="size-3" aria-hidden />
-              {task.category}
-            </Badge>
-          ) : null}
           {task.due_at ? (
             <Badge variant={overdue ? "destructive" : "secondary"}>
               <CalendarClock className="size-3" aria-hidden />

@@ -41,7 +41,6 @@ export function TaskList({ board }: { board: TaskBoardState }) {
                 <TaskEditor
                   key={`${task.id}:${board.editorGeneration}`}
                   task={task}
-                  categories={board.categories}
                   onSave={(draft) => board.save(task, draft)}
                   onCancel={board.cancelEditing}
                 />

@@ -162,11 +162,10 @@ describe("managing tasks", () => {
     await dashboard.add("Buy milk");
     await dashboard.add("Write report", {
       priority: "High",
-      category: "Work",
       due: isoDate(-2),
       description: "Quarterly numbers",
     });
-    await dashboard.add("Call mom", { priority: "Low", category: "Family", due: isoDate(5) });
+    await dashboard.add("Call mom", { priority: "Low", due: isoDate(5) });
     await dashboard.expectTitles(["Call mom", "Write report", "Buy milk"], { sorted: false });
 
     const report = dashboard.task("Write report");
@@ -226,7 +225,7 @@ describe("managing tasks", () => {
     await page.getByRole("checkbox", { name: 'Mark "Buy oat milk" as not done' }).waitFor();
   });
 
-  it("filters by status, priority and category, searches and sorts", async () => {
+  it("filters by status and priority, searches and sorts", async () => {
     await dashboard.setStatus("Pending");
     await dashboard.expectTitles(["Call mom", "Write report"]);
     await dashboard.setStatus("Completed");
@@ -237,11 +236,6 @@ describe("managing tasks", () => {
     await dashboard.choose("#priority-filter", "High");
     await dashboard.expectTitles(["Write report"]);
     await dashboard.choose("#priority-filter", "Any priority");
-
-    await page.fill("#category-filter", "Family");
-    await dashboard.expectTitles(["Call mom"]);
-    await page.fill("#category-filter", "");
-    await dashboard.expectTitles(["Buy oat milk", "Call mom", "Write report"]);
 
     await page.fill("#task-search", "quarterly"); // matches the description, case-insensitively
     await dashboard.expectTitles(["Write report"]);
@@ -282,7 +276,7 @@ describe("managing tasks", () => {
     await page.reload();
     await dashboard.expectTitles(["Buy oat milk", "Write report"]);
     expect(await dashboard.task("Buy oat milk").getAttribute("data-completed")).toBe("true");
-    expect(await dashboard.task("Write report").textContent()).toContain("Work");
+    expect(await dashboard.task("Write report").textContent()).toContain("High priority");
   });
 
   it("works from the keyboard alone, with a visible focus ring", async () => {
@@ -415,7 +409,7 @@ describe("a second user", () => {
       expect(await bob.locator('[data-testid="task"]').count()).toBe(0);
 
       const bobBoard = new DashboardPage(bob);
-      await bobBoard.add("Bob's own task", { priority: "High", due: isoDate(-1), category: "Home" });
+      await bobBoard.add("Bob's own task", { priority: "High", due: isoDate(-1) });
       await bobBoard.add("Water the plants", { priority: "Low", due: isoDate(3) });
       await bob.getByRole("button", { name: "Hide details" }).click();
       await docScreenshot(bob, "dashboard-phone-dark");

@@ -31,10 +31,7 @@ export class DashboardPage {
       .toEqual(sorted ? [...expected].sort() : expected);
   }
 
-  async add(
-    title: string,
-    details: { priority?: "Low" | "Medium" | "High"; category?: string; due?: string; description?: string } = {},
-  ) {
+  async add(title: string, details: { priority?: "Low" | "Medium" | "High"; due?: string; description?: string } = {}) {
     const page = this.page;
     const wantsDetails = Object.keys(details).length > 0;
     if (wantsDetails) {
@@ -42,7 +39,6 @@ export class DashboardPage {
       if (await toggle.isVisible()) await toggle.click();
       if (details.description !== undefined) await page.fill("#new-task-description", details.description);
       if (details.priority) await this.choose("#new-task-priority", details.priority);
-      if (details.category !== undefined) await page.fill("#new-task-category", details.category);
       if (details.due !== undefined) await page.fill("#new-task-due", details.due);
     }
     await page.fill("#new-task-title", title);

@@ -204,7 +204,7 @@ describe("the pages under the policy", () => {
       async () => ((await (await fetch("/api/auth/get-session")).json()) as { user: { id: string } }).user.id,
     );
 
-    await dashboard.add("Under a strict policy", { priority: "High", category: "Security", description: "nonce" });
+    await dashboard.add("Under a strict policy", { priority: "High", description: "nonce" });
     await dashboard.add("Second task");
     await dashboard.choose("#sort-select", "Title A–Z");
     await dashboard.expectTitles(["Second task", "Under a strict policy"], { sorted: false });

@@ -48,13 +48,12 @@ describe("task draft limits count characters as the API does", () => {
     expect(problems({ ...EMPTY_DRAFT, title: padded })).toEqual({});
   });
 
-  it("applies the description and category limits in characters", () => {
-    const ok = { ...EMPTY_DRAFT, title: "t", description: EMOJI.repeat(4000), category: EMOJI.repeat(50) };
+  it("applies the description limit in characters", () => {
+    const ok = { ...EMPTY_DRAFT, title: "t", description: EMOJI.repeat(4000) };
     expect(problems(ok)).toEqual({});
-    const tooLong = { ...ok, description: EMOJI.repeat(4001), category: EMOJI.repeat(51) };
+    const tooLong = { ...ok, description: EMOJI.repeat(4001) };
     const errors = problems(tooLong);
     expect(errors.description).toMatch(/4000 characters/);
-    expect(errors.category).toMatch(/50 characters/);
   });
 
   it("still asks for a title", () => {

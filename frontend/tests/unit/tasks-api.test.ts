@@ -87,7 +87,7 @@ describe("TasksApi", () => {
 
   it("leaves out status=all and empty filters", async () => {
     const { api, calls } = client([new Response("[]", { status: 200 })]);
-    await api.list({ status: "all", category: "" });
+    await api.list({ status: "all", q: "" });
     expect(calls[0]!.url).toBe(`http://app.test/api/${USER}/tasks`);
   });
 
