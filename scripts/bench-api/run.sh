@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # `just bench-api`: load benchmark of the release todo-api against the
 # database's own ceiling. On a fresh database (created on
-# TEST_DATABASE_ADMIN_URL, dropped at the end) seeded with 1,000 users × 20
-# tasks, wrk drives the API with one HS256 token per user in four scenarios
-# (list, create, complete, and a 60/30/10 mix of them), then pgbench runs the
-# same SQL statements straight on PostgreSQL. Prints one table and writes
-# target/bench/api.json. Everything it starts is stopped on exit, failure
-# or Ctrl-C.
+# TEST_DATABASE_ADMIN_URL, dropped at the end) seeded with 1,000 users, each
+# with an Inbox and three lists, five labels and 100 tasks (60 of them in one
+# list, a quarter of them subtasks, 0–3 labels each; see seed.sql), wrk
+# drives the API with one HS256 token per user in six scenarios (list,
+# list_in_list, create, complete, move, and a 60/30/10 mix of list, create
+# and complete), then pgbench runs the same SQL statements straight on
+# PostgreSQL. Prints one table and writes target/bench/api.json. Everything
+# it starts is stopped on exit, failure or Ctrl-C.
 #
 # Settings (environment): TEST_DATABASE_ADMIN_URL (default
-# postgres://postgres@127.0.0.1:5432/postgres), BENCH_DURATION (seconds per
+# postgres://postgres@127.0.0.1:5432/postgres), BENCH_SCENARIOS (a comma-
+# separated subset of the six, default all), BENCH_DURATION (seconds per
 # measurement, default 10), BENCH_WARMUP (seconds, default 2),
 # BENCH_CONNECTIONS (default 64), BENCH_THREADS (wrk threads and pgbench -j,
 # default 2), BENCH_PG_LOG (the server's log file, for checking the
@@ -31,7 +34,19 @@ warmup="${BENCH_WARMUP:-2}"
 connections="${BENCH_CONNECTIONS:-64}"
 threads="${BENCH_THREADS:-2}"
 users=1000
-tasks_per_user=20
+tasks_per_user=100
+# Tasks 1 … big_list of each user are in its list "Work": list_in_list asks
+# for a page of 50 of them, move reorders them.
+big_list=60
+all_scenarios=(list list_in_list create complete move mix)
+IFS=, read -r -a scenarios <<<"${BENCH_SCENARIOS:-$(
+  IFS=,
+  echo "${all_scenarios[*]}"
+)}"
+for scenario in "${scenarios[@]}"; do
+  [[ " ${all_scenarios[*]} " == *" $scenario "* ]] ||
+    { echo "bench-api: BENCH_SCENARIOS: unknown scenario '$scenario' (known: ${all_scenarios[*]})" >&2; exit 2; }
+done
 admin_url="${TEST_DATABASE_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 out_dir="$root/target/bench"
 bin="${CARGO_TARGET_DIR:-$root/target}/release/todo-api"
@@ -129,18 +144,34 @@ psql "$admin_url" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$db\"" >/dev/nul
 psql "$db_url" -qAt -v ON_ERROR_STOP=1 -c 'CREATE TABLE "user" (id uuid PRIMARY KEY)' >/dev/null
 DATABASE_URL="$db_url" DATABASE_MIGRATION_URL="" RUST_LOG=warn "$bin" migrate >/dev/null
 
+# Scenarios that only read leave the rows as they were: the next one need
+# not re-seed (seeding takes a while).
+seeded_clean=false
 seed() {
+  [ "$seeded_clean" = true ] && return 0
   psql "$db_url" -qAt -v ON_ERROR_STOP=1 -v users="$users" -v tasks_per_user="$tasks_per_user" \
-    -f "$here/seed.sql" >/dev/null
+    -v big_list="$big_list" -f "$here/seed.sql" >/dev/null
+  seeded_clean=true
 }
-say "seeding $users users × $tasks_per_user tasks into $db"
+writes() { # scenario: whether it changes rows
+  case "$1" in list | list_in_list) return 1 ;; *) return 0 ;; esac
+}
+say "seeding $users users × $tasks_per_user tasks (4 lists, 5 labels each) into $db"
 seed
 
 secret="$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("hex"))')"
 issuer="http://127.0.0.1/bench-api"
-# Tokens, and each user's task ids as the table holds them, for wrk.lua.
-psql "$db_url" -qAt -v ON_ERROR_STOP=1 \
-  -c "SELECT user_id || '|' || string_agg(id::text, ' ' ORDER BY id) FROM tasks GROUP BY user_id" |
+# Tokens, and each user's ids as the tables hold them, for wrk.lua: the list
+# "Work", its top-level tasks (the ones move reorders among themselves) and
+# all the user's tasks (complete picks among them).
+psql "$db_url" -qAt -v ON_ERROR_STOP=1 -c "
+  SELECT tasks.user_id || '|' || work.id || ' '
+         || string_agg(tasks.id::text, ',' ORDER BY tasks.position)
+              FILTER (WHERE tasks.list_id = work.id AND tasks.parent_id IS NULL) || ' '
+         || string_agg(tasks.id::text, ',' ORDER BY tasks.id)
+    FROM tasks
+    JOIN lists AS work ON work.user_id = tasks.user_id AND work.name = 'Work'
+   GROUP BY tasks.user_id, work.id" |
   BETTER_AUTH_SECRET="$secret" JWT_ISSUER="$issuer" JWT_AUDIENCE=todo-api \
     node "$here/mint-tokens.mjs" >"$work/users.txt"
 
@@ -205,24 +236,62 @@ start_api() {
   die "todo-api did not become ready; see $api_log"
 }
 
-read -r first_user first_token first_task _ <"$work/users.txt"
+read -r first_user first_token first_list first_movable _ <"$work/users.txt"
+IFS=, read -r -a first_movable <<<"$first_movable"
 create_body='{"title":"Benchmark task","description":"Created by just bench-api","priority":"high","due_at":"2030-01-01T09:00:00Z"}'
-# One request of each kind, each must succeed (a bad token would otherwise
-# only show up as a wall of errors).
+selected() { [[ ",$(
+  IFS=,
+  echo "${scenarios[*]}"
+)," == *",$1,"* ]]; }
+# One request of each kind the chosen scenarios send, each must succeed (a
+# bad token would otherwise only show up as a wall of errors), along every
+# path through the API's statements that pgbench replays.
+request() { # expected status, curl arguments…
+  local expected="$1" code
+  shift
+  code=$(curl -sS -o "$work/answer.json" -w '%{http_code}' -H "Authorization: Bearer $first_token" "$@")
+  [ "$code" = "$expected" ] ||
+    die "${*: -1} answered $code, not $expected: $(head -c 400 "$work/answer.json"); see $api_log"
+}
 smoke() {
-  local code
-  code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $first_token" \
-    "$base/api/$first_user/tasks?limit=50")
-  [ "$code" = 200 ] || die "GET tasks answered $code; see $api_log"
-  code=$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $first_token" \
-    -H 'Content-Type: application/json' -d "$create_body" "$base/api/$first_user/tasks")
-  [ "$code" = 201 ] || die "POST tasks answered $code; see $api_log"
-  code=$(curl -sS -o /dev/null -w '%{http_code}' -X PATCH -H "Authorization: Bearer $first_token" \
-    -H 'Content-Type: application/json' -d '{"completed":true}' "$base/api/$first_user/tasks/$first_task/complete")
-  [ "$code" = 200 ] || die "PATCH complete answered $code; see $api_log"
+  if selected list || selected mix; then
+    request 200 "$base/api/$first_user/tasks?limit=50"
+  fi
+  if selected list_in_list; then
+    request 200 "$base/api/$first_user/tasks?list_id=$first_list&limit=50"
+    # What the issue's goal is about: a page of 50 tasks of one list, with labels.
+    node -e '
+      const page = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
+      const labelled = page.filter((task) => task.labels.length > 0).length;
+      if (page.length !== 50 || labelled === 0) {
+        console.error(`bench-api: list_in_list served ${page.length} tasks, ${labelled} with labels (expected 50, some)`);
+        process.exit(1);
+      }' "$work/answer.json" || die "list_in_list does not serve a full page with labels"
+  fi
+  if selected create || selected mix; then
+    request 201 -X POST -H 'Content-Type: application/json' -d "$create_body" "$base/api/$first_user/tasks"
+  fi
+  if selected complete || selected mix; then
+    # The third top-level task has a subtask (seed.sql: t = 3, subtask 4):
+    # completing it completes that too.
+    local parent="${first_movable[2]}"
+    request 200 -X PATCH -H 'Content-Type: application/json' -d '{"completed":true}' \
+      "$base/api/$first_user/tasks/$parent/complete"
+    request 200 -X PATCH -H 'Content-Type: application/json' -d '{"completed":false}' \
+      "$base/api/$first_user/tasks/$parent/complete"
+  fi
+  if selected move; then
+    request 200 -X POST -H 'Content-Type: application/json' -d "{\"before\":\"${first_movable[0]}\"}" \
+      "$base/api/$first_user/tasks/${first_movable[3]}/move"
+    request 200 -X POST -H 'Content-Type: application/json' -d "{\"after\":\"${first_movable[5]}\"}" \
+      "$base/api/$first_user/tasks/${first_movable[1]}/move"
+  fi
 }
 
 # --- The statements the API sends, from the server's log -------------------------
+pgbench_files() { # scenario: the pgbench-*.sql scripts that replay it
+  case "$1" in mix) echo list create complete ;; *) echo "$1" ;; esac
+}
 # log_min_duration_statement applies to connections opened after the ALTER,
 # so the API is started for this check and restarted for the measurements.
 pg_logs=()
@@ -242,6 +311,8 @@ if [ "${#pg_logs[@]}" -gt 0 ] &&
 fi
 start_api
 smoke
+# The smoke requests wrote.
+seeded_clean=false
 stop_api
 if [ "${#pg_logs[@]}" -gt 0 ]; then
   psql "$admin_url" -qAt -c "ALTER DATABASE \"$db\" RESET log_min_duration_statement" >/dev/null
@@ -250,10 +321,15 @@ if [ "${#pg_logs[@]}" -gt 0 ]; then
   done | sed -n 's/.* execute [^:]*: //p' | sort -u >"$out_dir/api-statements.sql"
   if [ -s "$out_dir/api-statements.sql" ]; then
     statements_checked=true
-    for name in list create complete; do
-      expected="$(sed -n 's/^-- api: //p' "$here/pgbench-$name.sql")"
-      grep -qxF "$expected" "$out_dir/api-statements.sql" ||
-        die "the API no longer sends the statement in scripts/bench-api/pgbench-$name.sql; what it sends is in $out_dir/api-statements.sql"
+    for scenario in "${scenarios[@]}"; do
+      for name in $(pgbench_files "$scenario"); do
+        # Every "-- api:" line of the script: a write is several statements.
+        while IFS= read -r expected; do
+          grep -qxF "$expected" "$out_dir/api-statements.sql" ||
+            die "the API no longer sends this statement of scripts/bench-api/pgbench-$name.sql: $expected
+(what it sends is in $out_dir/api-statements.sql)"
+        done < <(sed -n 's/^-- api: //p' "$here/pgbench-$name.sql")
+      done
     done
     say "the API sends the statements pgbench runs (checked in the server log; all of them: $out_dir/api-statements.sql)"
   fi
@@ -269,8 +345,9 @@ fi
 start_api
 results="$work/results"
 mkdir -p "$results"
-for scenario in list create complete mix; do
+for scenario in "${scenarios[@]}"; do
   seed
+  writes "$scenario" && seeded_clean=false
   # The peak RSS per scenario: writing 5 to clear_refs resets VmHWM.
   rss_reset=false
   echo 5 >"/proc/$api_pid/clear_refs" 2>/dev/null && rss_reset=true
@@ -292,13 +369,14 @@ pgbench_run() { # name seconds script…
   local name="$1" seconds="$2"
   shift 2
   pgbench -n -M prepared -c "$connections" -j "$threads" -T "$seconds" \
-    -D users="$users" -D tasks_per_user="$tasks_per_user" \
-    -D title='Benchmark task' -D description='Created by just bench-api' -D category=bench \
+    -D users="$users" -D tasks_per_user="$tasks_per_user" -D big_list="$big_list" \
+    -D title='Benchmark task' -D description='Created by just bench-api' \
     -D due_at=2030-01-01T09:00:00Z "$@" "$db_url" >"$results/pgbench-$name.txt" 2>&1 &
   wait $! || die "pgbench $name failed: $(tail -5 "$results/pgbench-$name.txt")"
 }
-for scenario in list create complete mix; do
+for scenario in "${scenarios[@]}"; do
   seed
+  writes "$scenario" && seeded_clean=false
   case "$scenario" in
     mix) scripts=(-f "$here/pgbench-list.sql@60" -f "$here/pgbench-create.sql@30" -f "$here/pgbench-complete.sql@10") ;;
     *) scripts=(-f "$here/pgbench-$scenario.sql") ;;
@@ -312,7 +390,10 @@ load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 # --- Report -------------------------------------------------------------------------
 BENCH_RESULTS="$results" BENCH_OUT="$out_dir/api.json" BENCH_DURATION="$duration" BENCH_WARMUP="$warmup" \
   BENCH_CONNECTIONS="$connections" BENCH_THREADS="$threads" BENCH_USERS="$users" \
-  BENCH_TASKS_PER_USER="$tasks_per_user" BENCH_LOAD_BEFORE="$load_before" BENCH_LOAD_AFTER="$load_after" \
+  BENCH_TASKS_PER_USER="$tasks_per_user" BENCH_BIG_LIST="$big_list" BENCH_SCENARIOS="$(
+    IFS=,
+    echo "${scenarios[*]}"
+  )" BENCH_LOAD_BEFORE="$load_before" BENCH_LOAD_AFTER="$load_after" \
   BENCH_STATEMENTS_CHECKED="$statements_checked" \
   BENCH_POOL="${DATABASE_MAX_CONNECTIONS:-10 (default)}" BENCH_POOLER="$pooler" BENCH_RUST_LOG="${RUST_LOG:-info (default)}" \
   BENCH_PG_VERSION="$(psql "$db_url" -qAt -c 'SHOW server_version')" \
