@@ -17,7 +17,7 @@ use crate::http::limits::HttpLimits;
 use crate::http::problem::{PROBLEM_JSON, Problem, generic_problem_response};
 use crate::http::rate_limit::Outcome;
 use crate::openapi;
-use crate::routes::{health, openapi_json, tasks};
+use crate::routes::{health, lists, openapi_json, tasks};
 use crate::state::AppState;
 
 /// One route: method, path pattern (the same syntax in actix and OpenAPI)
@@ -43,6 +43,9 @@ pub fn endpoints() -> Vec<Endpoint> {
     const TASK: &str = "/api/{user_id}/tasks/{id}";
     const COMPLETE: &str = "/api/{user_id}/tasks/{id}/complete";
     const MOVE: &str = "/api/{user_id}/tasks/{id}/move";
+    const LISTS: &str = "/api/{user_id}/lists";
+    const LIST: &str = "/api/{user_id}/lists/{list_id}";
+    const MOVE_LIST: &str = "/api/{user_id}/lists/{list_id}/move";
     vec![
         e(Method::GET, TASKS, || web::to(tasks::list)),
         e(Method::POST, TASKS, || web::to(tasks::create)),
@@ -52,6 +55,12 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Method::DELETE, TASK, || web::to(tasks::delete)),
         e(Method::PATCH, COMPLETE, || web::to(tasks::complete)),
         e(Method::POST, MOVE, || web::to(tasks::move_task)),
+        e(Method::GET, LISTS, || web::to(lists::list)),
+        e(Method::POST, LISTS, || web::to(lists::create)),
+        e(Method::GET, LIST, || web::to(lists::get)),
+        e(Method::PATCH, LIST, || web::to(lists::patch)),
+        e(Method::DELETE, LIST, || web::to(lists::delete)),
+        e(Method::POST, MOVE_LIST, || web::to(lists::move_list)),
         e(Method::GET, "/healthz", || web::to(health::healthz)),
         e(Method::GET, "/readyz", || web::to(health::readyz)),
         e(Method::GET, "/api/openapi.json", || {

@@ -109,7 +109,13 @@ async fn serve() -> ExitCode {
             waiting: status.waiting,
         }
     });
-    let state = AppState { repo, verifier };
+    // One adapter implements every repository port.
+    let state = AppState {
+        repo: repo.clone(),
+        verifier,
+        lists: repo.clone(),
+        labels: repo,
+    };
     match server::run_observed(&settings.server, state, Some(pool_probe)).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(&format!(

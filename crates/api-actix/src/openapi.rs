@@ -18,13 +18,14 @@ use crate::http::error_responses::{
     UriTooLong, ValidationFailed,
 };
 use crate::http::problem::{FieldError, ProblemDocument};
-use crate::routes::{health, openapi_json, tasks};
+use crate::routes::{health, lists, openapi_json, tasks};
 use crate::wire::cursor::MAX_CURSOR_CHARS;
 use crate::wire::dto::{
-    CompletionDoc, PriorityDto, StatusDto, SubtaskCountsDto, TaskDto, TaskInputDoc, TaskMoveDoc,
-    TaskPatchDoc,
+    ColorDto, CompletionDoc, PriorityDto, StatusDto, SubtaskCountsDto, TaskDto, TaskInputDoc,
+    TaskMoveDoc, TaskPatchDoc,
 };
 use crate::wire::list_query::{SortKeyDoc, SortOrderDoc, StatusFilterDoc};
+use crate::wire::lists::{ListDto, ListInputDoc, ListMoveDoc, ListPatchDoc};
 
 /// What `str::trim` removes (Unicode `White_Space`), as a regex class body.
 const WHITE_SPACE: &str =
@@ -132,12 +133,20 @@ impl Modify for TextRules {
         let optional_trimmed = optional_trimmed_text_pattern();
         let parent_filter = parent_filter_pattern();
         if let Some(components) = openapi.components.as_mut() {
-            for name in ["Task", "TaskInput", "TaskPatch"] {
+            for name in [
+                "Task",
+                "TaskInput",
+                "TaskPatch",
+                "List",
+                "ListInput",
+                "ListPatch",
+            ] {
                 let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name)
                 else {
                     continue;
                 };
                 string_rule(object.properties.get_mut("title"), &trimmed, None);
+                string_rule(object.properties.get_mut("name"), &trimmed, None);
                 string_rule(
                     object.properties.get_mut("description"),
                     DESCRIPTION_PATTERN,
@@ -221,20 +230,25 @@ impl Modify for BearerAuth {
     }
 }
 
-/// utoipa marks every request body required; the one of `…/complete` is
-/// not.
-struct OptionalCompletionBody;
+/// utoipa marks every request body required; those of `…/complete` and
+/// `…/move` are not.
+struct OptionalBodies;
 
-impl Modify for OptionalCompletionBody {
+impl Modify for OptionalBodies {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let body = openapi
-            .paths
-            .paths
-            .get_mut("/api/{user_id}/tasks/{id}/complete")
-            .and_then(|item| item.patch.as_mut())
-            .and_then(|op| op.request_body.as_mut());
-        if let Some(utoipa::openapi::RefOr::T(body)) = body {
-            body.required = Some(utoipa::openapi::Required::False);
+        for path in [
+            "/api/{user_id}/tasks/{id}/complete",
+            "/api/{user_id}/lists/{list_id}/move",
+        ] {
+            let body = openapi
+                .paths
+                .paths
+                .get_mut(path)
+                .and_then(|item| item.patch.as_mut().or(item.post.as_mut()))
+                .and_then(|op| op.request_body.as_mut());
+            if let Some(RefOr::T(body)) = body {
+                body.required = Some(utoipa::openapi::Required::False);
+            }
         }
     }
 }
@@ -252,7 +266,7 @@ impl Modify for OptionalCompletionBody {
             looked at), 401, 429 (user over their rate), 403, 400, 413/415, 408 (body too slow; the \
             connection is closed), 400 (body), 422, 404, 409/412, 503. A list, parent or label id \
             that is not the caller's is 422 naming the field, the same whether it exists or not. \
-            Rate limits: per user on the task routes, \
+            Rate limits: per user on the task and list routes, \
             per client address on failed authentication; see RateLimit-Policy and RateLimit.",
         license(name = "MIT", identifier = "MIT"),
     ),
@@ -267,13 +281,19 @@ impl Modify for OptionalCompletionBody {
         tasks::delete,
         health::healthz,
         health::readyz,
+        lists::list,
+        lists::create,
+        lists::get,
+        lists::patch,
+        lists::delete,
+        lists::move_list,
         openapi_json::openapi_json,
     ),
     components(
         schemas(
             TaskDto, TaskInputDoc, TaskPatchDoc, TaskMoveDoc, CompletionDoc, PriorityDto,
             SubtaskCountsDto, StatusDto, ProblemDocument, FieldError, StatusFilterDoc, SortKeyDoc,
-            SortOrderDoc
+            SortOrderDoc, ColorDto, ListDto, ListInputDoc, ListPatchDoc, ListMoveDoc
         ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, PreconditionFailed, PayloadTooLarge,
@@ -283,12 +303,13 @@ impl Modify for OptionalCompletionBody {
     ),
     modifiers(
         &BearerAuth,
-        &OptionalCompletionBody,
+        &OptionalBodies,
         &TextRules,
         &RequestSizeResponses
     ),
     tags(
         (name = "tasks", description = "The caller's tasks."),
+        (name = "lists", description = "The caller's lists (projects), the Inbox first."),
         (name = "health", description = "Probes."),
         (name = "meta", description = "This document."),
     )

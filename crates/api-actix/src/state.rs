@@ -3,13 +3,16 @@
 
 use std::sync::Arc;
 
-use ports::{TaskRepo, TokenVerifier};
+use ports::{LabelRepo, ListRepo, TaskRepo, TokenVerifier};
 
 /// The ports the routes work through.
 #[derive(Clone)]
 pub struct AppState {
+    /// Tasks.
     pub repo: Arc<dyn TaskRepo>,
     pub verifier: Arc<dyn TokenVerifier>,
+    pub lists: Arc<dyn ListRepo>,
+    pub labels: Arc<dyn LabelRepo>,
 }
 
 impl std::fmt::Debug for AppState {

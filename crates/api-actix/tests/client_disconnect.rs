@@ -65,9 +65,12 @@ async fn serve(db: &TestDatabase) -> SocketAddr {
     .unwrap();
     let mut settings = ServerSettings::new("127.0.0.1:0".parse().unwrap());
     settings.workers = Some(1);
+    let repo = Arc::new(repo);
     let state = AppState {
-        repo: Arc::new(repo),
+        repo: repo.clone(),
         verifier,
+        lists: repo.clone(),
+        labels: repo,
     };
     let (server, addrs) = start(&settings, state).unwrap();
     tokio::spawn(server);

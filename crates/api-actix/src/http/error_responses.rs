@@ -31,20 +31,23 @@ pub struct Unauthorized(pub ProblemDocument);
 #[response(content_type = "application/problem+json")]
 pub struct Forbidden(pub ProblemDocument);
 
-/// No such task: it does not exist or belongs to someone else (the two are
-/// indistinguishable).
+/// No such task, list or label (the one the path names): it does not exist
+/// or belongs to someone else (the two are indistinguishable).
 #[derive(Debug, ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct NotFound(pub ProblemDocument);
 
-/// `If-Match` names a version the task no longer has.
+/// `If-Match` names a version the task, list or label no longer has.
 #[derive(Debug, ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct PreconditionFailed(pub ProblemDocument);
 
-/// The write conflicts with what is stored: a limit on what one user may
-/// store was reached (a list holds at most 10,000 tasks, subtasks
-/// included), which `detail` names. Nothing was written.
+/// The write conflicts with what is stored, and nothing was written: a
+/// limit on what one user may store was reached, which `detail` names (a
+/// list holds at most 10,000 tasks, subtasks included; a user at most
+/// 1,000 lists and 1,000 labels); a list or label name the caller already
+/// uses (ignoring case; `errors` names the field); or a change the Inbox
+/// refuses (renaming, deleting or moving it, or placing a list before it).
 #[derive(Debug, ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct Conflict(pub ProblemDocument);

@@ -133,6 +133,50 @@ pub fn if_match(req: &HttpRequest) -> Result<IfMatch, Problem> {
     })
 }
 
+/// The version a conditional write must find, for `IfMatch`. With several
+/// candidate tags the current version is read first (`current`, which
+/// answers 404 for a missing resource); the write itself stays
+/// conditional, so a change in between still yields 412. `changed` is the
+/// 412 for this kind of resource.
+///
+/// # Errors
+/// `current`'s error, or `changed` when no candidate is current.
+pub async fn expected_version<F>(
+    condition: IfMatch,
+    current: impl FnOnce() -> F,
+    changed: impl FnOnce() -> Problem,
+) -> Result<Option<Version>, Problem>
+where
+    F: Future<Output = Result<Version, Problem>>,
+{
+    match condition {
+        IfMatch::Absent | IfMatch::Any => Ok(None),
+        IfMatch::Versions(versions) => match versions.as_slice() {
+            [] => Ok(Some(NEVER_MATCHES)),
+            [single] => Ok(Some(*single)),
+            several => {
+                let current = current().await?;
+                if several.contains(&current) {
+                    Ok(Some(current))
+                } else {
+                    Err(changed())
+                }
+            }
+        },
+    }
+}
+
+/// Sets `ETag` to `version`'s entity tag.
+pub fn with_etag(
+    mut response: actix_web::HttpResponse,
+    version: Version,
+) -> actix_web::HttpResponse {
+    if let Ok(value) = header::HeaderValue::from_str(&etag(version)) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
 /// What the client's `If-None-Match` asks for, on a read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IfNoneMatch {

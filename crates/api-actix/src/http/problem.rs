@@ -10,8 +10,9 @@ use actix_web::{HttpResponse, ResponseError};
 use domain::limits::{MAX_DEPTH, MAX_TASKS_PER_LIST};
 use domain::{Placement, TaskId};
 use ports::{
-    CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, MoveTaskError, RepoUnavailable,
-    UpdateTaskError,
+    CreateListError, CreateTaskError, DeleteListError, DeleteTaskError, EnsureInboxError,
+    GetListError, GetTaskError, ListListsError, ListTasksError, MoveListError, MoveTaskError,
+    RepoUnavailable, UpdateListError, UpdateTaskError,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -100,7 +101,7 @@ pub enum ProblemKind {
     HeaderFieldsTooLarge,
     TooManyRequests,
     /// 409: the write conflicts with the stored state (a limit reached, a
-    /// duplicate name).
+    /// duplicate name, what the Inbox refuses).
     Conflict,
 }
 
@@ -278,6 +279,11 @@ impl Problem {
         Self::new(ProblemKind::NotFound, "No such task.")
     }
 
+    /// As [`Problem::task_not_found`], for a list.
+    pub fn list_not_found() -> Self {
+        Self::new(ProblemKind::NotFound, "No such list.")
+    }
+
     pub fn route_not_found() -> Self {
         Self::new(ProblemKind::NotFound, "No such resource.")
     }
@@ -293,10 +299,44 @@ impl Problem {
     }
 
     pub fn precondition_failed() -> Self {
+        Self::resource_changed("task")
+    }
+
+    /// 412 for a `what` (task, list, label) whose version is not the one
+    /// `If-Match` names.
+    pub fn resource_changed(what: &str) -> Self {
         Self::new(
             ProblemKind::PreconditionFailed,
-            "The task has changed since the ETag in If-Match; fetch it again.",
+            format!("The {what} has changed since the ETag in If-Match; fetch it again."),
         )
+    }
+
+    /// 409: the caller already has a `what` of that name (ignoring case);
+    /// `errors` names the field.
+    pub fn duplicate_name(what: &str) -> Self {
+        Self::new(
+            ProblemKind::Conflict,
+            format!("You already have a {what} of that name (ignoring case)."),
+        )
+        .with_errors(vec![FieldError::new(
+            "name",
+            format!("is already the name of another of your {what}s"),
+        )])
+    }
+
+    /// 409: a bound of what one user may store (`domain::limits`) is
+    /// reached; the detail names it.
+    pub fn limit_reached(limit: &str, max: usize) -> Self {
+        Self::new(
+            ProblemKind::Conflict,
+            format!("Limit reached: at most {max} {limit}."),
+        )
+    }
+
+    /// 409: what the Inbox refuses (renaming, deleting, moving it or
+    /// placing a list before it).
+    pub fn inbox_locked(detail: &str) -> Self {
+        Self::new(ProblemKind::Conflict, detail)
     }
 
     pub fn validation(errors: Vec<FieldError>) -> Self {
@@ -568,6 +608,107 @@ impl From<DeleteTaskError> for Problem {
 impl From<RepoUnavailable> for Problem {
     fn from(error: RepoUnavailable) -> Self {
         unavailable(&error)
+    }
+}
+
+/// A token whose account is gone: the credential no longer proves a user,
+/// so the client must sign in again, exactly as for a bad token.
+fn unknown_owner() -> Problem {
+    tracing::info!("token subject has no account; answering 401");
+    Problem::unauthorized()
+}
+
+fn too_many_lists() -> Problem {
+    Problem::limit_reached("lists per user", domain::limits::MAX_LISTS_PER_USER)
+}
+
+impl From<EnsureInboxError> for Problem {
+    fn from(error: EnsureInboxError) -> Self {
+        match error {
+            EnsureInboxError::UnknownOwner => unknown_owner(),
+            EnsureInboxError::Unavailable(e) => unavailable(&e),
+            EnsureInboxError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<ListListsError> for Problem {
+    fn from(error: ListListsError) -> Self {
+        match error {
+            ListListsError::UnknownOwner => unknown_owner(),
+            ListListsError::Unavailable(e) => unavailable(&e),
+            ListListsError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<CreateListError> for Problem {
+    fn from(error: CreateListError) -> Self {
+        match error {
+            CreateListError::DuplicateName => Problem::duplicate_name("list"),
+            CreateListError::LimitReached => too_many_lists(),
+            CreateListError::UnknownOwner => unknown_owner(),
+            CreateListError::Unavailable(e) => unavailable(&e),
+            CreateListError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<GetListError> for Problem {
+    fn from(error: GetListError) -> Self {
+        match error {
+            GetListError::NotFound => Problem::list_not_found(),
+            GetListError::Unavailable(e) => unavailable(&e),
+            GetListError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<UpdateListError> for Problem {
+    fn from(error: UpdateListError) -> Self {
+        match error {
+            UpdateListError::NotFound => Problem::list_not_found(),
+            UpdateListError::VersionMismatch => Problem::resource_changed("list"),
+            UpdateListError::DuplicateName => Problem::duplicate_name("list"),
+            UpdateListError::InboxRename => {
+                Problem::inbox_locked("The Inbox cannot be renamed.").with_errors(vec![
+                    FieldError::new("name", "cannot be changed on the Inbox"),
+                ])
+            }
+            UpdateListError::Unavailable(e) => unavailable(&e),
+            UpdateListError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<DeleteListError> for Problem {
+    fn from(error: DeleteListError) -> Self {
+        match error {
+            DeleteListError::NotFound => Problem::list_not_found(),
+            DeleteListError::VersionMismatch => Problem::resource_changed("list"),
+            DeleteListError::Inbox => Problem::inbox_locked("The Inbox cannot be deleted."),
+            DeleteListError::Unavailable(e) => unavailable(&e),
+            DeleteListError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<MoveListError> for Problem {
+    fn from(error: MoveListError) -> Self {
+        match error {
+            MoveListError::NotFound => Problem::list_not_found(),
+            // The anchor is a reference in the body: 422 naming it, the
+            // same whether it is missing or someone else's (the route
+            // names the field it came from).
+            MoveListError::AnchorNotFound => {
+                Problem::validation(vec![FieldError::new("before", "is not one of your lists")])
+            }
+            MoveListError::InboxFirst => Problem::inbox_locked(
+                "The Inbox stays first: it cannot be moved, nor a list placed before it.",
+            ),
+            MoveListError::Unavailable(e) => unavailable(&e),
+            MoveListError::Internal(e) => internal(&*e),
+        }
     }
 }
 

@@ -4,5 +4,6 @@
 //! (`app.rs`) and the OpenAPI document (`openapi.rs`) list them.
 
 pub mod health;
+pub mod lists;
 pub mod openapi_json;
 pub mod tasks;

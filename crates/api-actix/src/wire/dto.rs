@@ -246,3 +246,43 @@ pub struct StatusDto {
     #[schema(example = "ok")]
     pub status: String,
 }
+
+/// A list's or label's colour, from a fixed palette of twelve (the web app
+/// maps each name to its shades).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[schema(as = Color)]
+pub enum ColorDto {
+    Gray,
+    Red,
+    Orange,
+    Yellow,
+    Lime,
+    Green,
+    Teal,
+    Cyan,
+    Blue,
+    Indigo,
+    Violet,
+    Pink,
+}
+
+impl From<domain::Color> for ColorDto {
+    fn from(color: domain::Color) -> Self {
+        use domain::Color;
+        match color {
+            Color::Gray => Self::Gray,
+            Color::Red => Self::Red,
+            Color::Orange => Self::Orange,
+            Color::Yellow => Self::Yellow,
+            Color::Lime => Self::Lime,
+            Color::Green => Self::Green,
+            Color::Teal => Self::Teal,
+            Color::Cyan => Self::Cyan,
+            Color::Blue => Self::Blue,
+            Color::Indigo => Self::Indigo,
+            Color::Violet => Self::Violet,
+            Color::Pink => Self::Pink,
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! What travels in request and response bodies and query strings: the
-//! JSON shapes (`dto`, also the OpenAPI schemas), the parsers that turn a
-//! request into domain values field by field (`task_input`, `list_query`),
+//! JSON shapes (`dto`, `lists`, also the OpenAPI schemas), the parsers
+//! that turn a request into domain values field by field (`fields`,
+//! `task_input`, `lists`, `list_query`),
 //! the opaque pagination `cursor`, and the one text form of an instant
 //! (`timestamp`).
 //!
@@ -10,6 +11,8 @@
 
 pub mod cursor;
 pub mod dto;
+pub mod fields;
 pub mod list_query;
+pub mod lists;
 pub mod task_input;
 pub mod timestamp;

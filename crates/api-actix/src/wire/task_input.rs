@@ -16,6 +16,7 @@ use domain::{
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::fields::{Fields, NOT_NULL, nullable};
 use super::timestamp;
 use crate::http::problem::FieldError;
 
@@ -53,67 +54,6 @@ pub const COMPLETION_FIELDS: [&str; 1] = ["completed"];
 /// The fields of `POST …/tasks/{id}/move`.
 pub const MOVE_FIELDS: [&str; 4] = ["list_id", "parent_id", "before", "after"];
 
-const NOT_NULL: &str = "must not be null";
-
-/// Unknown, removed and read-only fields, each named.
-fn check_names(object: &Map<String, Value>, allowed: &[&str], errors: &mut Vec<FieldError>) {
-    for name in object.keys() {
-        let name = name.as_str();
-        if allowed.contains(&name) {
-            continue;
-        }
-        let message = if READ_ONLY_FIELDS.contains(&name) {
-            "is read-only and cannot be set"
-        } else if let Some((_, why)) = REMOVED_FIELDS.iter().find(|(n, _)| *n == name) {
-            why
-        } else {
-            "is not a known field"
-        };
-        errors.push(FieldError::new(name, message));
-    }
-}
-
-/// Collects errors while fields are parsed one by one.
-struct Fields<'a> {
-    object: &'a Map<String, Value>,
-    errors: Vec<FieldError>,
-}
-
-impl<'a> Fields<'a> {
-    fn new(object: &'a Map<String, Value>, allowed: &[&str]) -> Self {
-        let mut errors = Vec::new();
-        check_names(object, allowed, &mut errors);
-        Self { object, errors }
-    }
-
-    fn fail(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.push(FieldError::new(field, message));
-    }
-
-    /// `None`: absent. `Some(None)`: present but invalid (already recorded).
-    fn parse<T>(
-        &mut self,
-        field: &str,
-        parse: impl FnOnce(&Value) -> Result<T, String>,
-    ) -> Option<Option<T>> {
-        let value = self.object.get(field)?;
-        match parse(value) {
-            Ok(parsed) => Some(Some(parsed)),
-            Err(message) => {
-                self.fail(field, message);
-                Some(None)
-            }
-        }
-    }
-
-    fn finish<T>(self, value: Option<T>) -> Result<T, Vec<FieldError>> {
-        match value {
-            Some(value) if self.errors.is_empty() => Ok(value),
-            _ => Err(self.errors),
-        }
-    }
-}
-
 /// A field that may be absent (`None`), present but invalid
 /// (`Some(None)`) or present and valid (`Some(Some(v))`): `Err` when
 /// invalid, else whether and how it is present.
@@ -126,18 +66,6 @@ fn title(value: &Value) -> Result<Title, String> {
         Value::String(s) => Title::parse(s).map_err(|e| e.to_string()),
         Value::Null => Err(NOT_NULL.into()),
         _ => Err("must be a string".into()),
-    }
-}
-
-fn nullable<T>(
-    value: &Value,
-    parse: impl FnOnce(&str) -> Result<T, String>,
-    wrong_type: &str,
-) -> Result<Option<T>, String> {
-    match value {
-        Value::Null => Ok(None),
-        Value::String(s) => parse(s).map(Some),
-        _ => Err(wrong_type.into()),
     }
 }
 
@@ -239,7 +167,7 @@ fn labels(value: &Value) -> Result<TaskLabels, String> {
 pub fn task_fields(
     object: &Map<String, Value>,
 ) -> Result<(TaskFields, TaskLocation), Vec<FieldError>> {
-    let mut f = Fields::new(object, &EDITABLE_FIELDS);
+    let mut f = Fields::new(object, &EDITABLE_FIELDS, &READ_ONLY_FIELDS, &REMOVED_FIELDS);
     let parsed_title = f.parse("title", title);
     if parsed_title.is_none() {
         f.fail("title", "is required");
@@ -299,7 +227,7 @@ pub fn task_fields(
 /// Every invalid, unknown, removed or read-only field; `null` for a field
 /// that cannot be empty.
 pub fn task_patch(object: &Map<String, Value>) -> Result<TaskPatch, Vec<FieldError>> {
-    let mut f = Fields::new(object, &EDITABLE_FIELDS);
+    let mut f = Fields::new(object, &EDITABLE_FIELDS, &READ_ONLY_FIELDS, &REMOVED_FIELDS);
     let title = valid(f.parse("title", title));
     let description = valid(f.parse("description", description));
     let priority = valid(f.parse("priority", priority));
@@ -349,7 +277,7 @@ pub fn task_patch(object: &Map<String, Value>) -> Result<TaskPatch, Vec<FieldErr
 /// # Errors
 /// Every invalid or unknown field; `before` and `after` together.
 pub fn task_move(object: &Map<String, Value>) -> Result<TaskMove, Vec<FieldError>> {
-    let mut f = Fields::new(object, &MOVE_FIELDS);
+    let mut f = Fields::new(object, &MOVE_FIELDS, &READ_ONLY_FIELDS, &REMOVED_FIELDS);
     let list_id = valid(f.parse("list_id", list_id));
     let parent_id = valid(f.parse("parent_id", parent_id));
     let before = valid(f.parse("before", task_ref));
@@ -386,7 +314,12 @@ pub fn completion_change(
     let Some(object) = object else {
         return Ok(CompletionChange::Toggle);
     };
-    let mut f = Fields::new(object, &COMPLETION_FIELDS);
+    let mut f = Fields::new(
+        object,
+        &COMPLETION_FIELDS,
+        &READ_ONLY_FIELDS,
+        &REMOVED_FIELDS,
+    );
     let change = match f.parse("completed", completed) {
         None => Some(CompletionChange::Toggle),
         Some(value) => value.map(CompletionChange::Set),

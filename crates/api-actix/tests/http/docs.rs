@@ -88,7 +88,9 @@ async fn every_route_in_the_table_is_really_routed() {
         let uri = endpoint
             .path
             .replace("{user_id}", ALICE)
-            .replace("{id}", TASK);
+            .replace("{id}", TASK)
+            .replace("{list_id}", TASK)
+            .replace("{label_id}", TASK);
         let mut repo = MockTaskRepo::new();
         repo.expect_ping().returning(|| Ok(()));
         let mut verifier = MockTokenVerifier::new();
@@ -133,7 +135,9 @@ async fn protected_operations_declare_bearer_security_and_their_errors() {
         if [Method::PUT, Method::PATCH, Method::DELETE]
             .iter()
             .any(|m| m.as_str() == method)
-            || path.ends_with("/move")
+            // A task's move is conditional; a list's is not (it writes
+            // only the list's place, which nobody edits by hand).
+            || path.ends_with("/tasks/{id}/move")
         {
             assert!(statuses.contains("412"), "{method} {path}");
             let params: Vec<&str> = op["parameters"]
@@ -612,5 +616,80 @@ async fn id_patterns_accept_what_the_server_accepts() {
     }
     for refused in ["", "0a", "a-0", "a 0"] {
         assert!(!schema_accepts(position, refused), "{refused:?}");
+    }
+}
+
+#[actix_web::test]
+async fn documented_lists_are_the_ones_served_and_parsed() {
+    use api_actix::wire::lists;
+    let doc = document().await;
+    let schemas = &doc["components"]["schemas"];
+    let created = chrono::Utc::now();
+    let list = serde_json::to_value(lists::ListDto::from(&domain::ListSummary {
+        list: domain::List {
+            id: domain::ListId::new_v7(),
+            owner: alice(),
+            name: domain::ListName::inbox(),
+            color: domain::Color::Gray,
+            position: domain::Position::first(),
+            is_inbox: true,
+            created_at: created,
+            updated_at: created,
+            version: domain::Version::new(1),
+        },
+        open_tasks: 0,
+        total_tasks: 0,
+    }))
+    .unwrap();
+    for (schema, served, editable, read_only) in [(
+        "List",
+        &list,
+        &lists::EDITABLE_FIELDS[..],
+        &lists::READ_ONLY_FIELDS[..],
+    )] {
+        assert_eq!(
+            keys(&schemas[schema]["properties"]),
+            keys(served),
+            "{schema}"
+        );
+        let read: BTreeSet<String> = keys(served).difference(&set(editable)).cloned().collect();
+        assert_eq!(read, set(read_only), "{schema}");
+        for body in [format!("{schema}Input"), format!("{schema}Patch")] {
+            assert_eq!(keys(&schemas[&body]["properties"]), set(editable), "{body}");
+            assert_eq!(schemas[&body]["additionalProperties"], false, "{body}");
+        }
+        assert_eq!(
+            schemas[&format!("{schema}Input")]["required"],
+            serde_json::json!(["name"])
+        );
+    }
+    assert_eq!(
+        keys(&schemas["ListMove"]["properties"]),
+        set(&lists::MOVE_FIELDS)
+    );
+    let colors: Vec<&str> = domain::Color::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(schemas["Color"]["enum"], serde_json::json!(colors));
+    let move_body = &doc["paths"]["/api/{user_id}/lists/{list_id}/move"]["post"]["requestBody"];
+    assert_eq!(move_body["required"], false);
+    // The names follow the domain's rules, as the text fields do.
+    for (schema, max) in [("List", 100), ("ListInput", 100)] {
+        let name = property(&doc, schema, "name");
+        assert_eq!(name["maxLength"], max, "{schema}");
+        for value in edge_strings() {
+            if value.chars().count() > max && value.trim().chars().count() <= max {
+                continue;
+            }
+            let domain_ok = if max == 100 {
+                domain::ListName::parse(&value).is_ok()
+            } else {
+                domain::LabelName::parse(&value).is_ok()
+            };
+            assert_eq!(
+                schema_accepts(name, &value),
+                domain_ok,
+                "{schema}.name {}",
+                value.escape_debug()
+            );
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 mod docs;
 mod errors;
+mod lists;
 mod logging;
 mod metrics;
 mod organize;

@@ -81,6 +81,8 @@ macro_rules! app {
             AppState {
                 repo: Arc::new(repo()),
                 verifier: Arc::new($verifier),
+                lists: Arc::new(ports::MockListRepo::new()),
+                labels: Arc::new(ports::MockLabelRepo::new()),
             },
             AppOptions {
                 rate_limits: Arc::new(RateLimits::new($settings)),

@@ -122,6 +122,8 @@ async fn a_graceful_shutdown_under_load_answers_every_accepted_request() {
     let state = AppState {
         repo: Arc::new(repo()),
         verifier: Arc::new(verifier()),
+        lists: Arc::new(ports::MockListRepo::new()),
+        labels: Arc::new(ports::MockLabelRepo::new()),
     };
     let (server, addrs) = start(&settings(Duration::from_secs(10)), state).unwrap();
     let addr = addrs[0];
@@ -173,6 +175,8 @@ async fn requests_still_running_after_the_shutdown_timeout_are_cut_off() {
     let state = AppState {
         repo: Arc::new(repo()),
         verifier: Arc::new(verifier()),
+        lists: Arc::new(ports::MockListRepo::new()),
+        labels: Arc::new(ports::MockLabelRepo::new()),
     };
     let (server, addrs) = start(&settings, state).unwrap();
     let addr = addrs[0];

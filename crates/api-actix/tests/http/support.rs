@@ -122,7 +122,14 @@ pub async fn send(repo: MockTaskRepo, verifier: MockTokenVerifier, req: TestRequ
     let state = AppState {
         repo: Arc::new(repo),
         verifier: Arc::new(verifier),
+        lists: Arc::new(ports::MockListRepo::new()),
+        labels: Arc::new(ports::MockLabelRepo::new()),
     };
+    send_to(state, req).await
+}
+
+/// Sends one request through `build_app` with this state.
+pub async fn send_to(state: AppState, req: TestRequest) -> Reply {
     let app = init_service(build_app(state)).await;
     // An `Err` from the service is what the server turns into a response
     // with the error's own `error_response`; do the same here.

@@ -40,6 +40,8 @@ pub fn serve(repo: MockTaskRepo, adjust: impl FnOnce(&mut ServerSettings)) -> Se
     let state = AppState {
         repo: Arc::new(repo),
         verifier: Arc::new(verifier()),
+        lists: Arc::new(ports::MockListRepo::new()),
+        labels: Arc::new(ports::MockLabelRepo::new()),
     };
     let (server, addrs) = start(&settings, state).unwrap();
     let handle = server.handle();
