@@ -17,7 +17,7 @@ use crate::http::limits::HttpLimits;
 use crate::http::problem::{PROBLEM_JSON, Problem, generic_problem_response};
 use crate::http::rate_limit::Outcome;
 use crate::openapi;
-use crate::routes::{health, lists, openapi_json, tasks};
+use crate::routes::{health, labels, lists, openapi_json, tasks};
 use crate::state::AppState;
 
 /// One route: method, path pattern (the same syntax in actix and OpenAPI)
@@ -46,6 +46,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     const LISTS: &str = "/api/{user_id}/lists";
     const LIST: &str = "/api/{user_id}/lists/{list_id}";
     const MOVE_LIST: &str = "/api/{user_id}/lists/{list_id}/move";
+    const LABELS: &str = "/api/{user_id}/labels";
+    const LABEL: &str = "/api/{user_id}/labels/{label_id}";
     vec![
         e(Method::GET, TASKS, || web::to(tasks::list)),
         e(Method::POST, TASKS, || web::to(tasks::create)),
@@ -61,6 +63,11 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Method::PATCH, LIST, || web::to(lists::patch)),
         e(Method::DELETE, LIST, || web::to(lists::delete)),
         e(Method::POST, MOVE_LIST, || web::to(lists::move_list)),
+        e(Method::GET, LABELS, || web::to(labels::list)),
+        e(Method::POST, LABELS, || web::to(labels::create)),
+        e(Method::GET, LABEL, || web::to(labels::get)),
+        e(Method::PATCH, LABEL, || web::to(labels::patch)),
+        e(Method::DELETE, LABEL, || web::to(labels::delete)),
         e(Method::GET, "/healthz", || web::to(health::healthz)),
         e(Method::GET, "/readyz", || web::to(health::readyz)),
         e(Method::GET, "/api/openapi.json", || {

@@ -18,12 +18,13 @@ use crate::http::error_responses::{
     UriTooLong, ValidationFailed,
 };
 use crate::http::problem::{FieldError, ProblemDocument};
-use crate::routes::{health, lists, openapi_json, tasks};
+use crate::routes::{health, labels, lists, openapi_json, tasks};
 use crate::wire::cursor::MAX_CURSOR_CHARS;
 use crate::wire::dto::{
     ColorDto, CompletionDoc, PriorityDto, StatusDto, SubtaskCountsDto, TaskDto, TaskInputDoc,
     TaskMoveDoc, TaskPatchDoc,
 };
+use crate::wire::labels::{LabelDto, LabelInputDoc, LabelPatchDoc};
 use crate::wire::list_query::{SortKeyDoc, SortOrderDoc, StatusFilterDoc};
 use crate::wire::lists::{ListDto, ListInputDoc, ListMoveDoc, ListPatchDoc};
 
@@ -140,6 +141,9 @@ impl Modify for TextRules {
                 "List",
                 "ListInput",
                 "ListPatch",
+                "Label",
+                "LabelInput",
+                "LabelPatch",
             ] {
                 let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name)
                 else {
@@ -266,7 +270,7 @@ impl Modify for OptionalBodies {
             looked at), 401, 429 (user over their rate), 403, 400, 413/415, 408 (body too slow; the \
             connection is closed), 400 (body), 422, 404, 409/412, 503. A list, parent or label id \
             that is not the caller's is 422 naming the field, the same whether it exists or not. \
-            Rate limits: per user on the task and list routes, \
+            Rate limits: per user on the task, list and label routes, \
             per client address on failed authentication; see RateLimit-Policy and RateLimit.",
         license(name = "MIT", identifier = "MIT"),
     ),
@@ -287,13 +291,19 @@ impl Modify for OptionalBodies {
         lists::patch,
         lists::delete,
         lists::move_list,
+        labels::list,
+        labels::create,
+        labels::get,
+        labels::patch,
+        labels::delete,
         openapi_json::openapi_json,
     ),
     components(
         schemas(
             TaskDto, TaskInputDoc, TaskPatchDoc, TaskMoveDoc, CompletionDoc, PriorityDto,
             SubtaskCountsDto, StatusDto, ProblemDocument, FieldError, StatusFilterDoc, SortKeyDoc,
-            SortOrderDoc, ColorDto, ListDto, ListInputDoc, ListPatchDoc, ListMoveDoc
+            SortOrderDoc, ColorDto, ListDto, ListInputDoc, ListPatchDoc, ListMoveDoc, LabelDto,
+            LabelInputDoc, LabelPatchDoc
         ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, PreconditionFailed, PayloadTooLarge,
@@ -310,6 +320,7 @@ impl Modify for OptionalBodies {
     tags(
         (name = "tasks", description = "The caller's tasks."),
         (name = "lists", description = "The caller's lists (projects), the Inbox first."),
+        (name = "labels", description = "The caller's labels."),
         (name = "health", description = "Probes."),
         (name = "meta", description = "This document."),
     )

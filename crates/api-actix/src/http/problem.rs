@@ -10,9 +10,10 @@ use actix_web::{HttpResponse, ResponseError};
 use domain::limits::{MAX_DEPTH, MAX_TASKS_PER_LIST};
 use domain::{Placement, TaskId};
 use ports::{
-    CreateListError, CreateTaskError, DeleteListError, DeleteTaskError, EnsureInboxError,
-    GetListError, GetTaskError, ListListsError, ListTasksError, MoveListError, MoveTaskError,
-    RepoUnavailable, UpdateListError, UpdateTaskError,
+    CreateLabelError, CreateListError, CreateTaskError, DeleteLabelError, DeleteListError,
+    DeleteTaskError, EnsureInboxError, GetLabelError, GetListError, GetTaskError, ListLabelsError,
+    ListListsError, ListTasksError, MoveListError, MoveTaskError, RepoUnavailable,
+    UpdateLabelError, UpdateListError, UpdateTaskError,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -282,6 +283,11 @@ impl Problem {
     /// As [`Problem::task_not_found`], for a list.
     pub fn list_not_found() -> Self {
         Self::new(ProblemKind::NotFound, "No such list.")
+    }
+
+    /// As [`Problem::task_not_found`], for a label.
+    pub fn label_not_found() -> Self {
+        Self::new(ProblemKind::NotFound, "No such label.")
     }
 
     pub fn route_not_found() -> Self {
@@ -622,6 +628,10 @@ fn too_many_lists() -> Problem {
     Problem::limit_reached("lists per user", domain::limits::MAX_LISTS_PER_USER)
 }
 
+fn too_many_labels() -> Problem {
+    Problem::limit_reached("labels per user", domain::limits::MAX_LABELS_PER_USER)
+}
+
 impl From<EnsureInboxError> for Problem {
     fn from(error: EnsureInboxError) -> Self {
         match error {
@@ -708,6 +718,60 @@ impl From<MoveListError> for Problem {
             ),
             MoveListError::Unavailable(e) => unavailable(&e),
             MoveListError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<ListLabelsError> for Problem {
+    fn from(error: ListLabelsError) -> Self {
+        match error {
+            ListLabelsError::Unavailable(e) => unavailable(&e),
+            ListLabelsError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<CreateLabelError> for Problem {
+    fn from(error: CreateLabelError) -> Self {
+        match error {
+            CreateLabelError::DuplicateName => Problem::duplicate_name("label"),
+            CreateLabelError::LimitReached => too_many_labels(),
+            CreateLabelError::UnknownOwner => unknown_owner(),
+            CreateLabelError::Unavailable(e) => unavailable(&e),
+            CreateLabelError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<GetLabelError> for Problem {
+    fn from(error: GetLabelError) -> Self {
+        match error {
+            GetLabelError::NotFound => Problem::label_not_found(),
+            GetLabelError::Unavailable(e) => unavailable(&e),
+            GetLabelError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<UpdateLabelError> for Problem {
+    fn from(error: UpdateLabelError) -> Self {
+        match error {
+            UpdateLabelError::NotFound => Problem::label_not_found(),
+            UpdateLabelError::VersionMismatch => Problem::resource_changed("label"),
+            UpdateLabelError::DuplicateName => Problem::duplicate_name("label"),
+            UpdateLabelError::Unavailable(e) => unavailable(&e),
+            UpdateLabelError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<DeleteLabelError> for Problem {
+    fn from(error: DeleteLabelError) -> Self {
+        match error {
+            DeleteLabelError::NotFound => Problem::label_not_found(),
+            DeleteLabelError::VersionMismatch => Problem::resource_changed("label"),
+            DeleteLabelError::Unavailable(e) => unavailable(&e),
+            DeleteLabelError::Internal(e) => internal(&*e),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! (`app.rs`) and the OpenAPI document (`openapi.rs`) list them.
 
 pub mod health;
+pub mod labels;
 pub mod lists;
 pub mod openapi_json;
 pub mod tasks;

@@ -1,7 +1,7 @@
 //! What travels in request and response bodies and query strings: the
-//! JSON shapes (`dto`, `lists`, also the OpenAPI schemas), the parsers
-//! that turn a request into domain values field by field (`fields`,
-//! `task_input`, `lists`, `list_query`),
+//! JSON shapes (`dto`, `lists`, `labels`, also the OpenAPI schemas), the
+//! parsers that turn a request into domain values field by field
+//! (`fields`, `task_input`, `lists`, `labels`, `list_query`),
 //! the opaque pagination `cursor`, and the one text form of an instant
 //! (`timestamp`).
 //!
@@ -12,6 +12,7 @@
 pub mod cursor;
 pub mod dto;
 pub mod fields;
+pub mod labels;
 pub mod list_query;
 pub mod lists;
 pub mod task_input;

@@ -620,8 +620,8 @@ async fn id_patterns_accept_what_the_server_accepts() {
 }
 
 #[actix_web::test]
-async fn documented_lists_are_the_ones_served_and_parsed() {
-    use api_actix::wire::lists;
+async fn documented_lists_and_labels_are_the_ones_served_and_parsed() {
+    use api_actix::wire::{labels, lists};
     let doc = document().await;
     let schemas = &doc["components"]["schemas"];
     let created = chrono::Utc::now();
@@ -641,12 +641,30 @@ async fn documented_lists_are_the_ones_served_and_parsed() {
         total_tasks: 0,
     }))
     .unwrap();
-    for (schema, served, editable, read_only) in [(
-        "List",
-        &list,
-        &lists::EDITABLE_FIELDS[..],
-        &lists::READ_ONLY_FIELDS[..],
-    )] {
+    let label = serde_json::to_value(labels::LabelDto::from(&domain::Label {
+        id: domain::LabelId::new_v7(),
+        owner: alice(),
+        name: domain::LabelName::parse("x").unwrap(),
+        color: domain::Color::Gray,
+        created_at: created,
+        updated_at: created,
+        version: domain::Version::new(1),
+    }))
+    .unwrap();
+    for (schema, served, editable, read_only) in [
+        (
+            "List",
+            &list,
+            &lists::EDITABLE_FIELDS[..],
+            &lists::READ_ONLY_FIELDS[..],
+        ),
+        (
+            "Label",
+            &label,
+            &labels::EDITABLE_FIELDS[..],
+            &labels::READ_ONLY_FIELDS[..],
+        ),
+    ] {
         assert_eq!(
             keys(&schemas[schema]["properties"]),
             keys(served),
@@ -672,7 +690,12 @@ async fn documented_lists_are_the_ones_served_and_parsed() {
     let move_body = &doc["paths"]["/api/{user_id}/lists/{list_id}/move"]["post"]["requestBody"];
     assert_eq!(move_body["required"], false);
     // The names follow the domain's rules, as the text fields do.
-    for (schema, max) in [("List", 100), ("ListInput", 100)] {
+    for (schema, max) in [
+        ("List", 100),
+        ("ListInput", 100),
+        ("Label", 50),
+        ("LabelPatch", 50),
+    ] {
         let name = property(&doc, schema, "name");
         assert_eq!(name["maxLength"], max, "{schema}");
         for value in edge_strings() {

@@ -3,6 +3,7 @@
 
 mod docs;
 mod errors;
+mod labels;
 mod lists;
 mod logging;
 mod metrics;
