@@ -16,7 +16,7 @@ use crate::http::auth::authorize_owner;
 use crate::http::error_responses::{
     ApiErrors, BodyErrors, ConflictErrors, IfMatchErrors, ItemErrors,
 };
-use crate::http::preconditions::{self, IfMatch, NEVER_MATCHES};
+use crate::http::preconditions::{self, IfMatch, with_etag};
 use crate::http::problem::{Problem, ProblemKind};
 use crate::http::request_body::{EmptyBody, read_json_object};
 use crate::state::AppState;
@@ -34,41 +34,24 @@ fn task_id(req: &HttpRequest) -> Result<TaskId, Problem> {
     })
 }
 
-fn with_etag(mut response: HttpResponse, task: &Task) -> HttpResponse {
-    if let Ok(value) = header::HeaderValue::from_str(&preconditions::etag(task.version)) {
-        response.headers_mut().insert(header::ETAG, value);
-    }
-    response
-}
-
 fn task_response(task: &Task) -> HttpResponse {
-    with_etag(HttpResponse::Ok().json(TaskDto::from(task)), task)
+    with_etag(HttpResponse::Ok().json(TaskDto::from(task)), task.version)
 }
 
-/// The version a conditional write must find. With several candidate tags
-/// the current version is read first; the write itself stays conditional,
-/// so a change in between still yields 412.
+/// The version a conditional write must find
+/// ([`preconditions::expected_version`]).
 async fn expected_version(
     repo: &dyn TaskRepo,
     owner: UserId,
     id: TaskId,
     condition: IfMatch,
 ) -> Result<Option<Version>, Problem> {
-    match condition {
-        IfMatch::Absent | IfMatch::Any => Ok(None),
-        IfMatch::Versions(versions) => match versions.as_slice() {
-            [] => Ok(Some(NEVER_MATCHES)),
-            [single] => Ok(Some(*single)),
-            several => {
-                let current = repo.get(owner, id).await?.version;
-                if several.contains(&current) {
-                    Ok(Some(current))
-                } else {
-                    Err(Problem::precondition_failed())
-                }
-            }
-        },
-    }
+    preconditions::expected_version(
+        condition,
+        || async move { Ok(repo.get(owner, id).await?.version) },
+        Problem::precondition_failed,
+    )
+    .await
 }
 
 const USER_ID_DOC: &str = "The authenticated user's id (the token's `sub`); anything else is 403.";
@@ -144,7 +127,7 @@ pub async fn create(
     let response = HttpResponse::Created()
         .insert_header((header::LOCATION, location))
         .json(TaskDto::from(&task));
-    Ok(with_etag(response, &task))
+    Ok(with_etag(response, task.version))
 }
 
 /// Get one of the caller's tasks.
