@@ -263,7 +263,8 @@ fn common_env(db: &TestDatabase, proxy: &TcpProxy) -> Vec<(&'static str, String)
 }
 
 /// The scenario both modes run: CRUD, pagination, concurrency control,
-/// isolation between users, a database outage, graceful shutdown.
+/// isolation between users, lists, subtasks, labels and moves, a database
+/// outage, graceful shutdown.
 async fn scenario(mut api: Api, minter: &dyn Minter, proxy: &TcpProxy, alice: UserId, bob: UserId) {
     let a = minter.issue(alice, now() + 600);
     let b = minter.issue(bob, now() + 600);
@@ -471,6 +472,9 @@ async fn scenario(mut api: Api, minter: &dyn Minter, proxy: &TcpProxy, alice: Us
     bobs_list.expect(200);
     assert_eq!(bobs_list.json, json!([]));
 
+    // Lists, subtasks, labels and a move; Bob's ids as missing ones.
+    organize(&api, &a, &b, alice, bob).await;
+
     // Bad and expired tokens: the same 401.
     let forged = api.get(&tasks, "not.a.token").await;
     forged.expect(401);
@@ -584,6 +588,246 @@ async fn scenario(mut api: Api, minter: &dyn Minter, proxy: &TcpProxy, alice: Us
         assert!(!log.contains(token.as_str()), "a token was logged");
     }
     assert!(!log.contains("Bearer"), "{log}");
+}
+
+/// Lists, subtasks, labels and a move, over the real binary and database:
+/// Alice organises her tasks; Bob's list, label and task ids get from
+/// Alice's requests exactly the answer a missing id gets.
+async fn organize(api: &Api, a: &str, b: &str, alice: UserId, bob: UserId) {
+    use reqwest::Method as M;
+    let tasks = format!("/api/{alice}/tasks");
+    let id_of = |reply: &Reply| reply.json["id"].as_str().unwrap().to_owned();
+
+    let list = create(api, a, alice, "lists", "Garden").await;
+    let label = create(api, a, alice, "labels", "outdoors").await;
+
+    // A task in the list, with the label; a subtask under it, which lands
+    // in its parent's list; and a second top-level task after the first.
+    let parent = api
+        .call(
+            M::POST,
+            &tasks,
+            Some(a),
+            Some(json!({"title": "Plant tulips", "list_id": list, "labels": [label]})),
+            None,
+        )
+        .await;
+    parent.expect(201);
+    assert_eq!(parent.json["list_id"], list.as_str());
+    assert_eq!(parent.json["parent_id"], Value::Null);
+    assert_eq!(parent.json["labels"], json!([label]));
+    assert_eq!(parent.json["subtasks"], json!({"total": 0, "completed": 0}));
+    let parent = id_of(&parent);
+    let child = api
+        .call(
+            M::POST,
+            &tasks,
+            Some(a),
+            Some(json!({"title": "Buy bulbs", "parent_id": parent})),
+            None,
+        )
+        .await;
+    child.expect(201);
+    assert_eq!(child.json["list_id"], list.as_str());
+    assert_eq!(child.json["parent_id"], parent.as_str());
+    let child = id_of(&child);
+    let later = api
+        .call(
+            M::POST,
+            &tasks,
+            Some(a),
+            Some(json!({"title": "Water", "list_id": list})),
+            None,
+        )
+        .await;
+    later.expect(201);
+    let later = id_of(&later);
+    let counted = api.get(&format!("{tasks}/{parent}"), a).await;
+    counted.expect(200);
+    assert_eq!(
+        counted.json["subtasks"],
+        json!({"total": 1, "completed": 0})
+    );
+
+    // The subtask moves up, between its former parent and the other task.
+    let moved = api
+        .call(
+            M::POST,
+            &format!("{tasks}/{child}/move"),
+            Some(a),
+            Some(json!({"parent_id": null, "after": parent})),
+            None,
+        )
+        .await;
+    moved.expect(200);
+    assert_eq!(moved.json["parent_id"], Value::Null);
+    assert_eq!(moved.json["list_id"], list.as_str());
+    assert_eq!(moved.header("etag"), Some("\"2\""));
+    let top = api
+        .get(&format!("{tasks}?list_id={list}&parent_id=none"), a)
+        .await;
+    top.expect(200);
+    let order: Vec<&str> = top
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, [parent.as_str(), child.as_str(), later.as_str()]);
+    let labelled = api.get(&format!("{tasks}?label={label}"), a).await;
+    labelled.expect(200);
+    assert_eq!(labelled.json.as_array().unwrap().len(), 1);
+    assert_eq!(labelled.json[0]["id"], parent.as_str());
+    assert_eq!(
+        api.get(&format!("{tasks}/{parent}"), a).await.json["subtasks"],
+        json!({"total": 0, "completed": 0})
+    );
+
+    // Bob's own list, label and task.
+    let bobs_list = create(api, b, bob, "lists", "Garden").await;
+    let bobs_label = create(api, b, bob, "labels", "outdoors").await;
+    let bobs_task = api
+        .call(
+            M::POST,
+            &format!("/api/{bob}/tasks"),
+            Some(b),
+            Some(json!({"title": "Bob's", "list_id": bobs_list})),
+            None,
+        )
+        .await;
+    bobs_task.expect(201);
+    let bobs_task = id_of(&bobs_task);
+    let missing = "0190f3a0-0000-7000-8000-00000000dead";
+
+    // Each of Bob's ids in Alice's requests: the answer a missing id gets.
+    for (path, make, foreign_id, status) in [
+        (
+            tasks.clone(),
+            create_in_list as fn(&str) -> Value,
+            bobs_list.as_str(),
+            422,
+        ),
+        (tasks.clone(), create_with_label, bobs_label.as_str(), 422),
+        (tasks.clone(), create_under, bobs_task.as_str(), 422),
+        (
+            format!("{tasks}/{child}"),
+            patch_list,
+            bobs_list.as_str(),
+            422,
+        ),
+        (
+            format!("{tasks}/{child}/move"),
+            move_to_list,
+            bobs_list.as_str(),
+            422,
+        ),
+        (
+            format!("{tasks}/{child}/move"),
+            move_under,
+            bobs_task.as_str(),
+            422,
+        ),
+        (
+            format!("{tasks}/{child}/move"),
+            move_before,
+            bobs_task.as_str(),
+            422,
+        ),
+    ] {
+        let method = if path.ends_with("/tasks") || path.ends_with("/move") {
+            M::POST
+        } else {
+            M::PATCH
+        };
+        let foreign = api
+            .call(method.clone(), &path, Some(a), Some(make(foreign_id)), None)
+            .await;
+        foreign.expect(status);
+        let absent = api
+            .call(method, &path, Some(a), Some(make(missing)), None)
+            .await;
+        absent.expect(status);
+        assert_eq!(foreign.json, absent.json, "{path} {}", make("…"));
+    }
+    // Bob's task on Alice's path, and Bob's list as a filter.
+    let foreign = api
+        .call(
+            M::POST,
+            &format!("{tasks}/{bobs_task}/move"),
+            Some(a),
+            Some(json!({})),
+            None,
+        )
+        .await;
+    foreign.expect(404);
+    let absent = api
+        .call(
+            M::POST,
+            &format!("{tasks}/{missing}/move"),
+            Some(a),
+            Some(json!({})),
+            None,
+        )
+        .await;
+    assert_eq!(foreign.json, absent.json);
+    for filter in [
+        format!("list_id={bobs_list}"),
+        format!("label={bobs_label}"),
+        format!("parent_id={bobs_task}"),
+    ] {
+        let foreign = api.get(&format!("{tasks}?{filter}"), a).await;
+        foreign.expect(200);
+        assert_eq!(foreign.json, json!([]), "{filter}");
+    }
+    // Bob's things are untouched.
+    let still = api.get(&format!("/api/{bob}/tasks/{bobs_task}"), b).await;
+    still.expect(200);
+    assert_eq!(still.header("etag"), Some("\"1\""));
+}
+
+/// Creates one of `user`'s lists or labels (`kind`) through the API, and
+/// gives its id.
+async fn create(api: &Api, token: &str, user: UserId, kind: &str, name: &str) -> String {
+    let reply = api
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/{user}/{kind}"),
+            Some(token),
+            Some(json!({ "name": name })),
+            None,
+        )
+        .await;
+    reply.expect(201);
+    reply.json["id"].as_str().unwrap().to_owned()
+}
+
+fn create_in_list(id: &str) -> Value {
+    json!({"title": "x", "list_id": id})
+}
+
+fn create_with_label(id: &str) -> Value {
+    json!({"title": "x", "labels": [id]})
+}
+
+fn create_under(id: &str) -> Value {
+    json!({"title": "x", "parent_id": id})
+}
+
+fn patch_list(id: &str) -> Value {
+    json!({"list_id": id})
+}
+
+fn move_to_list(id: &str) -> Value {
+    json!({"list_id": id})
+}
+
+fn move_under(id: &str) -> Value {
+    json!({"parent_id": id})
+}
+
+fn move_before(id: &str) -> Value {
+    json!({"before": id})
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
