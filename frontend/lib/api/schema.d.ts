@@ -21,6 +21,113 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/{user_id}/labels": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's labels, by name (ignoring case). */
+    get: operations["list_labels"];
+    put?: never;
+    /** Create a label. */
+    post: operations["create_label"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/{user_id}/labels/{label_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one of the caller's labels. */
+    get: operations["get_label"];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a label; it is detached from every task carrying it (the tasks
+     *     stay). A request body, if any, is ignored.
+     */
+    delete: operations["delete_label"];
+    options?: never;
+    head?: never;
+    /** Rename or recolour a label: only the fields present change. */
+    patch: operations["patch_label"];
+    trace?: never;
+  };
+  "/api/{user_id}/lists": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller's lists: the Inbox first (created on first need), then the
+     *     others in their manual order, each with its task counts.
+     */
+    get: operations["list_lists"];
+    put?: never;
+    /** Create a list, placed after the caller's others. */
+    post: operations["create_list"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/{user_id}/lists/{list_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one of the caller's lists. */
+    get: operations["get_list"];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a list with all its tasks, in one transaction. The Inbox cannot
+     *     be deleted (409). A request body, if any, is ignored.
+     */
+    delete: operations["delete_list"];
+    options?: never;
+    head?: never;
+    /**
+     * Rename or recolour a list: only the fields present change. The Inbox
+     *     cannot be renamed (409).
+     */
+    patch: operations["patch_list"];
+    trace?: never;
+  };
+  "/api/{user_id}/lists/{list_id}/move": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Move a list right before or after another of the caller's lists, or
+     *     to the end (no body, or `{}`). The Inbox stays first: moving it, or
+     *     placing a list before it, is 409.
+     */
+    post: operations["move_list"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/{user_id}/tasks": {
     parameters: {
       query?: never;
@@ -167,6 +274,13 @@ export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
     /**
+     * @description A list's or label's colour, from a fixed palette of twelve (the web app
+     *     maps each name to its shades).
+     * @enum {string}
+     */
+    Color:
+      "gray" | "red" | "orange" | "yellow" | "lime" | "green" | "teal" | "cyan" | "blue" | "indigo" | "violet" | "pink";
+    /**
      * @description The optional body of `PATCH /api/{user_id}/tasks/{id}/complete`. Without
      *     a body (or with `{}`) the task's completion is toggled.
      */
@@ -179,6 +293,139 @@ export interface components {
       field: string;
       /** @description What is wrong with it, in plain words. */
       message: string;
+    };
+    /** @description A label, as every label endpoint returns it. */
+    Label: {
+      color: components["schemas"]["Color"];
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description Trimmed, 1–50 characters, no control characters; unique among the
+       *     user's labels ignoring case.
+       */
+      name: string;
+      /** Format: date-time */
+      updated_at: string;
+      /**
+       * Format: uuid
+       * @description The owner: always the authenticated user.
+       */
+      user_id: string;
+    };
+    /**
+     * @description The body of `POST /api/{user_id}/labels`. Unknown and read-only fields
+     *     are rejected by name.
+     */
+    LabelInput: {
+      /**
+       * @description Default `gray`; not null.
+       * @default gray
+       */
+      color?: components["schemas"]["Color"];
+      /**
+       * @description Required. Trimmed; then 1–50 characters (Unicode code points), no
+       *     control characters; unique among the user's labels ignoring case
+       *     (409 otherwise).
+       * @example errand
+       */
+      name: string;
+    };
+    /**
+     * @description The body of `PATCH /api/{user_id}/labels/{label_id}`: only the fields
+     *     present change.
+     */
+    LabelPatch: {
+      /** @description Not null. */
+      color?: components["schemas"]["Color"];
+      /** @description As in `LabelInput`. Not null. */
+      name?: string;
+    };
+    /** @description A list (a project), as every list endpoint returns it. */
+    List: {
+      color: components["schemas"]["Color"];
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description Whether this is the user's Inbox, which cannot be renamed, moved or
+       *     deleted.
+       */
+      is_inbox: boolean;
+      /**
+       * @description Trimmed, 1–100 characters, no control characters; unique among the
+       *     user's lists ignoring case.
+       */
+      name: string;
+      /**
+       * Format: int32
+       * @description Tasks in the list (subtasks included) not completed.
+       */
+      open_tasks: number;
+      /**
+       * @description The list's place in the manual order: a key that sorts
+       *     lexicographically (byte order). The Inbox is always first.
+       */
+      position: string;
+      /**
+       * Format: int32
+       * @description Tasks in the list, subtasks included.
+       */
+      total_tasks: number;
+      /** Format: date-time */
+      updated_at: string;
+      /**
+       * Format: uuid
+       * @description The owner: always the authenticated user.
+       */
+      user_id: string;
+    };
+    /**
+     * @description The body of `POST /api/{user_id}/lists`. Unknown and read-only fields
+     *     are rejected by name.
+     */
+    ListInput: {
+      /**
+       * @description Default `gray`; not null.
+       * @default gray
+       */
+      color?: components["schemas"]["Color"];
+      /**
+       * @description Required. Trimmed; then 1–100 characters (Unicode code points), no
+       *     control characters; unique among the user's lists ignoring case
+       *     (409 otherwise).
+       * @example Groceries
+       */
+      name: string;
+    };
+    /**
+     * @description The body of `POST /api/{user_id}/lists/{list_id}/move`: right before
+     *     or right after another of the user's lists; neither (`{}`) moves it to
+     *     the end. Not both.
+     */
+    ListMove: {
+      /**
+       * Format: uuid
+       * @description The id of the list to place it right after.
+       */
+      after?: string;
+      /**
+       * Format: uuid
+       * @description The id of the list to place it right before (not the Inbox).
+       */
+      before?: string;
+    };
+    /**
+     * @description The body of `PATCH /api/{user_id}/lists/{list_id}`: only the fields
+     *     present change. The Inbox's name cannot change (409).
+     */
+    ListPatch: {
+      /** @description Not null. */
+      color?: components["schemas"]["Color"];
+      /** @description As in `ListInput`. Not null. */
+      name?: string;
     };
     /**
      * @description How urgent a task is.
@@ -453,9 +700,12 @@ export interface components {
       };
     };
     /**
-     * @description The write conflicts with what is stored: a limit on what one user may
-     *     store was reached (a list holds at most 10,000 tasks, subtasks
-     *     included), which `detail` names. Nothing was written.
+     * @description The write conflicts with what is stored, and nothing was written: a
+     *     limit on what one user may store was reached, which `detail` names (a
+     *     list holds at most 10,000 tasks, subtasks included; a user at most
+     *     1,000 lists and 1,000 labels); a list or label name the caller already
+     *     uses (ignoring case; `errors` names the field); or a change the Inbox
+     *     refuses (renaming, deleting or moving it, or placing a list before it).
      */
     Conflict: {
       headers: {
@@ -497,8 +747,8 @@ export interface components {
       };
     };
     /**
-     * @description No such task: it does not exist or belongs to someone else (the two are
-     *     indistinguishable).
+     * @description No such task, list or label (the one the path names): it does not exist
+     *     or belongs to someone else (the two are indistinguishable).
      */
     NotFound: {
       headers: {
@@ -517,7 +767,7 @@ export interface components {
         "application/problem+json": components["schemas"]["Problem"];
       };
     };
-    /** @description `If-Match` names a version the task no longer has. */
+    /** @description `If-Match` names a version the task, list or label no longer has. */
     PreconditionFailed: {
       headers: {
         [name: string]: unknown;
@@ -634,6 +884,464 @@ export interface operations {
       };
       414: components["responses"]["UriTooLong"];
       431: components["responses"]["HeadersTooLarge"];
+    };
+  };
+  list_labels: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every label of the caller's. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Label"][];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  create_label: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["LabelInput"];
+      };
+    };
+    responses: {
+      /** @description Created. */
+      201: {
+        headers: {
+          /** @description The label's version, e.g. `"1"`. */
+          ETag?: string;
+          /** @description The new label's URL. */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Label"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      409: components["responses"]["Conflict"];
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      422: components["responses"]["ValidationFailed"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  get_label: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Optional. `*` or ETag(s) the client holds, e.g. `"3"`: when the label is still at one of them the answer is 304 with no body. Weak comparison (`W/"3"` matches `"3"`). Malformed syntax is 400. */
+        "If-None-Match"?: string;
+      };
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+        /** @description The label's id (a UUID; anything else is 400). */
+        label_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The label. */
+      200: {
+        headers: {
+          /** @description The label's version, e.g. `"3"`. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Label"];
+        };
+      };
+      /** @description The label is still at a version named in If-None-Match; no body. */
+      304: {
+        headers: {
+          /** @description The label's version. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  delete_label: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Optional. `*` or the label's ETag(s), e.g. `"3"`: the write happens only if the label still has that version, else 412. Weak tags never match. Malformed syntax is 400. */
+        "If-Match"?: string;
+      };
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+        /** @description The label's id (a UUID; anything else is 400). */
+        label_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      412: components["responses"]["PreconditionFailed"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  patch_label: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Optional. `*` or the label's ETag(s), e.g. `"3"`: the write happens only if the label still has that version, else 412. Weak tags never match. Malformed syntax is 400. */
+        "If-Match"?: string;
+      };
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+        /** @description The label's id (a UUID; anything else is 400). */
+        label_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["LabelPatch"];
+      };
+    };
+    responses: {
+      /** @description The label after the change. */
+      200: {
+        headers: {
+          /** @description The label's new version. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Label"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      412: components["responses"]["PreconditionFailed"];
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      422: components["responses"]["ValidationFailed"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  list_lists: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every list of the caller's, in order. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["List"][];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  create_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ListInput"];
+      };
+    };
+    responses: {
+      /** @description Created. */
+      201: {
+        headers: {
+          /** @description The list's version, e.g. `"1"`. */
+          ETag?: string;
+          /** @description The new list's URL. */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["List"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      409: components["responses"]["Conflict"];
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      422: components["responses"]["ValidationFailed"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  get_list: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Optional. `*` or ETag(s) the client holds, e.g. `"3"`: when the list is still at one of them the answer is 304 with no body. Weak comparison (`W/"3"` matches `"3"`). Malformed syntax is 400. */
+        "If-None-Match"?: string;
+      };
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+        /** @description The list's id (a UUID; anything else is 400). */
+        list_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The list. */
+      200: {
+        headers: {
+          /** @description The list's version, e.g. `"3"`. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["List"];
+        };
+      };
+      /** @description The list is still at a version named in If-None-Match; no body. */
+      304: {
+        headers: {
+          /** @description The list's version. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  delete_list: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Optional. `*` or the list's ETag(s), e.g. `"3"`: the write happens only if the list still has that version, else 412. Weak tags never match. Malformed syntax is 400. */
+        "If-Match"?: string;
+      };
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+        /** @description The list's id (a UUID; anything else is 400). */
+        list_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted, with its tasks. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      412: components["responses"]["PreconditionFailed"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  patch_list: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Optional. `*` or the list's ETag(s), e.g. `"3"`: the write happens only if the list still has that version, else 412. Weak tags never match. Malformed syntax is 400. */
+        "If-Match"?: string;
+      };
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+        /** @description The list's id (a UUID; anything else is 400). */
+        list_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ListPatch"];
+      };
+    };
+    responses: {
+      /** @description The list after the change. */
+      200: {
+        headers: {
+          /** @description The list's new version. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["List"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      412: components["responses"]["PreconditionFailed"];
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      422: components["responses"]["ValidationFailed"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  move_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+        /** @description The list's id (a UUID; anything else is 400). */
+        list_id: string;
+      };
+      cookie?: never;
+    };
+    /** @description Optional: without a body (or with `{}`) the list moves to the end. */
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["ListMove"];
+      };
+    };
+    responses: {
+      /** @description The list at its new position. */
+      200: {
+        headers: {
+          /** @description The list's new version. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["List"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      422: components["responses"]["ValidationFailed"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   list_tasks: {
