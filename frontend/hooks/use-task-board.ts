@@ -16,7 +16,7 @@ import { toast } from "@/components/ui/sonner";
 import { apiTokens } from "@/lib/api-token";
 import type { Task, TaskQuery } from "@/lib/api/types";
 import { SORT_CHOICES } from "@/lib/task-format";
-import { ApiError } from "@/lib/tasks-api";
+import { ApiError, type TaskMove } from "@/lib/tasks-api";
 
 import {
   dropTask,
@@ -24,6 +24,7 @@ import {
   useCreateTask,
   useDeleteTask,
   useFetchLatestTask,
+  useMoveTask,
   useTaskList,
   useToggleTask,
   useUpdateTask,
@@ -31,12 +32,17 @@ import {
 
 const PAGE_SIZE = 20;
 
+/** A top-level task and three levels of subtasks below it, as the API allows. */
+export const MAX_DEPTH = 3;
+
 /** Field errors for a form to show, keyed by the API's field names; null when it worked. */
 export type FormOutcome = Record<string, string> | null;
 
 function toQuery(filters: Filters): TaskQuery {
   const sort = SORT_CHOICES.find((c) => c.value === filters.sort) ?? SORT_CHOICES[0]!;
   return {
+    // Subtasks are shown under their parents, each level read when shown.
+    parent_id: "none",
     status: filters.status,
     priority: filters.priority === "all" ? undefined : filters.priority,
     q: filters.q || undefined,
@@ -64,8 +70,16 @@ export function useTaskBoard(userId: string) {
   const toggleTask = useToggleTask(userId);
   const deleteTask = useDeleteTask(userId);
   const fetchLatest = useFetchLatestTask(userId);
+  const moveTask = useMoveTask(userId);
 
   const [editingId, setEditingId] = React.useState<string | null>(null);
+  // The parents whose subtasks are hidden (shown by default), and the task a subtask is being added to.
+  const [collapsed, setCollapsed] = React.useState<ReadonlySet<string>>(() => new Set());
+  const [addingSubtaskTo, setAddingSubtaskTo] = React.useState<string | null>(null);
+  // Said to screen readers (an aria-live region) after a move, which they would not notice otherwise.
+  const [announcement, setAnnouncement] = React.useState("");
+  // The task moved from the keyboard or a button, which takes the focus back once it is shown again.
+  const [focusId, setFocusId] = React.useState<string | null>(null);
   // Bumped to restart the editor from the task's latest version (after a 412).
   const [editorGeneration, setEditorGeneration] = React.useState(0);
   // A failed change because the API was unreachable, and when: a list read
@@ -217,6 +231,103 @@ export function useTaskBoard(userId: string) {
     }
   }
 
+  function setExpanded(id: string, expanded: boolean) {
+    setCollapsed((current) => {
+      if (current.has(id) !== expanded) return current;
+      const next = new Set(current);
+      if (expanded) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  }
+
+  async function addSubtask(parent: Task, title: string): Promise<FormOutcome> {
+    try {
+      await createTask.mutateAsync({ title: title.trim(), parent_id: parent.id });
+      setExpanded(parent.id, true);
+      worked();
+      setAnnouncement(`Added “${title.trim()}” under “${parent.title}”.`);
+      return null;
+    } catch (e) {
+      const error = asApiError(e);
+      if (handleCommon(error)) return {};
+      if (error.kind === "validation") {
+        const fields = error.fieldErrors();
+        return { title: fields.title ?? fields.parent_id ?? error.message };
+      }
+      if (error.kind === "not_found") {
+        forget(parent.id);
+        goneElsewhere();
+        return null;
+      }
+      toast.error("Could not add the subtask", { description: error.message });
+      return {};
+    }
+  }
+
+  /** One move through the API; `said` is what screen readers hear once it is done. */
+  async function move(task: Task, to: TaskMove, said: string): Promise<boolean> {
+    try {
+      await moveTask.mutateAsync({ task, to });
+      worked();
+      setAnnouncement(said);
+      setFocusId(task.id);
+      return true;
+    } catch (e) {
+      const error = asApiError(e);
+      if (handleCommon(error)) return false;
+      if (error.kind === "not_found") {
+        forget(task.id);
+        goneElsewhere();
+      } else {
+        const detail = Object.values(error.fieldErrors())[0] ?? error.message;
+        toast.error("Could not move the task", { description: detail });
+        setAnnouncement(`“${task.title}” was not moved: ${detail}`);
+      }
+      return false;
+    }
+  }
+
+  /** Makes the task the last subtask of the sibling shown above it. */
+  async function indent(task: Task, above: Task | undefined) {
+    if (!above) {
+      setAnnouncement(`“${task.title}” has no task above it to go under.`);
+      return;
+    }
+    if (await move(task, { parent_id: above.id }, `“${task.title}” is now a subtask of “${above.title}”.`))
+      setExpanded(above.id, true);
+  }
+
+  /** Puts the task right after its parent, at the parent's level. */
+  async function outdent(task: Task, parent: Task | undefined) {
+    if (!parent) {
+      setAnnouncement(`“${task.title}” is already at the top level.`);
+      return;
+    }
+    const level = parent.parent_id ? "one level up" : "at the top level";
+    await move(
+      task,
+      { parent_id: parent.parent_id, after: parent.id },
+      `“${task.title}” is now ${level}, after “${parent.title}”.`,
+    );
+  }
+
+  /** Moves the task one place up or down among the siblings shown around it. */
+  async function reorder(task: Task, siblings: readonly Task[], direction: -1 | 1) {
+    const at = siblings.findIndex((t) => t.id === task.id);
+    const neighbour = siblings[at + direction];
+    if (at < 0 || !neighbour) {
+      setAnnouncement(`“${task.title}” is already ${direction < 0 ? "first" : "last"}.`);
+      return;
+    }
+    const to: TaskMove = direction < 0 ? { before: neighbour.id } : { after: neighbour.id };
+    await move(task, to, `“${task.title}” moved ${direction < 0 ? "up, before" : "down, after"} “${neighbour.title}”.`);
+  }
+
+  function sayNotOrdered() {
+    setAnnouncement("Choose “My order” in Sort to move tasks up and down.");
+  }
+
   async function loadMore() {
     if (!list.hasNextPage || list.isFetchingNextPage) return;
     const result = await list.fetchNextPage();
@@ -238,6 +349,25 @@ export function useTaskBoard(userId: string) {
     list,
     busyIds,
     editingId,
+    collapsed,
+    setExpanded,
+    addingSubtaskTo,
+    startAddingSubtask: (task: Task) => {
+      setAddingSubtaskTo(task.id);
+      setExpanded(task.id, true);
+    },
+    stopAddingSubtask: () => setAddingSubtaskTo(null),
+    addSubtask,
+    indent,
+    outdent,
+    reorder,
+    announcement,
+    sayNotOrdered,
+    focusId,
+    focused: React.useCallback(() => setFocusId(null), []),
+    userId,
+    /** Whether the top level is shown in the order chosen by hand (so moving up and down means something). */
+    manualOrder: filters.sort === "position:asc",
     editorGeneration,
     outage: visibleOutage,
     create,

@@ -21,7 +21,7 @@ import * as React from "react";
 
 import { apiTokens } from "@/lib/api-token";
 import type { Task, TaskInput, TaskPatch, TaskQuery } from "@/lib/api/types";
-import { TasksApi, type ApiError, type TaskPage, type TaskWithVersion } from "@/lib/tasks-api";
+import { TasksApi, type ApiError, type TaskMove, type TaskPage, type TaskWithVersion } from "@/lib/tasks-api";
 
 export const taskKeys = {
   all: (userId: string) => ["tasks", userId] as const,
@@ -42,6 +42,9 @@ export function useTasksApi(userId: string): TasksApi {
 
 /** Does the task belong in a list read with this query (as far as a change can move it out)? */
 function belongsIn(task: Task, query: TaskQuery): boolean {
+  if (query.list_id && task.list_id !== query.list_id) return false;
+  if (query.parent_id === "none" && task.parent_id !== null) return false;
+  if (query.parent_id && query.parent_id !== "none" && task.parent_id !== query.parent_id) return false;
   if (query.status === "pending") return !task.completed;
   if (query.status === "completed") return task.completed;
   return true;
@@ -77,6 +80,17 @@ function replaceTask(client: QueryClient, userId: string, version: TaskWithVersi
   );
 }
 
+/**
+ * Reads the lists on screen again: a change inside a tree (a subtask added,
+ * completed, moved or deleted; a parent completing its subtasks) changes
+ * other rows too, the parent's counts or the children's state.
+ */
+function refreshLists(client: QueryClient, userId: string): void {
+  void client.invalidateQueries({ queryKey: taskKeys.lists(userId) });
+}
+
+const inTree = (task: Task) => task.parent_id !== null || task.subtasks.total > 0;
+
 /** Forgets a task that is gone (deleted here or elsewhere). */
 export function dropTask(client: QueryClient, userId: string, id: string): void {
   client.removeQueries({ queryKey: taskKeys.detail(userId, id) });
@@ -108,7 +122,10 @@ export function useTaskList(userId: string, query: TaskQuery) {
 export function useBusyTaskIds(userId: string): ReadonlySet<string> {
   const ids = useMutationState({
     filters: { mutationKey: taskKeys.busy(userId), status: "pending" },
-    select: (mutation) => (mutation.state.variables as Task | undefined)?.id,
+    select: (mutation) => {
+      const variables = mutation.state.variables as Task | { task: Task } | undefined;
+      return variables && "task" in variables ? variables.task.id : variables?.id;
+    },
   });
   return React.useMemo(() => new Set(ids.filter((id): id is string => !!id)), [ids]);
 }
@@ -164,7 +181,10 @@ export function useToggleTask(userId: string) {
   return useMutation<TaskWithVersion, ApiError, Task>({
     mutationKey: taskKeys.busy(userId),
     mutationFn: (task) => api.setCompleted(task.id, !task.completed),
-    onSuccess: (updated) => replaceTask(client, userId, updated),
+    onSuccess: (updated) => {
+      replaceTask(client, userId, updated);
+      if (inTree(updated.task)) refreshLists(client, userId);
+    },
   });
 }
 
@@ -174,6 +194,23 @@ export function useDeleteTask(userId: string) {
   return useMutation<void, ApiError, Task>({
     mutationKey: taskKeys.busy(userId),
     mutationFn: (task) => api.remove(task.id),
-    onSuccess: (_, task) => dropTask(client, userId, task.id),
+    onSuccess: (_, task) => {
+      dropTask(client, userId, task.id);
+      if (inTree(task)) refreshLists(client, userId);
+    },
+  });
+}
+
+/** Moves a task (with its subtasks); every list on screen is read again, as rows left one and joined another. */
+export function useMoveTask(userId: string) {
+  const api = useTasksApi(userId);
+  const client = useQueryClient();
+  return useMutation<TaskWithVersion, ApiError, { task: Task; to: TaskMove }>({
+    mutationKey: taskKeys.busy(userId),
+    mutationFn: ({ task, to }) => api.move(task.id, to),
+    onSuccess: (moved) => {
+      replaceTask(client, userId, moved);
+      refreshLists(client, userId);
+    },
   });
 }

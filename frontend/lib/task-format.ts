@@ -40,6 +40,7 @@ export interface SortChoice {
 }
 
 export const SORT_CHOICES: readonly SortChoice[] = [
+  { value: "position:asc", label: "My order", sort: "position", order: "asc" },
   { value: "created_at:desc", label: "Newest first", sort: "created_at", order: "desc" },
   { value: "created_at:asc", label: "Oldest first", sort: "created_at", order: "asc" },
   { value: "due_at:asc", label: "Due soonest", sort: "due_at", order: "asc" },

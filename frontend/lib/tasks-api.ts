@@ -6,7 +6,7 @@
  */
 import createClient, { type Client } from "openapi-fetch";
 
-import type { paths } from "./api/schema";
+import type { components, paths } from "./api/schema";
 import type { FieldError, Problem, Task, TaskInput, TaskPatch, TaskQuery } from "./api/types";
 import { SignedOutError, sendWithToken, type TokenCache } from "./token-cache";
 
@@ -48,6 +48,9 @@ export class ApiError extends Error {
     return out;
   }
 }
+
+/** The body of a move: where the task (with its subtasks) goes. */
+export type TaskMove = components["schemas"]["TaskMove"];
 
 export interface TaskPage {
   tasks: Task[];
@@ -127,6 +130,15 @@ export class TasksApi {
           params: { path: { ...this.user, id } },
           body: { completed },
         }),
+      ),
+    );
+  }
+
+  /** One atomic move: another list, another parent, another place among its siblings. */
+  async move(id: string, to: TaskMove): Promise<TaskWithVersion> {
+    return withVersion(
+      await settle(
+        this.client.POST("/api/{user_id}/tasks/{id}/move", { params: { path: { ...this.user, id } }, body: to }),
       ),
     );
   }

@@ -16,6 +16,9 @@ export function TaskBoard({ userId }: { userId: string }) {
       <TaskComposer onCreate={board.create} />
       <TaskFilters filters={board.filters} onChange={board.changeFilters} />
       <TaskList board={board} />
+      <p className="sr-only" role="status" aria-live="polite">
+        {board.announcement}
+      </p>
     </div>
   );
 }

@@ -22,7 +22,7 @@ export const DEFAULT_FILTERS: Filters = {
   status: "all",
   priority: "all",
   q: "",
-  sort: "created_at:desc",
+  sort: "position:asc",
 };
 
 export function isFiltered(filters: Filters): boolean {

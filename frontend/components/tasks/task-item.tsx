@@ -1,6 +1,7 @@
 "use client";
 
-import { CalendarClock, Pencil, Trash2 } from "lucide-react";
+import { CalendarClock, ChevronRight, IndentDecrease, IndentIncrease, ListPlus, Pencil, Trash2 } from "lucide-react";
+import * as React from "react";
 
 import {
   AlertDialog,
@@ -26,21 +27,66 @@ interface Props {
   onToggle: (task: Task) => void;
   onEdit: (task: Task) => void;
   onDelete: (task: Task) => void;
+  /** Where the task sits in its tree, and what can be done there; absent controls are not offered. */
+  tree?: TreeControls;
 }
+
+export interface TreeControls {
+  depth: number;
+  /** The id of the element that holds the subtasks (for aria-controls). */
+  subtasksId: string;
+  expanded: boolean;
+  onExpandedChange: (expanded: boolean) => void;
+  onAddSubtask?: () => void;
+  onIndent?: () => void;
+  onOutdent?: () => void;
+  /** Alt+↑/↓ (move among siblings), Alt+→/← (indent, outdent): the keyboard's way to drag. */
+  onMoveKey?: (key: "up" | "down" | "in" | "out") => void;
+  /** Set after a move: the row takes the focus back (it may have been rebuilt elsewhere in the tree). */
+  focusRequested?: boolean;
+  onFocused?: () => void;
+}
+
+const MOVE_KEYS: Record<string, "up" | "down" | "in" | "out"> = {
+  ArrowUp: "up",
+  ArrowDown: "down",
+  ArrowRight: "in",
+  ArrowLeft: "out",
+};
 
 const priorityVariant = { low: "secondary", medium: "default", high: "warning" } as const;
 
-export function TaskItem({ task, busy, onToggle, onEdit, onDelete }: Props) {
+export function TaskItem({ task, busy, onToggle, onEdit, onDelete, tree }: Props) {
   const overdue = isOverdue(task);
   const checkboxId = `done-${task.id}`;
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    const key = MOVE_KEYS[event.key];
+    if (!key || !event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || busy || !tree?.onMoveKey) return;
+    event.preventDefault();
+    tree.onMoveKey(key);
+  };
+  const { subtasks } = task;
+  const rowRef = React.useRef<HTMLElement>(null);
+  const focusRequested = tree?.focusRequested ?? false;
+  const onFocused = tree?.onFocused;
+  React.useEffect(() => {
+    if (!focusRequested) return;
+    rowRef.current?.focus();
+    onFocused?.();
+  }, [focusRequested, onFocused]);
   return (
     <article
+      ref={rowRef}
+      tabIndex={-1}
       aria-label={task.title}
+      aria-keyshortcuts={tree?.onMoveKey ? "Alt+ArrowUp Alt+ArrowDown Alt+ArrowRight Alt+ArrowLeft" : undefined}
       data-testid="task"
+      data-depth={tree?.depth ?? 0}
       data-completed={task.completed}
       data-overdue={overdue}
+      onKeyDown={onKeyDown}
       className={cn(
-        "group flex items-start gap-3 rounded-lg border bg-card p-3 sm:p-4",
+        "group flex items-start gap-3 rounded-lg border bg-card p-3 outline-none focus-visible:ring-2 focus-visible:ring-ring sm:p-4",
         overdue && "border-destructive/60 bg-destructive/5",
         busy && "opacity-60",
       )}
@@ -67,6 +113,22 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete }: Props) {
         ) : null}
         <div className="mt-2 flex flex-wrap items-center gap-1.5">
           <Badge variant={priorityVariant[task.priority]}>{PRIORITY_LABEL[task.priority]} priority</Badge>
+          {tree && subtasks.total > 0 ? (
+            <button
+              type="button"
+              className="inline-flex items-center gap-1 rounded-full border px-2 py-0.5 text-xs font-medium outline-none hover:bg-accent focus-visible:ring-2 focus-visible:ring-ring"
+              aria-expanded={tree.expanded}
+              aria-controls={tree.subtasksId}
+              onClick={() => tree.onExpandedChange(!tree.expanded)}
+            >
+              <ChevronRight
+                aria-hidden
+                className={cn("size-3 motion-safe:transition-transform", tree.expanded && "rotate-90")}
+              />
+              {subtasks.completed}/{subtasks.total} subtasks
+              <span className="sr-only"> of “{task.title}” done</span>
+            </button>
+          ) : null}
           {task.due_at ? (
             <Badge variant={overdue ? "destructive" : "secondary"}>
               <CalendarClock className="size-3" aria-hidden />
@@ -76,7 +138,42 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete }: Props) {
           ) : null}
         </div>
       </div>
-      <div className="flex shrink-0 gap-1">
+      <div className="flex shrink-0 flex-wrap justify-end gap-1">
+        {tree?.onAddSubtask ? (
+          <Button
+            variant="ghost"
+            size="icon"
+            disabled={busy}
+            onClick={tree.onAddSubtask}
+            aria-label={`Add a subtask to "${task.title}"`}
+          >
+            <ListPlus aria-hidden />
+          </Button>
+        ) : null}
+        {tree?.onOutdent ? (
+          <Button
+            variant="ghost"
+            size="icon"
+            className="hidden sm:inline-flex"
+            disabled={busy}
+            onClick={tree.onOutdent}
+            aria-label={`Outdent "${task.title}"`}
+          >
+            <IndentDecrease aria-hidden />
+          </Button>
+        ) : null}
+        {tree?.onIndent ? (
+          <Button
+            variant="ghost"
+            size="icon"
+            className="hidden sm:inline-flex"
+            disabled={busy}
+            onClick={tree.onIndent}
+            aria-label={`Indent "${task.title}"`}
+          >
+            <IndentIncrease aria-hidden />
+          </Button>
+        ) : null}
         <Button
           variant="ghost"
           size="icon"

@@ -6,9 +6,8 @@ import { Button } from "@/components/ui/button";
 import type { TaskBoardState } from "@/hooks/use-task-board";
 import { cn } from "@/lib/utils";
 
-import { TaskEditor } from "./task-editor";
 import { isFiltered } from "./task-filters";
-import { TaskItem } from "./task-item";
+import { TaskNode } from "./task-tree";
 import { EmptyState, ErrorState, LoadingRows } from "./task-list-states";
 
 /**
@@ -36,24 +35,14 @@ export function TaskList({ board }: { board: TaskBoardState }) {
       ) : (
         <ul className="grid gap-2" aria-label="Task list">
           {list.tasks.map((task) => (
-            <li key={task.id}>
-              {board.editingId === task.id ? (
-                <TaskEditor
-                  key={`${task.id}:${board.editorGeneration}`}
-                  task={task}
-                  onSave={(draft) => board.save(task, draft)}
-                  onCancel={board.cancelEditing}
-                />
-              ) : (
-                <TaskItem
-                  task={task}
-                  busy={board.busyIds.has(task.id)}
-                  onToggle={board.toggle}
-                  onEdit={board.startEditing}
-                  onDelete={board.remove}
-                />
-              )}
-            </li>
+            <TaskNode
+              key={task.id}
+              board={board}
+              task={task}
+              depth={0}
+              siblings={list.tasks}
+              ordered={board.manualOrder}
+            />
           ))}
         </ul>
       )}

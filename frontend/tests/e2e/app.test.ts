@@ -166,7 +166,8 @@ describe("managing tasks", () => {
       description: "Quarterly numbers",
     });
     await dashboard.add("Call mom", { priority: "Low", due: isoDate(5) });
-    await dashboard.expectTitles(["Call mom", "Write report", "Buy milk"], { sorted: false });
+    // "My order" (the default) keeps the order they were added in.
+    await dashboard.expectTitles(["Buy milk", "Write report", "Call mom"], { sorted: false });
 
     const report = dashboard.task("Write report");
     expect(await report.getAttribute("data-overdue")).toBe("true");
@@ -431,6 +432,96 @@ describe("a second user", () => {
     } finally {
       openPages.delete(bob);
       await bobContext.close();
+    }
+  });
+});
+
+describe("subtasks", () => {
+  it("adds subtasks, indents and outdents, moves from the keyboard (announced), collapses, and completes a tree", async () => {
+    const context = await newContext(browser, { baseURL: stack.webUrl });
+    const p = await context.newPage();
+    openPages.add(p);
+    const board = new DashboardPage(p);
+    try {
+      await p.goto("/sign-up");
+      await p.fill("#name", "Carol Example");
+      await p.fill("#email", uniqueEmail("carol"));
+      await p.fill("#password", STRONG_PASSWORD);
+      await p.getByRole("button", { name: "Create account" }).click();
+      await p.waitForURL(/\/dashboard$/);
+      await p.getByText("No tasks yet").waitFor();
+
+      for (const title of ["Plan trip", "Book flights", "Pack bags"]) await board.add(title);
+      // "My order" is the default: new tasks go to the end.
+      await board.expectTitles(["Plan trip", "Book flights", "Pack bags"], { sorted: false });
+
+      await p.getByRole("button", { name: 'Add a subtask to "Plan trip"' }).click();
+      const subtaskTitle = p.getByLabel("New subtask of “Plan trip”");
+      await subtaskTitle.fill("Choose dates");
+      await subtaskTitle.press("Enter");
+      await board.task("Choose dates").waitFor();
+      await subtaskTitle.fill("Set budget");
+      await subtaskTitle.press("Enter");
+      await board.task("Set budget").waitFor();
+      await checkAccessibility(p, "dashboard, adding a subtask");
+      await p.getByRole("button", { name: "Done", exact: true }).click();
+      expect(await board.task("Set budget").getAttribute("data-depth")).toBe("1");
+      await expect.poll(() => board.task("Plan trip").textContent()).toContain("0/2 subtasks");
+
+      await p.getByRole("button", { name: 'Indent "Book flights"' }).click();
+      await expect.poll(() => board.task("Book flights").getAttribute("data-depth")).toBe("1");
+      await board.expectTitles(["Plan trip", "Choose dates", "Set budget", "Book flights", "Pack bags"], {
+        sorted: false,
+      });
+
+      // The keyboard's drag: Alt+↓ moves among siblings, Alt+← outdents; a live region says what happened.
+      const status = p.getByRole("status").filter({ hasText: /moved|now/ });
+      await p.getByRole("checkbox", { name: 'Mark "Set budget" as done' }).focus();
+      await p.keyboard.press("Alt+ArrowDown");
+      await board.expectTitles(["Plan trip", "Choose dates", "Book flights", "Set budget", "Pack bags"], {
+        sorted: false,
+      });
+      expect(await status.textContent()).toContain("“Set budget” moved down, after “Book flights”.");
+      // The moved row keeps the focus, so the next key moves it again.
+      await p.keyboard.press("Alt+ArrowUp");
+      await board.expectTitles(["Plan trip", "Choose dates", "Set budget", "Book flights", "Pack bags"], {
+        sorted: false,
+      });
+      await p.getByRole("checkbox", { name: 'Mark "Book flights" as done' }).focus();
+      await p.keyboard.press("Alt+ArrowLeft");
+      await expect.poll(() => board.task("Book flights").getAttribute("data-depth")).toBe("0");
+      await board.expectTitles(["Plan trip", "Choose dates", "Set budget", "Book flights", "Pack bags"], {
+        sorted: false,
+      });
+      expect(await status.textContent()).toContain("“Book flights” is now at the top level, after “Plan trip”.");
+      await p.keyboard.press("Alt+ArrowRight");
+      await expect.poll(() => board.task("Book flights").getAttribute("data-depth")).toBe("1");
+      await p.getByRole("button", { name: 'Outdent "Book flights"' }).click();
+      await expect.poll(() => board.task("Book flights").getAttribute("data-depth")).toBe("0");
+
+      const subtasksToggle = p.getByRole("button", { name: "2 subtasks of “Plan trip” done" });
+      expect(await subtasksToggle.getAttribute("aria-expanded")).toBe("true");
+      await subtasksToggle.click();
+      await board.expectTitles(["Plan trip", "Book flights", "Pack bags"], { sorted: false });
+      expect(await subtasksToggle.getAttribute("aria-expanded")).toBe("false");
+      await subtasksToggle.click();
+      await board.task("Choose dates").waitFor();
+
+      // Completing the parent completes its subtasks (the API does it in one step).
+      await p.getByRole("checkbox", { name: 'Mark "Plan trip" as done' }).click();
+      await expect.poll(() => board.task("Set budget").getAttribute("data-completed")).toBe("true");
+      await expect.poll(() => board.task("Plan trip").textContent()).toContain("2/2 subtasks");
+      await p.getByRole("checkbox", { name: 'Mark "Plan trip" as not done' }).click();
+      await expect.poll(() => board.task("Plan trip").getAttribute("data-completed")).toBe("false");
+      // Checked once settled: rows dim while they are saved or read again.
+      await board.expectTitles(["Plan trip", "Choose dates", "Set budget", "Book flights", "Pack bags"], {
+        sorted: false,
+      });
+      await expect.poll(() => p.locator('article.opacity-60, section[aria-busy="true"]').count()).toBe(0);
+      await checkAccessibility(p, "dashboard with subtasks");
+    } finally {
+      openPages.delete(p);
+      await context.close();
     }
   });
 });
