@@ -85,7 +85,7 @@ migrate: web-deps
 bench-jwt:
     cargo bench -p adapters-jwt
 
-# Load benchmark of the release API (wrk: list, create, complete, mix) against pgbench's ceiling; writes target/bench/api.json.
+# Load benchmark of the release API (wrk: list, list_in_list, create, complete, move, mix) against pgbench's ceiling; writes target/bench/api.json.
 bench-api:
     command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
     scripts/bench-api/run.sh
