@@ -780,7 +780,95 @@ async fn organize(api: &Api, a: &str, b: &str, alice: UserId, bob: UserId) {
         foreign.expect(200);
         assert_eq!(foreign.json, json!([]), "{filter}");
     }
+    // Bob's list and label on Alice's list and label routes: the answer a
+    // missing id gets, on every method; as a list move's anchor, the same
+    // 422 as a missing one.
+    for (kind, foreign_id) in [("lists", &bobs_list), ("labels", &bobs_label)] {
+        let calls = [
+            (M::GET, "", None),
+            (M::PATCH, "", Some(json!({"name": "Mine now"}))),
+            (M::DELETE, "", None),
+        ];
+        let moves = [(M::POST, "/move", Some(json!({})))];
+        let all = if kind == "lists" {
+            calls
+                .iter()
+                .chain(moves.iter())
+                .cloned()
+                .collect::<Vec<_>>()
+        } else {
+            calls.to_vec()
+        };
+        for (method, suffix, body) in all {
+            let foreign = api
+                .call(
+                    method.clone(),
+                    &format!("/api/{alice}/{kind}/{foreign_id}{suffix}"),
+                    Some(a),
+                    body.clone(),
+                    None,
+                )
+                .await;
+            let absent = api
+                .call(
+                    method.clone(),
+                    &format!("/api/{alice}/{kind}/{missing}{suffix}"),
+                    Some(a),
+                    body,
+                    None,
+                )
+                .await;
+            absent.expect(404);
+            foreign.expect(404);
+            assert_eq!(foreign.json, absent.json, "{method} {kind}{suffix}");
+        }
+    }
+    for anchor in ["before", "after"] {
+        let foreign = api
+            .call(
+                M::POST,
+                &format!("/api/{alice}/lists/{list}/move"),
+                Some(a),
+                Some(json!({ anchor: bobs_list })),
+                None,
+            )
+            .await;
+        let absent = api
+            .call(
+                M::POST,
+                &format!("/api/{alice}/lists/{list}/move"),
+                Some(a),
+                Some(json!({ anchor: missing })),
+                None,
+            )
+            .await;
+        absent.expect(422);
+        foreign.expect(422);
+        assert_eq!(foreign.json, absent.json, "list move {anchor}");
+    }
+    // Bob's lists and labels as Alice sees them: none of his.
+    for kind in ["lists", "labels"] {
+        let mine = api.get(&format!("/api/{alice}/{kind}"), a).await;
+        mine.expect(200);
+        let ids: Vec<&str> = mine
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["id"].as_str().unwrap())
+            .collect();
+        assert!(
+            !ids.contains(&bobs_list.as_str()) && !ids.contains(&bobs_label.as_str()),
+            "{kind}: {ids:?}"
+        );
+    }
+
     // Bob's things are untouched.
+    for (kind, id) in [("lists", &bobs_list), ("labels", &bobs_label)] {
+        let still = api.get(&format!("/api/{bob}/{kind}/{id}"), b).await;
+        still.expect(200);
+        assert_eq!(still.header("etag"), Some("\"1\""), "{kind}");
+    }
     let still = api.get(&format!("/api/{bob}/tasks/{bobs_task}"), b).await;
     still.expect(200);
     assert_eq!(still.header("etag"), Some("\"1\""));
