@@ -320,8 +320,14 @@ export function useTaskBoard(userId: string) {
       setAnnouncement(`“${task.title}” is already ${direction < 0 ? "first" : "last"}.`);
       return;
     }
-    const to: TaskMove = direction < 0 ? { before: neighbour.id } : { after: neighbour.id };
-    await move(task, to, `“${task.title}” moved ${direction < 0 ? "up, before" : "down, after"} “${neighbour.title}”.`);
+    await placeNextTo(task, neighbour, direction < 0 ? "before" : "after");
+  }
+
+  /** Puts the task right before or after a sibling (a drop, or a key). */
+  async function placeNextTo(task: Task, sibling: Task, where: "before" | "after") {
+    const to: TaskMove = where === "before" ? { before: sibling.id } : { after: sibling.id };
+    const said = where === "before" ? `moved up, before “${sibling.title}”` : `moved down, after “${sibling.title}”`;
+    await move(task, to, `“${task.title}” ${said}.`);
   }
 
   function sayNotOrdered() {
@@ -361,6 +367,7 @@ export function useTaskBoard(userId: string) {
     indent,
     outdent,
     reorder,
+    placeNextTo,
     announcement,
     sayNotOrdered,
     focusId,

@@ -1,6 +1,16 @@
 "use client";
 
-import { CalendarClock, ChevronRight, IndentDecrease, IndentIncrease, ListPlus, Pencil, Trash2 } from "lucide-react";
+import type { DraggableAttributes, DraggableSyntheticListeners } from "@dnd-kit/core";
+import {
+  CalendarClock,
+  GripVertical,
+  ChevronRight,
+  IndentDecrease,
+  IndentIncrease,
+  ListPlus,
+  Pencil,
+  Trash2,
+} from "lucide-react";
 import * as React from "react";
 
 import {
@@ -45,6 +55,14 @@ export interface TreeControls {
   /** Set after a move: the row takes the focus back (it may have been rebuilt elsewhere in the tree). */
   focusRequested?: boolean;
   onFocused?: () => void;
+  /** The drag handle's wiring (dnd-kit), when the row can be dragged. */
+  drag?: {
+    attributes: DraggableAttributes;
+    listeners: DraggableSyntheticListeners;
+    /** Attaches the handle: it is what dnd-kit listens to and moves the focus back to. */
+    attachHandle: (element: HTMLElement | null) => void;
+    isDragging: boolean;
+  };
 }
 
 const MOVE_KEYS: Record<string, "up" | "down" | "in" | "out"> = {
@@ -89,8 +107,18 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete, tree }: Props
         "group flex items-start gap-3 rounded-lg border bg-card p-3 outline-none focus-visible:ring-2 focus-visible:ring-ring sm:p-4",
         overdue && "border-destructive/60 bg-destructive/5",
         busy && "opacity-60",
+        tree?.drag?.isDragging && "relative z-10 shadow-lg",
       )}
     >
+      {tree?.drag ? (
+        <DragHandle
+          attachHandle={tree.drag.attachHandle}
+          attributes={tree.drag.attributes}
+          listeners={tree.drag.listeners}
+          label={`Drag "${task.title}"`}
+          disabled={busy}
+        />
+      ) : null}
       <Checkbox
         id={checkboxId}
         className="mt-0.5"
@@ -206,5 +234,30 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete, tree }: Props
         </AlertDialog>
       </div>
     </article>
+  );
+}
+
+interface DragHandleProps {
+  attachHandle: (element: HTMLElement | null) => void;
+  attributes: DraggableAttributes;
+  listeners: DraggableSyntheticListeners;
+  label: string;
+  disabled: boolean;
+}
+
+/** The row's grip: a pointer drags from it, and the keyboard picks the row up with Space. */
+function DragHandle({ attachHandle, attributes, listeners, label, disabled }: DragHandleProps) {
+  return (
+    <button
+      type="button"
+      ref={attachHandle}
+      {...attributes}
+      {...listeners}
+      aria-label={label}
+      disabled={disabled}
+      className="-ml-1 flex h-5 w-4 shrink-0 cursor-grab touch-none items-center justify-center self-start rounded text-muted-foreground outline-none hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring active:cursor-grabbing sm:h-6"
+    >
+      <GripVertical className="size-4" aria-hidden />
+    </button>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useSortable } from "@dnd-kit/sortable";
 import { Loader2 } from "lucide-react";
 
 import type { TaskBoardState } from "@/hooks/use-task-board";
@@ -7,6 +8,7 @@ import { MAX_DEPTH } from "@/hooks/use-task-board";
 import { useTaskList } from "@/hooks/use-tasks";
 import type { Task, TaskQuery } from "@/lib/api/types";
 
+import { SortableTasks } from "./sortable-tasks";
 import { SubtaskComposer } from "./subtask-composer";
 import { TaskEditor } from "./task-editor";
 import { TaskItem } from "./task-item";
@@ -30,8 +32,23 @@ export function TaskNode({ board, task, depth, siblings, parent, ordered }: Node
   const subtasksId = `subtasks-of-${task.id}`;
   const above = siblings[siblings.findIndex((t) => t.id === task.id) - 1];
   const canIndent = depth < MAX_DEPTH && !!above;
+  const {
+    setNodeRef: attachRow,
+    setActivatorNodeRef: attachHandle,
+    attributes,
+    listeners,
+    isDragging,
+    transform,
+    transition,
+  } = useSortable({ id: task.id, disabled: !ordered || board.editingId === task.id });
   return (
-    <li>
+    <li
+      ref={attachRow}
+      style={{
+        transform: transform ? `translate3d(${Math.round(transform.x)}px, ${Math.round(transform.y)}px, 0)` : undefined,
+        transition,
+      }}
+    >
       {board.editingId === task.id ? (
         <TaskEditor
           key={`${task.id}:${board.editorGeneration}`}
@@ -54,6 +71,14 @@ export function TaskNode({ board, task, depth, siblings, parent, ordered }: Node
             onAddSubtask: depth < MAX_DEPTH ? () => board.startAddingSubtask(task) : undefined,
             onIndent: canIndent ? () => void board.indent(task, above) : undefined,
             onOutdent: parent ? () => void board.outdent(task, parent) : undefined,
+            drag: ordered
+              ? {
+                  attributes,
+                  listeners,
+                  attachHandle,
+                  isDragging,
+                }
+              : undefined,
             focusRequested: board.focusId === task.id,
             onFocused: board.focused,
             onMoveKey: (key) => {
@@ -101,10 +126,20 @@ function Subtasks({ board, parent, depth }: { board: TaskBoardState; parent: Tas
     );
   }
   return (
-    <ul className="grid gap-2" aria-label={`Subtasks of ${parent.title}`}>
-      {list.tasks.map((task) => (
-        <TaskNode key={task.id} board={board} task={task} depth={depth} siblings={list.tasks} parent={parent} ordered />
-      ))}
-    </ul>
+    <SortableTasks board={board} tasks={list.tasks} depth={depth} parent={parent} ordered>
+      <ul className="grid gap-2" aria-label={`Subtasks of ${parent.title}`}>
+        {list.tasks.map((task) => (
+          <TaskNode
+            key={task.id}
+            board={board}
+            task={task}
+            depth={depth}
+            siblings={list.tasks}
+            parent={parent}
+            ordered
+          />
+        ))}
+      </ul>
+    </SortableTasks>
   );
 }

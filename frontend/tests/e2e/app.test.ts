@@ -12,6 +12,8 @@ import { accessibilityFindings, checkAccessibility } from "./accessibility";
 import { docScreenshot, launchBrowser, newContext, policyViolations, screenshotOnFailure } from "./browser";
 import { DashboardPage } from "./dashboard-page";
 
+type Box = { x: number; y: number; width: number; height: number };
+
 let stack: Stack;
 let browser: Browser;
 let aliceContext: BrowserContext;
@@ -513,12 +515,39 @@ describe("subtasks", () => {
       await expect.poll(() => board.task("Plan trip").textContent()).toContain("2/2 subtasks");
       await p.getByRole("checkbox", { name: 'Mark "Plan trip" as not done' }).click();
       await expect.poll(() => board.task("Plan trip").getAttribute("data-completed")).toBe("false");
+      // Drag and drop (dnd-kit, by the rows' handles): up above another row, then to the right to go under the row above.
+      const row = (title: string) => board.task(title).locator("xpath=..");
+      const drag = async (title: string, by: (from: Box, to: Box) => { x: number; y: number }, onto = title) => {
+        const handle = await p.getByRole("button", { name: `Drag "${title}"` }).boundingBox();
+        const from = await row(title).boundingBox();
+        const to = await row(onto).boundingBox();
+        if (!handle || !from || !to) throw new Error("a row is not on screen");
+        const start = { x: handle.x + handle.width / 2, y: handle.y + handle.height / 2 };
+        const offset = by(from, to);
+        await p.mouse.move(start.x, start.y);
+        await p.mouse.down();
+        await p.mouse.move(start.x + 4, start.y + 4, { steps: 2 });
+        await p.mouse.move(start.x + offset.x, start.y + offset.y, { steps: 12 });
+        await p.mouse.up();
+      };
+      const centreY = (b: Box) => b.y + b.height / 2;
+      await drag("Pack bags", (from, to) => ({ x: 0, y: centreY(to) - centreY(from) }), "Plan trip");
+      await board.expectTitles(["Pack bags", "Plan trip", "Choose dates", "Set budget", "Book flights"], {
+        sorted: false,
+      });
+      await drag("Book flights", () => ({ x: 80, y: 0 }));
+      await expect.poll(() => board.task("Book flights").getAttribute("data-depth")).toBe("1");
+
       // Checked once settled: rows dim while they are saved or read again.
-      await board.expectTitles(["Plan trip", "Choose dates", "Set budget", "Book flights", "Pack bags"], {
+      await board.expectTitles(["Pack bags", "Plan trip", "Choose dates", "Set budget", "Book flights"], {
         sorted: false,
       });
       await expect.poll(() => p.locator('article.opacity-60, section[aria-busy="true"]').count()).toBe(0);
       await checkAccessibility(p, "dashboard with subtasks");
+      await docScreenshot(p, "dashboard-subtasks");
+      await p.emulateMedia({ colorScheme: "dark" });
+      await p.setViewportSize({ width: 390, height: 844 });
+      await checkAccessibility(p, "dashboard with subtasks (phone size, dark)");
     } finally {
       openPages.delete(p);
       await context.close();
