@@ -37,7 +37,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             Skip to content
           </a>
           <NavBar />
-          <main id="main" className="mx-auto w-full max-w-3xl px-4 py-6 sm:py-10">
+          <main id="main" className="mx-auto w-full max-w-5xl px-4 py-6 sm:py-10">
             {children}
           </main>
         </Providers>

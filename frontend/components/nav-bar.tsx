@@ -11,7 +11,7 @@ export async function NavBar() {
   const user = session?.user;
   return (
     <header className="border-b bg-card/60 backdrop-blur">
-      <nav aria-label="Main" className="mx-auto flex h-14 max-w-3xl items-center gap-1 px-4 sm:gap-2">
+      <nav aria-label="Main" className="mx-auto flex h-14 max-w-5xl items-center gap-1 px-4 sm:gap-2">
         <Link
           href={user ? "/dashboard" : "/"}
           className="mr-auto flex shrink-0 items-center gap-2 rounded-md font-semibold outline-none focus-visible:ring-2 focus-visible:ring-ring"

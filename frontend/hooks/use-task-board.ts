@@ -7,7 +7,7 @@
  * to the sign-in page). The data itself comes from hooks/use-tasks.ts.
  */
 import { useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import * as React from "react";
 
 import { DEFAULT_FILTERS, type Filters } from "@/components/tasks/task-filters";
@@ -29,6 +29,7 @@ import {
   useToggleTask,
   useUpdateTask,
 } from "./use-tasks";
+import { useLists } from "./use-lists";
 
 const PAGE_SIZE = 20;
 
@@ -62,8 +63,14 @@ export function useTaskBoard(userId: string) {
   const router = useRouter();
   const client = useQueryClient();
   const [filters, setFilters] = React.useState<Filters>(DEFAULT_FILTERS);
-  const query = React.useMemo(() => toQuery(filters), [filters]);
-  const list = useTaskList(userId, query);
+  // The list on show is in the address (?list=<id>), so it survives a reload and can be shared; none means the Inbox.
+  const requestedList = useSearchParams().get("list");
+  const lists = useLists(userId);
+  const currentList = lists.data?.find((l) => l.id === requestedList) ?? lists.data?.find((l) => l.is_inbox) ?? null;
+  const listId = currentList?.id;
+  const query = React.useMemo(() => ({ ...toQuery(filters), list_id: listId }), [filters, listId]);
+  // Tasks are read once the list is known (or known to be unreadable: then from every list).
+  const list = useTaskList(userId, query, !lists.isPending);
   const busyIds = useBusyTaskIds(userId);
   const createTask = useCreateTask(userId);
   const updateTask = useUpdateTask(userId);
@@ -120,7 +127,7 @@ export function useTaskBoard(userId: string) {
 
   async function create(draft: TaskDraft): Promise<FormOutcome> {
     try {
-      await createTask.mutateAsync(newTaskFromDraft(draft));
+      await createTask.mutateAsync({ ...newTaskFromDraft(draft), list_id: listId });
       worked();
       return null;
     } catch (e) {
@@ -373,6 +380,8 @@ export function useTaskBoard(userId: string) {
     focusId,
     focused: React.useCallback(() => setFocusId(null), []),
     userId,
+    lists,
+    currentList,
     /** Whether the top level is shown in the order chosen by hand (so moving up and down means something). */
     manualOrder: filters.sort === "position:asc",
     editorGeneration,

@@ -33,6 +33,11 @@ export const taskKeys = {
   busy: (userId: string) => [...taskKeys.all(userId), "busy"] as const,
 };
 
+/** The user's lists (hooks/use-lists.ts): their counts change with their tasks. */
+export const listKeys = {
+  all: (userId: string) => ["lists", userId] as const,
+};
+
 type TaskPages = InfiniteData<TaskPage, string | null>;
 
 /** This user's task API client, one per user for the page's lifetime. */
@@ -65,6 +70,7 @@ function updateLists(client: QueryClient, userId: string, change: (tasks: Task[]
     });
   }
   void client.invalidateQueries({ queryKey: taskKeys.lists(userId), refetchType: "none" });
+  void client.invalidateQueries({ queryKey: listKeys.all(userId) });
 }
 
 function rememberVersion(client: QueryClient, userId: string, { task, etag }: TaskWithVersion): void {
@@ -98,12 +104,13 @@ export function dropTask(client: QueryClient, userId: string, id: string): void 
 }
 
 /** One page of the list after another ("Load more"); a new query starts again at the first. */
-export function useTaskList(userId: string, query: TaskQuery) {
+export function useTaskList(userId: string, query: TaskQuery, enabled = true) {
   const api = useTasksApi(userId);
   const result = useInfiniteQuery<TaskPage, ApiError, TaskPages, ReturnType<typeof taskKeys.list>, string | null>({
     queryKey: taskKeys.list(userId, query),
     queryFn: ({ pageParam }) => api.list(pageParam ? { ...query, cursor: pageParam } : query),
     initialPageParam: null,
+    enabled,
     getNextPageParam: (last) => last.nextCursor,
     // While another filter's first page loads, the current list stays (dimmed).
     placeholderData: keepPreviousData,
@@ -140,6 +147,7 @@ export function useCreateTask(userId: string) {
       // Read the list again, so the new task lands where its sort puts it.
       // Not awaited: the form is free again at once, the list shows it is loading.
       void client.invalidateQueries({ queryKey: taskKeys.lists(userId) });
+      void client.invalidateQueries({ queryKey: listKeys.all(userId) });
     },
   });
 }

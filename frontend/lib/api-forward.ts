@@ -137,7 +137,7 @@ function responseHeadersForBrowser(upstream: Response, apiOrigin: string): Heade
 
 /**
  * The API's answer to `request`, streamed; 404 for a path the API does not
- * own (only /api/{user_id}/tasks…, as apiTarget decides), 502 when the API
+ * own (only /api/{user_id}/tasks…, lists… and labels…, as apiTarget decides), 502 when the API
  * cannot be reached.
  */
 export async function forwardToApi(request: Request, options: ForwardOptions): Promise<Response> {

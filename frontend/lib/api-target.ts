@@ -1,6 +1,7 @@
 export const DEFAULT_API_URL = "http://127.0.0.1:8000";
 
-const TASKS_PATH = /^\/api\/[^/]+\/tasks(?:\/.*)?$/;
+/** The API's resources: tasks, lists and labels (nothing else under /api/{user_id} is the API's). */
+const TASKS_PATH = /^\/api\/[^/]+\/(?:tasks|lists|labels)(?:\/.*)?$/;
 
 /**
  * Where a same-origin request for the task API goes, or null when the path
@@ -10,6 +11,6 @@ export function apiTarget(pathname: string, search: string, apiUrl: string | und
   if (!TASKS_PATH.test(pathname) || pathname.startsWith("/api/auth/")) return null;
   const base = new URL(apiUrl?.trim() || DEFAULT_API_URL);
   const target = new URL(pathname + search, base);
-  // Paths are normalised by URL; anything that escapes /api/{id}/tasks stays here.
+  // Paths are normalised by URL; anything that escapes /api/{id}/{resource} stays here.
   return TASKS_PATH.test(target.pathname) ? target : null;
 }

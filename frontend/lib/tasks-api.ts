@@ -52,6 +52,11 @@ export class ApiError extends Error {
 /** The body of a move: where the task (with its subtasks) goes. */
 export type TaskMove = components["schemas"]["TaskMove"];
 
+export type TaskList = components["schemas"]["List"];
+export type ListInput = components["schemas"]["ListInput"];
+export type ListPatch = components["schemas"]["ListPatch"];
+export type Color = components["schemas"]["Color"];
+
 export interface TaskPage {
   tasks: Task[];
   nextCursor: string | null;
@@ -140,6 +145,36 @@ export class TasksApi {
       await settle(
         this.client.POST("/api/{user_id}/tasks/{id}/move", { params: { path: { ...this.user, id } }, body: to }),
       ),
+    );
+  }
+
+  /** The user's lists, Inbox first, with their task counts. */
+  async lists(): Promise<TaskList[]> {
+    const { data } = await settle(this.client.GET("/api/{user_id}/lists", { params: { path: this.user } }));
+    if (!Array.isArray(data)) throw new ApiError("unexpected", "The task service sent an unexpected answer.");
+    return data;
+  }
+
+  async createList(input: ListInput): Promise<TaskList> {
+    const { data } = await settle(
+      this.client.POST("/api/{user_id}/lists", { params: { path: this.user }, body: input }),
+    );
+    return data as TaskList;
+  }
+
+  async updateList(id: string, patch: ListPatch): Promise<TaskList> {
+    const { data } = await settle(
+      this.client.PATCH("/api/{user_id}/lists/{list_id}", {
+        params: { path: { ...this.user, list_id: id } },
+        body: patch,
+      }),
+    );
+    return data as TaskList;
+  }
+
+  async removeList(id: string): Promise<void> {
+    await settle(
+      this.client.DELETE("/api/{user_id}/lists/{list_id}", { params: { path: { ...this.user, list_id: id } } }),
     );
   }
 

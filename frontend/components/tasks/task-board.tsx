@@ -1,5 +1,7 @@
 "use client";
 
+import { ListDrawer } from "@/components/lists/list-drawer";
+import { ListSidebar } from "@/components/lists/list-sidebar";
 import { useTaskBoard } from "@/hooks/use-task-board";
 
 import { OutageBanner } from "./outage-banner";
@@ -7,18 +9,33 @@ import { TaskComposer } from "./task-composer";
 import { TaskFilters } from "./task-filters";
 import { TaskList } from "./task-list";
 
-/** The dashboard: the composer, the filters and the list, wired to the board's state (hooks/use-task-board.ts). */
+/**
+ * The dashboard: the lists (a sidebar, a drawer on phones) and the chosen
+ * list's composer, filters and tasks, wired to the board's state
+ * (hooks/use-task-board.ts).
+ */
 export function TaskBoard({ userId }: { userId: string }) {
   const board = useTaskBoard(userId);
   return (
-    <div className="grid gap-4">
-      {board.outage ? <OutageBanner message={board.outage} onRetry={board.retry} /> : null}
-      <TaskComposer onCreate={board.create} />
-      <TaskFilters filters={board.filters} onChange={board.changeFilters} />
-      <TaskList board={board} />
-      <p className="sr-only" role="status" aria-live="polite">
-        {board.announcement}
-      </p>
+    <div className="grid gap-6 md:grid-cols-[14rem_minmax(0,1fr)]">
+      <aside className="hidden md:block">
+        <ListSidebar board={board} />
+      </aside>
+      <div className="grid content-start gap-4">
+        <div className="flex items-center gap-3">
+          <ListDrawer board={board} />
+          <h2 className="text-lg font-semibold" data-testid="current-list">
+            {board.currentList?.name ?? "All tasks"}
+          </h2>
+        </div>
+        {board.outage ? <OutageBanner message={board.outage} onRetry={board.retry} /> : null}
+        <TaskComposer onCreate={board.create} />
+        <TaskFilters filters={board.filters} onChange={board.changeFilters} />
+        <TaskList board={board} />
+        <p className="sr-only" role="status" aria-live="polite">
+          {board.announcement}
+        </p>
+      </div>
     </div>
   );
 }

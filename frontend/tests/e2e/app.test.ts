@@ -531,6 +531,8 @@ describe("subtasks", () => {
         await p.mouse.up();
       };
       const centreY = (b: Box) => b.y + b.height / 2;
+      // Both rows on screen at once: the mouse drags within the viewport.
+      await p.setViewportSize({ width: 1280, height: 1400 });
       await drag("Pack bags", (from, to) => ({ x: 0, y: centreY(to) - centreY(from) }), "Plan trip");
       await board.expectTitles(["Pack bags", "Plan trip", "Choose dates", "Set budget", "Book flights"], {
         sorted: false,
@@ -548,6 +550,80 @@ describe("subtasks", () => {
       await p.emulateMedia({ colorScheme: "dark" });
       await p.setViewportSize({ width: 390, height: 844 });
       await checkAccessibility(p, "dashboard with subtasks (phone size, dark)");
+    } finally {
+      openPages.delete(p);
+      await context.close();
+    }
+  });
+});
+
+describe("lists", () => {
+  it("creates a list, adds to it, switches lists by the sidebar and the address, renames, recolours and deletes it", async () => {
+    const context = await newContext(browser, { baseURL: stack.webUrl });
+    const p = await context.newPage();
+    openPages.add(p);
+    const board = new DashboardPage(p);
+    const currentList = () => p.getByTestId("current-list").textContent();
+    const sidebar = p.getByRole("navigation", { name: "Lists" });
+    try {
+      await p.goto("/sign-up");
+      await p.fill("#name", "Dana Example");
+      await p.fill("#email", uniqueEmail("dana"));
+      await p.fill("#password", STRONG_PASSWORD);
+      await p.getByRole("button", { name: "Create account" }).click();
+      await p.waitForURL(/\/dashboard$/);
+      await p.getByText("No tasks yet").waitFor();
+      expect(await currentList()).toBe("Inbox");
+      await board.add("Inbox chore");
+
+      await p.fill("#new-list-name", "Groceries");
+      await board.choose("#new-list-color", "Green");
+      await p.getByRole("button", { name: "Add list" }).click();
+      await p.waitForURL(/\/dashboard\?list=[0-9a-f-]+$/);
+      await expect.poll(currentList).toBe("Groceries");
+      await p.getByText("No tasks yet").waitFor();
+      await board.add("Apples");
+      await board.add("Bread");
+      const groceries = sidebar.getByRole("link", { name: /Groceries/ });
+      await expect.poll(() => groceries.textContent()).toBe("Groceries2 open");
+      expect(await groceries.getAttribute("aria-current")).toBe("page");
+      await checkAccessibility(p, "dashboard with lists");
+
+      await sidebar.getByRole("link", { name: /Inbox/ }).click();
+      await p.waitForURL(/\/dashboard$/);
+      await expect.poll(currentList).toBe("Inbox");
+      await board.expectTitles(["Inbox chore"]);
+      await groceries.click();
+      await board.expectTitles(["Apples", "Bread"]);
+
+      await sidebar.getByRole("button", { name: 'Edit list "Groceries"' }).click();
+      const edit = sidebar.getByRole("form", { name: "Edit list Groceries" });
+      await edit.getByLabel("List name").fill("Food");
+      await edit.getByRole("button", { name: "Save" }).click();
+      await sidebar.getByRole("link", { name: /Food/ }).waitFor();
+      await p.reload();
+      await expect.poll(currentList).toBe("Food");
+      await board.expectTitles(["Apples", "Bread"]);
+
+      // On a phone, the lists are in a drawer.
+      await p.setViewportSize({ width: 390, height: 844 });
+      await p.emulateMedia({ colorScheme: "dark" });
+      await p.getByRole("button", { name: "Lists" }).click();
+      const drawer = p.getByRole("dialog", { name: "Lists" });
+      await drawer.waitFor();
+      await checkAccessibility(p, "dashboard, the lists drawer open (phone size, dark)");
+      await drawer.getByRole("link", { name: /Inbox/ }).click();
+      await drawer.waitFor({ state: "detached" });
+      await expect.poll(currentList).toBe("Inbox");
+      await p.setViewportSize({ width: 1280, height: 900 });
+      await p.emulateMedia({ colorScheme: "light" });
+
+      await sidebar.getByRole("button", { name: 'Delete list "Food"' }).click();
+      await p.getByRole("alertdialog").getByRole("button", { name: "Keep it" }).click();
+      await sidebar.getByRole("button", { name: 'Delete list "Food"' }).click();
+      await p.getByRole("alertdialog").getByRole("button", { name: "Delete list" }).click();
+      await sidebar.getByRole("link", { name: /Food/ }).waitFor({ state: "detached" });
+      await board.expectTitles(["Inbox chore"]);
     } finally {
       openPages.delete(p);
       await context.close();

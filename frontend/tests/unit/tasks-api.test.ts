@@ -161,7 +161,11 @@ describe("TasksApi", () => {
 });
 
 describe("apiTarget", () => {
-  it("forwards task paths to the API with their query", () => {
+  it("forwards task, list and label paths to the API with their query", () => {
+    expect(apiTarget(`/api/${USER}/lists/x/move`, "", undefined)?.href).toBe(
+      `http://127.0.0.1:8000/api/${USER}/lists/x/move`,
+    );
+    expect(apiTarget(`/api/${USER}/labels`, "", undefined)?.href).toBe(`http://127.0.0.1:8000/api/${USER}/labels`);
     expect(apiTarget(`/api/${USER}/tasks`, "?q=a", "http://127.0.0.1:9000")?.href).toBe(
       `http://127.0.0.1:9000/api/${USER}/tasks?q=a`,
     );
@@ -174,6 +178,8 @@ describe("apiTarget", () => {
     expect(apiTarget("/api/auth/tasks", "", undefined)).toBeNull();
     expect(apiTarget("/api/auth/token", "", undefined)).toBeNull();
     expect(apiTarget(`/api/${USER}/taskslist`, "", undefined)).toBeNull();
+    expect(apiTarget(`/api/${USER}/listsx`, "", undefined)).toBeNull();
+    expect(apiTarget(`/api/${USER}/lists/../../auth/token`, "", undefined)).toBeNull();
     expect(apiTarget(`/api/${USER}/tasks/../../auth/token`, "", undefined)).toBeNull();
   });
 });
