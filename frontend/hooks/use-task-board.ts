@@ -29,6 +29,7 @@ import {
   useToggleTask,
   useUpdateTask,
 } from "./use-tasks";
+import { useCreateLabel, useLabels } from "./use-labels";
 import { useLists } from "./use-lists";
 
 const PAGE_SIZE = 20;
@@ -64,11 +65,20 @@ export function useTaskBoard(userId: string) {
   const client = useQueryClient();
   const [filters, setFilters] = React.useState<Filters>(DEFAULT_FILTERS);
   // The list on show is in the address (?list=<id>), so it survives a reload and can be shared; none means the Inbox.
-  const requestedList = useSearchParams().get("list");
+  const searchParams = useSearchParams();
+  const requestedList = searchParams.get("list");
+  // A label chosen in the sidebar (?label=<id>) narrows the list to the tasks carrying it.
+  const labelFilter = searchParams.get("label");
+  const labels = useLabels(userId);
+  const labelsById = React.useMemo(() => new Map((labels.data ?? []).map((l) => [l.id, l])), [labels.data]);
+  const createLabelMutation = useCreateLabel(userId);
   const lists = useLists(userId);
   const currentList = lists.data?.find((l) => l.id === requestedList) ?? lists.data?.find((l) => l.is_inbox) ?? null;
   const listId = currentList?.id;
-  const query = React.useMemo(() => ({ ...toQuery(filters), list_id: listId }), [filters, listId]);
+  const query = React.useMemo(
+    () => ({ ...toQuery(filters), list_id: listId, label: labelFilter ? [labelFilter] : undefined }),
+    [filters, listId, labelFilter],
+  );
   // Tasks are read once the list is known (or known to be unreadable: then from every list).
   const list = useTaskList(userId, query, !lists.isPending);
   const busyIds = useBusyTaskIds(userId);
@@ -127,7 +137,10 @@ export function useTaskBoard(userId: string) {
 
   async function create(draft: TaskDraft): Promise<FormOutcome> {
     try {
-      await createTask.mutateAsync({ ...newTaskFromDraft(draft), list_id: listId });
+      const input = newTaskFromDraft(draft);
+      // Added while a label is chosen: it carries that label, so it shows up here.
+      if (labelFilter && !input.labels?.includes(labelFilter)) input.labels = [...(input.labels ?? []), labelFilter];
+      await createTask.mutateAsync({ ...input, list_id: listId });
       worked();
       return null;
     } catch (e) {
@@ -382,6 +395,18 @@ export function useTaskBoard(userId: string) {
     userId,
     lists,
     currentList,
+    labels,
+    labelsById,
+    labelFilter,
+    /** Creates a label (from the editor's picker); resolves to it, or to a message saying why not. */
+    createLabel: async (name: string): Promise<{ id: string } | { problem: string }> => {
+      try {
+        return await createLabelMutation.mutateAsync({ name: name.trim() });
+      } catch (e) {
+        const error = asApiError(e);
+        return { problem: error.fieldErrors().name ?? error.message };
+      }
+    },
     /** Whether the top level is shown in the order chosen by hand (so moving up and down means something). */
     manualOrder: filters.sort === "position:asc",
     editorGeneration,

@@ -56,6 +56,8 @@ export type TaskList = components["schemas"]["List"];
 export type ListInput = components["schemas"]["ListInput"];
 export type ListPatch = components["schemas"]["ListPatch"];
 export type Color = components["schemas"]["Color"];
+export type Label = components["schemas"]["Label"];
+export type LabelInput = components["schemas"]["LabelInput"];
 
 export interface TaskPage {
   tasks: Task[];
@@ -176,6 +178,20 @@ export class TasksApi {
     await settle(
       this.client.DELETE("/api/{user_id}/lists/{list_id}", { params: { path: { ...this.user, list_id: id } } }),
     );
+  }
+
+  /** The user's labels. */
+  async labels(): Promise<Label[]> {
+    const { data } = await settle(this.client.GET("/api/{user_id}/labels", { params: { path: this.user } }));
+    if (!Array.isArray(data)) throw new ApiError("unexpected", "The task service sent an unexpected answer.");
+    return data;
+  }
+
+  async createLabel(input: LabelInput): Promise<Label> {
+    const { data } = await settle(
+      this.client.POST("/api/{user_id}/labels", { params: { path: this.user }, body: input }),
+    );
+    return data as Label;
   }
 
   async remove(id: string): Promise<void> {

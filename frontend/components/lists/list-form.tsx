@@ -20,10 +20,22 @@ interface Props {
   /** Resolves to a message to show, or null once saved. */
   onSubmit: (value: { name: string; color: Color }) => Promise<string | null>;
   onCancel?: () => void;
+  /** What is named: "list" (the default) or "label". */
+  noun?: string;
+  maxLength?: number;
 }
 
 /** A list's name and colour: creating one, or renaming and recolouring it. */
-export function ListForm({ idPrefix, initial, submitLabel, onSubmit, onCancel }: Props) {
+export function ListForm({
+  idPrefix,
+  initial,
+  submitLabel,
+  onSubmit,
+  onCancel,
+  noun = "list",
+  maxLength = MAX_NAME,
+}: Props) {
+  const Noun = noun.charAt(0).toUpperCase() + noun.slice(1);
   const [name, setName] = React.useState(initial?.name ?? "");
   const [color, setColor] = React.useState<Color>(initial?.color ?? "gray");
   const [error, setError] = React.useState<string | null>(null);
@@ -32,8 +44,8 @@ export function ListForm({ idPrefix, initial, submitLabel, onSubmit, onCancel }:
   async function submit(event: React.FormEvent) {
     event.preventDefault();
     const trimmed = name.trim();
-    if (trimmed === "") return setError("Give the list a name.");
-    if ([...trimmed].length > MAX_NAME) return setError(`Keep the name to ${MAX_NAME} characters.`);
+    if (trimmed === "") return setError(`Give the ${noun} a name.`);
+    if ([...trimmed].length > maxLength) return setError(`Keep the name to ${maxLength} characters.`);
     setBusy(true);
     const problem = await onSubmit({ name: trimmed, color });
     setBusy(false);
@@ -54,16 +66,16 @@ export function ListForm({ idPrefix, initial, submitLabel, onSubmit, onCancel }:
         }
       }}
       className="grid gap-2"
-      aria-label={initial ? `Edit list ${initial.name}` : "New list"}
+      aria-label={initial ? `Edit ${noun} ${initial.name}` : `New ${noun}`}
       noValidate
     >
       <Label htmlFor={`${idPrefix}-name`} className="sr-only">
-        List name
+        {Noun} name
       </Label>
       <Input
         id={`${idPrefix}-name`}
         value={name}
-        placeholder="New list"
+        placeholder={`New ${noun}`}
         autoComplete="off"
         className="h-9"
         aria-invalid={error ? true : undefined}
@@ -75,7 +87,7 @@ export function ListForm({ idPrefix, initial, submitLabel, onSubmit, onCancel }:
       />
       <div className="flex gap-2">
         <Select value={color} onValueChange={(value) => setColor(value as Color)}>
-          <SelectTrigger id={`${idPrefix}-color`} aria-label="Colour" className="h-9 flex-1">
+          <SelectTrigger id={`${idPrefix}-color`} aria-label={`${Noun} colour`} className="h-9 flex-1">
             <SelectValue />
           </SelectTrigger>
           <SelectContent>

@@ -1,6 +1,6 @@
 "use client";
 
-import { Inbox, Pencil, Trash2 } from "lucide-react";
+import { Inbox, Pencil, Tag, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import * as React from "react";
@@ -18,13 +18,17 @@ import {
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/sonner";
+import { useCreateLabel } from "@/hooks/use-labels";
 import { useCreateList, useDeleteList, useUpdateList } from "@/hooks/use-lists";
 import type { TaskBoardState } from "@/hooks/use-task-board";
+import { schemaConstraints } from "@/lib/api/schema-constraints";
 import { ApiError, type Color, type TaskList } from "@/lib/tasks-api";
 import { cn } from "@/lib/utils";
 
 import { COLOR_DOT } from "./list-colors";
 import { ListForm } from "./list-form";
+
+const LABEL_NAME_MAX = schemaConstraints.LabelInput.properties.name.maxLength;
 
 const problemOf = (error: unknown) =>
   error instanceof ApiError ? (error.fieldErrors().name ?? error.message) : "Something went wrong. Please try again.";
@@ -37,6 +41,26 @@ export function ListSidebar({ board, onNavigate }: { board: TaskBoardState; onNa
   const updateList = useUpdateList(userId);
   const deleteList = useDeleteList(userId);
   const [editing, setEditing] = React.useState<string | null>(null);
+  const createLabel = useCreateLabel(userId);
+  const { labels, labelFilter } = board;
+
+  /** The address of the current list with the label filter set (or cleared). */
+  function withLabel(labelId: string | null): string {
+    const params = new URLSearchParams();
+    if (currentList && !currentList.is_inbox) params.set("list", currentList.id);
+    if (labelId) params.set("label", labelId);
+    const query = params.toString();
+    return query ? `/dashboard?${query}` : "/dashboard";
+  }
+
+  async function addLabel(value: { name: string; color: Color }) {
+    try {
+      await createLabel.mutateAsync(value);
+      return null;
+    } catch (e) {
+      return problemOf(e);
+    }
+  }
 
   async function create(value: { name: string; color: Color }) {
     try {
@@ -97,6 +121,7 @@ export function ListSidebar({ board, onNavigate }: { board: TaskBoardState; onNa
                 <Link
                   href={list.is_inbox ? "/dashboard" : `/dashboard?list=${list.id}`}
                   aria-current={currentList?.id === list.id ? "page" : undefined}
+                  data-color={list.color}
                   onClick={onNavigate}
                   className="flex min-w-0 flex-1 items-center gap-2 rounded-md px-2 py-1.5 text-sm outline-none focus-visible:ring-2 focus-visible:ring-ring"
                 >
@@ -157,6 +182,44 @@ export function ListSidebar({ board, onNavigate }: { board: TaskBoardState; onNa
         ))}
       </ul>
       <ListForm idPrefix="new-list" submitLabel="Add list" onSubmit={create} />
+      <section aria-labelledby="labels-heading" className="grid gap-2">
+        <h2 id="labels-heading" className="px-2 text-xs font-semibold tracking-wide text-muted-foreground uppercase">
+          Labels
+        </h2>
+        {labels.data && labels.data.length > 0 ? (
+          <ul className="grid gap-1">
+            {labels.data.map((label) => {
+              const active = labelFilter === label.id;
+              return (
+                <li key={label.id}>
+                  <Link
+                    href={withLabel(active ? null : label.id)}
+                    aria-current={active ? "true" : undefined}
+                    onClick={onNavigate}
+                    className={cn(
+                      "flex items-center gap-2 rounded-md px-2 py-1.5 text-sm outline-none hover:bg-accent focus-visible:ring-2 focus-visible:ring-ring",
+                      active && "bg-accent font-medium",
+                    )}
+                  >
+                    <Tag className="size-3.5 shrink-0 text-muted-foreground" aria-hidden />
+                    <span className={cn("size-2 shrink-0 rounded-full", COLOR_DOT[label.color])} aria-hidden />
+                    <span className="truncate">{label.name}</span>
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        ) : (
+          <p className="px-2 text-xs text-muted-foreground">No labels yet.</p>
+        )}
+        <ListForm
+          idPrefix="new-label"
+          noun="label"
+          maxLength={LABEL_NAME_MAX}
+          submitLabel="Add label"
+          onSubmit={addLabel}
+        />
+      </section>
     </nav>
   );
 }

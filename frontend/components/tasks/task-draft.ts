@@ -43,12 +43,15 @@ export const taskDraftSchema = z.object({
     ),
   priority: z.enum(schemaConstraints.Priority.enum),
   due: z.string().refine((due) => due === "" || dueDateToIso(due) !== null, "Pick a valid date."),
+  labels: z
+    .array(z.string())
+    .max(inputRules.labels.maxItems, `A task takes at most ${inputRules.labels.maxItems} labels.`),
 });
 
 export type TaskDraft = z.infer<typeof taskDraftSchema>;
 export type TaskDraftField = keyof TaskDraft;
 
-export const EMPTY_DRAFT: TaskDraft = { title: "", description: "", priority: "medium", due: "" };
+export const EMPTY_DRAFT: TaskDraft = { title: "", description: "", priority: "medium", due: "", labels: [] };
 
 /** The form field that shows the API's complaint about a body field. */
 export function draftFieldOf(apiField: string): TaskDraftField | null {
@@ -62,6 +65,7 @@ export function draftFromTask(task: Task): TaskDraft {
     description: task.description ?? "",
     priority: task.priority,
     due: isoToDueDate(task.due_at),
+    labels: [...task.labels],
   };
 }
 
@@ -73,6 +77,7 @@ export function newTaskFromDraft(draft: TaskDraft): TaskInput {
     description: orNull(draft.description),
     priority: draft.priority,
     due_at: draft.due ? dueDateToIso(draft.due) : null,
+    labels: [...draft.labels].sort(),
   };
 }
 
@@ -84,5 +89,6 @@ export function patchFromDraft(original: Task, draft: TaskDraft): TaskPatch {
   if (next.description !== original.description) patch.description = next.description;
   if (next.priority !== original.priority) patch.priority = next.priority;
   if (draft.due !== isoToDueDate(original.due_at)) patch.due_at = next.due_at;
+  if (next.labels?.join() !== [...original.labels].sort().join()) patch.labels = next.labels;
   return patch;
 }

@@ -9,6 +9,9 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { FormOutcome } from "@/hooks/use-task-board";
 import type { Task } from "@/lib/api/types";
+import type { Label as TaskLabel } from "@/lib/tasks-api";
+
+import { LabelPicker } from "./label-picker";
 
 import { FieldError, TaskDetailFields, useDraftField } from "./task-detail-fields";
 import { draftFromTask, taskDraftSchema, type TaskDraft } from "./task-draft";
@@ -19,13 +22,15 @@ interface Props {
   /** Resolves to field errors to show, or null when saved. */
   onSave: (draft: TaskDraft) => Promise<FormOutcome>;
   onCancel: () => void;
+  labels: readonly TaskLabel[];
+  onCreateLabel: (name: string) => Promise<{ id: string } | { problem: string }>;
 }
 
 /**
  * Edit in place: Enter in the title saves, Escape anywhere in the form cancels.
  * The board remounts it (new key) to start over from the latest version.
  */
-export function TaskEditor({ task, onSave, onCancel }: Props) {
+export function TaskEditor({ task, onSave, onCancel, labels, onCreateLabel }: Props) {
   const values = React.useMemo(() => draftFromTask(task), [task]);
   const form = useForm<TaskDraft>({
     resolver: zodResolver(taskDraftSchema),
@@ -67,6 +72,7 @@ export function TaskEditor({ task, onSave, onCancel }: Props) {
       >
         <TitleField prefix={prefix} />
         <TaskDetailFields idPrefix={prefix} disabled={busy} />
+        <LabelPicker idPrefix={prefix} labels={labels} onCreate={onCreateLabel} disabled={busy} />
         <div className="flex justify-end gap-2">
           <Button variant="outline" onClick={onCancel} disabled={busy}>
             Cancel

@@ -28,7 +28,9 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { PRIORITY_LABEL, formatDue, isOverdue } from "@/lib/task-format";
+import { COLOR_DOT } from "@/components/lists/list-colors";
 import type { Task } from "@/lib/api/types";
+import type { Label as TaskLabel } from "@/lib/tasks-api";
 import { cn } from "@/lib/utils";
 
 interface Props {
@@ -37,6 +39,8 @@ interface Props {
   onToggle: (task: Task) => void;
   onEdit: (task: Task) => void;
   onDelete: (task: Task) => void;
+  /** The task's labels, as chips. */
+  labels?: readonly TaskLabel[];
   /** Where the task sits in its tree, and what can be done there; absent controls are not offered. */
   tree?: TreeControls;
 }
@@ -74,7 +78,7 @@ const MOVE_KEYS: Record<string, "up" | "down" | "in" | "out"> = {
 
 const priorityVariant = { low: "secondary", medium: "default", high: "warning" } as const;
 
-export function TaskItem({ task, busy, onToggle, onEdit, onDelete, tree }: Props) {
+export function TaskItem({ task, busy, onToggle, onEdit, onDelete, labels = [], tree }: Props) {
   const overdue = isOverdue(task);
   const checkboxId = `done-${task.id}`;
   const onKeyDown = (event: React.KeyboardEvent) => {
@@ -157,6 +161,12 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete, tree }: Props
               <span className="sr-only"> of “{task.title}” done</span>
             </button>
           ) : null}
+          {labels.map((label) => (
+            <Badge key={label.id} variant="outline" data-testid="label-chip">
+              <span className={cn("size-2 rounded-full", COLOR_DOT[label.color])} aria-hidden />
+              {label.name}
+            </Badge>
+          ))}
           {task.due_at ? (
             <Badge variant={overdue ? "destructive" : "secondary"}>
               <CalendarClock className="size-3" aria-hidden />

@@ -55,6 +55,8 @@ export function TaskNode({ board, task, depth, siblings, parent, ordered }: Node
           task={task}
           onSave={(draft) => board.save(task, draft)}
           onCancel={board.cancelEditing}
+          labels={board.labels.data ?? []}
+          onCreateLabel={board.createLabel}
         />
       ) : (
         <TaskItem
@@ -63,6 +65,7 @@ export function TaskNode({ board, task, depth, siblings, parent, ordered }: Node
           onToggle={board.toggle}
           onEdit={board.startEditing}
           onDelete={board.remove}
+          labels={task.labels.flatMap((id) => board.labelsById.get(id) ?? [])}
           tree={{
             depth,
             subtasksId,

@@ -558,7 +558,7 @@ describe("subtasks", () => {
 });
 
 describe("lists", () => {
-  it("creates a list, adds to it, switches lists by the sidebar and the address, renames, recolours and deletes it", async () => {
+  it("creates a list, adds to it, switches lists by the sidebar and the address, renames, recolours and deletes it; labels tasks and filters by label", async () => {
     const context = await newContext(browser, { baseURL: stack.webUrl });
     const p = await context.newPage();
     openPages.add(p);
@@ -599,8 +599,11 @@ describe("lists", () => {
       await sidebar.getByRole("button", { name: 'Edit list "Groceries"' }).click();
       const edit = sidebar.getByRole("form", { name: "Edit list Groceries" });
       await edit.getByLabel("List name").fill("Food");
+      await edit.getByRole("combobox", { name: "List colour" }).click();
+      await p.getByRole("option", { name: "Blue", exact: true }).click();
       await edit.getByRole("button", { name: "Save" }).click();
       await sidebar.getByRole("link", { name: /Food/ }).waitFor();
+      expect(await sidebar.getByRole("link", { name: /Food/ }).getAttribute("data-color")).toBe("blue");
       await p.reload();
       await expect.poll(currentList).toBe("Food");
       await board.expectTitles(["Apples", "Bread"]);
@@ -624,6 +627,35 @@ describe("lists", () => {
       await p.getByRole("alertdialog").getByRole("button", { name: "Delete list" }).click();
       await sidebar.getByRole("link", { name: /Food/ }).waitFor({ state: "detached" });
       await board.expectTitles(["Inbox chore"]);
+
+      // Labels: made in the sidebar or in the editor, shown as chips, and a filter.
+      await p.fill("#new-label-name", "Urgent");
+      await p.getByRole("button", { name: "Add label" }).click();
+      const urgent = sidebar.getByRole("link", { name: "Urgent" });
+      await urgent.waitFor();
+      await p.getByRole("button", { name: 'Edit "Inbox chore"' }).click();
+      const editor = p.getByRole("form", { name: "Edit task Inbox chore" });
+      await editor.getByLabel("Urgent").check();
+      await editor.getByLabel("New label").fill("Home");
+      await editor.getByRole("button", { name: "Create label" }).click();
+      await expect.poll(() => editor.getByLabel("Home").isChecked()).toBe(true);
+      await checkAccessibility(p, "dashboard, picking labels");
+      await editor.getByRole("button", { name: "Save" }).click();
+      await expect
+        .poll(() => board.task("Inbox chore").getByTestId("label-chip").allTextContents())
+        .toEqual(expect.arrayContaining(["Urgent", "Home"]));
+      await board.add("Other chore");
+
+      await urgent.click();
+      await p.waitForURL(/label=/);
+      await board.expectTitles(["Inbox chore"]);
+      await board.add("Tagged while filtered");
+      await board.expectTitles(["Inbox chore", "Tagged while filtered"]);
+      expect(await urgent.getAttribute("aria-current")).toBe("true");
+      await checkAccessibility(p, "dashboard with labels, filtered by one");
+      await urgent.click();
+      await p.waitForURL(/\/dashboard$/);
+      await board.expectTitles(["Inbox chore", "Other chore", "Tagged while filtered"]);
     } finally {
       openPages.delete(p);
       await context.close();
