@@ -38,9 +38,40 @@ cargo build --quiet -p api-actix --bin todo-api
 api_bin="${CARGO_TARGET_DIR:-target}/debug/todo-api"
 
 pids=()
+# A process and all its descendants (npm → next dev → its workers), deepest
+# last, read from /proc: procps may be missing on a bare machine.
+tree() {
+  local pid="$1" child
+  echo "$pid"
+  for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do tree "$child"; done
+}
+# Running and not yet reaped? (kill -0 also succeeds on a zombie.)
+running() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" && [[ "${stat##*) }" != Z* ]]
+}
 cleanup() {
   trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  local pid waited all=()
+  for pid in "${pids[@]}"; do
+    all+=($(tree "$pid"))
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  # A child that ignores SIGTERM (seen once: next dev, stopped while it
+  # compiled on a saturated machine) must not keep Ctrl-C from working:
+  # after 10 s what is left of the tree is killed.
+  for ((waited = 0; waited < 100; waited++)); do
+    local alive=false
+    for pid in "${all[@]}"; do running "$pid" && alive=true && break; done
+    [[ "$alive" == true ]] || break
+    sleep 0.1
+  done
+  for pid in "${all[@]}"; do
+    if running "$pid"; then
+      echo "dev: process $pid did not stop within 10 s of SIGTERM: killing it" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   # The database last: the API and the web app may still be closing connections.
   embedded_pg_stop
