@@ -332,6 +332,13 @@ export function useTaskBoard(userId: string) {
     );
   }
 
+  /** Moves the task (with its subtasks) to the end of another list, at the top level there. */
+  async function moveToList(task: Task, targetListId: string) {
+    const target = lists.data?.find((l) => l.id === targetListId);
+    if (!target || target.id === task.list_id) return;
+    await move(task, { list_id: target.id }, `“${task.title}” moved to the list “${target.name}”.`);
+  }
+
   /** Moves the task one place up or down among the siblings shown around it. */
   async function reorder(task: Task, siblings: readonly Task[], direction: -1 | 1) {
     const at = siblings.findIndex((t) => t.id === task.id);
@@ -388,6 +395,7 @@ export function useTaskBoard(userId: string) {
     outdent,
     reorder,
     placeNextTo,
+    moveToList,
     announcement,
     sayNotOrdered,
     focusId,

@@ -1,5 +1,6 @@
 "use client";
 
+import { useDroppable } from "@dnd-kit/core";
 import { Inbox, Pencil, Tag, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -28,13 +29,37 @@ import { cn } from "@/lib/utils";
 import { COLOR_DOT } from "./list-colors";
 import { ListForm } from "./list-form";
 
+/** A list a dragged task can be dropped on (the id is the one components/tasks/sortable-tasks.tsx looks for). */
+function DropTarget({ listId, className, children }: { listId: string; className: string; children: React.ReactNode }) {
+  const { setNodeRef: attach, isOver } = useDroppable({ id: `list:${listId}` });
+  return (
+    <div ref={attach} className={cn(className, isOver && "ring-2 ring-ring")} data-drop-over={isOver}>
+      {children}
+    </div>
+  );
+}
+
+function Plain({ className, children }: { listId: string; className: string; children: React.ReactNode }) {
+  return <div className={className}>{children}</div>;
+}
+
 const LABEL_NAME_MAX = schemaConstraints.LabelInput.properties.name.maxLength;
 
 const problemOf = (error: unknown) =>
   error instanceof ApiError ? (error.fieldErrors().name ?? error.message) : "Something went wrong. Please try again.";
 
 /** Inbox and the user's lists with their open tasks; create, rename, recolour and delete them. */
-export function ListSidebar({ board, onNavigate }: { board: TaskBoardState; onNavigate?: () => void }) {
+export function ListSidebar({
+  board,
+  onNavigate,
+  dropTargets = false,
+}: {
+  board: TaskBoardState;
+  onNavigate?: () => void;
+  /** Whether tasks can be dropped on the lists (the desktop sidebar, not the phone's drawer). */
+  dropTargets?: boolean;
+}) {
+  const Row = dropTargets ? DropTarget : Plain;
   const { lists, currentList, userId } = board;
   const router = useRouter();
   const createList = useCreateList(userId);
@@ -112,7 +137,8 @@ export function ListSidebar({ board, onNavigate }: { board: TaskBoardState; onNa
                 onCancel={() => setEditing(null)}
               />
             ) : (
-              <div
+              <Row
+                listId={list.id}
                 className={cn(
                   "group flex items-center gap-1 rounded-md pr-1 hover:bg-accent",
                   currentList?.id === list.id && "bg-accent",
@@ -176,7 +202,7 @@ export function ListSidebar({ board, onNavigate }: { board: TaskBoardState; onNa
                     </AlertDialog>
                   </>
                 )}
-              </div>
+              </Row>
             )}
           </li>
         ))}

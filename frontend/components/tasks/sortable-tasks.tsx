@@ -5,9 +5,11 @@ import {
   KeyboardSensor,
   PointerSensor,
   closestCenter,
+  pointerWithin,
   useSensor,
   useSensors,
   type Announcements,
+  type CollisionDetection,
   type DragEndEvent,
 } from "@dnd-kit/core";
 import { SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from "@dnd-kit/sortable";
@@ -15,6 +17,22 @@ import * as React from "react";
 
 import { MAX_DEPTH, type TaskBoardState } from "@/hooks/use-task-board";
 import type { Task } from "@/lib/api/types";
+
+/** Drop targets in the sidebar are named `list:<id>` (components/lists/list-sidebar.tsx). */
+export const LIST_TARGET = "list:";
+
+/** A sidebar list under the pointer wins; otherwise the nearest row. */
+const collisions: CollisionDetection = (args) => {
+  const onList = pointerWithin({
+    ...args,
+    droppableContainers: args.droppableContainers.filter((c) => String(c.id).startsWith(LIST_TARGET)),
+  });
+  if (onList.length > 0) return onList;
+  return closestCenter({
+    ...args,
+    droppableContainers: args.droppableContainers.filter((c) => !String(c.id).startsWith(LIST_TARGET)),
+  });
+};
 
 /** How far right (or left) a row must be dropped to go under a task (or up a level), in pixels. */
 const INDENT_DISTANCE = 48;
@@ -43,12 +61,21 @@ export function SortableTasks({ board, tasks, depth, parent, ordered, children }
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
   );
   const byId = React.useMemo(() => new Map(tasks.map((t) => [t.id, t])), [tasks]);
-  const title = (id: string | number) => byId.get(String(id))?.title ?? "the task";
+  const title = (id: string | number) => {
+    const key = String(id);
+    if (key.startsWith(LIST_TARGET))
+      return `the list ${board.lists.data?.find((l) => `${LIST_TARGET}${l.id}` === key)?.name ?? ""}`.trim();
+    return byId.get(key)?.title ?? "the task";
+  };
 
   function onDragEnd({ active, over, delta }: DragEndEvent) {
     const task = byId.get(String(active.id));
     if (!task) return;
     const index = tasks.indexOf(task);
+    if (over && String(over.id).startsWith(LIST_TARGET)) {
+      void board.moveToList(task, String(over.id).slice(LIST_TARGET.length));
+      return;
+    }
     const target = over ? byId.get(String(over.id)) : undefined;
     if (delta.x > INDENT_DISTANCE) {
       const newParent = target && target.id !== task.id ? target : tasks[index - 1];
@@ -76,7 +103,7 @@ export function SortableTasks({ board, tasks, depth, parent, ordered, children }
     <DndContext
       id={`tasks-under-${parent?.id ?? "top"}`}
       sensors={sensors}
-      collisionDetection={closestCenter}
+      collisionDetection={collisions}
       onDragEnd={onDragEnd}
       accessibility={{
         announcements,

@@ -5,6 +5,7 @@ import { ListSidebar } from "@/components/lists/list-sidebar";
 import { useTaskBoard } from "@/hooks/use-task-board";
 
 import { OutageBanner } from "./outage-banner";
+import { SortableTasks } from "./sortable-tasks";
 import { TaskComposer } from "./task-composer";
 import { TaskFilters } from "./task-filters";
 import { TaskList } from "./task-list";
@@ -17,25 +18,28 @@ import { TaskList } from "./task-list";
 export function TaskBoard({ userId }: { userId: string }) {
   const board = useTaskBoard(userId);
   return (
-    <div className="grid gap-6 md:grid-cols-[14rem_minmax(0,1fr)]">
-      <aside className="hidden md:block">
-        <ListSidebar board={board} />
-      </aside>
-      <div className="grid content-start gap-4">
-        <div className="flex items-center gap-3">
-          <ListDrawer board={board} />
-          <h2 className="text-lg font-semibold" data-testid="current-list">
-            {board.currentList?.name ?? "All tasks"}
-          </h2>
+    // The top level's drag context holds the sidebar too: a task dropped on a list moves there.
+    <SortableTasks board={board} tasks={board.list.tasks} depth={0} ordered={board.manualOrder}>
+      <div className="grid gap-6 md:grid-cols-[14rem_minmax(0,1fr)]">
+        <aside className="hidden md:block">
+          <ListSidebar board={board} dropTargets />
+        </aside>
+        <div className="grid content-start gap-4">
+          <div className="flex items-center gap-3">
+            <ListDrawer board={board} />
+            <h2 className="text-lg font-semibold" data-testid="current-list">
+              {board.currentList?.name ?? "All tasks"}
+            </h2>
+          </div>
+          {board.outage ? <OutageBanner message={board.outage} onRetry={board.retry} /> : null}
+          <TaskComposer onCreate={board.create} />
+          <TaskFilters filters={board.filters} onChange={board.changeFilters} />
+          <TaskList board={board} />
+          <p className="sr-only" role="status" aria-live="polite">
+            {board.announcement}
+          </p>
         </div>
-        {board.outage ? <OutageBanner message={board.outage} onRetry={board.retry} /> : null}
-        <TaskComposer onCreate={board.create} />
-        <TaskFilters filters={board.filters} onChange={board.changeFilters} />
-        <TaskList board={board} />
-        <p className="sr-only" role="status" aria-live="polite">
-          {board.announcement}
-        </p>
       </div>
-    </div>
+    </SortableTasks>
   );
 }

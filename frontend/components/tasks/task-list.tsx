@@ -7,7 +7,6 @@ import type { TaskBoardState } from "@/hooks/use-task-board";
 import { cn } from "@/lib/utils";
 
 import { isFiltered } from "./task-filters";
-import { SortableTasks } from "./sortable-tasks";
 import { TaskNode } from "./task-tree";
 import { EmptyState, ErrorState, LoadingRows } from "./task-list-states";
 
@@ -34,20 +33,18 @@ export function TaskList({ board }: { board: TaskBoardState }) {
       ) : list.tasks.length === 0 && !loading ? (
         <EmptyState filtered={isFiltered(board.filters)} onClear={board.clearFilters} />
       ) : (
-        <SortableTasks board={board} tasks={list.tasks} depth={0} ordered={board.manualOrder}>
-          <ul className="grid gap-2" aria-label="Task list">
-            {list.tasks.map((task) => (
-              <TaskNode
-                key={task.id}
-                board={board}
-                task={task}
-                depth={0}
-                siblings={list.tasks}
-                ordered={board.manualOrder}
-              />
-            ))}
-          </ul>
-        </SortableTasks>
+        <ul className="grid gap-2" aria-label="Task list">
+          {list.tasks.map((task) => (
+            <TaskNode
+              key={task.id}
+              board={board}
+              task={task}
+              depth={0}
+              siblings={list.tasks}
+              ordered={board.manualOrder}
+            />
+          ))}
+        </ul>
       )}
       {!failed && list.hasNextPage ? (
         <Button

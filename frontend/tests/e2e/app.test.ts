@@ -558,7 +558,7 @@ describe("subtasks", () => {
 });
 
 describe("lists", () => {
-  it("creates a list, adds to it, switches lists by the sidebar and the address, renames, recolours and deletes it; labels tasks and filters by label", async () => {
+  it("creates a list, adds to it, switches lists by the sidebar and the address, takes a task dropped on it, renames, recolours and deletes it; labels tasks and filters by label", async () => {
     const context = await newContext(browser, { baseURL: stack.webUrl });
     const p = await context.newPage();
     openPages.add(p);
@@ -596,6 +596,21 @@ describe("lists", () => {
       await groceries.click();
       await board.expectTitles(["Apples", "Bread"]);
 
+      // A task dragged onto a list in the sidebar moves there.
+      const handle = await p.getByRole("button", { name: 'Drag "Bread"' }).boundingBox();
+      const inbox = await sidebar.getByRole("link", { name: /Inbox/ }).boundingBox();
+      if (!handle || !inbox) throw new Error("the handle or the Inbox is not on screen");
+      await p.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+      await p.mouse.down();
+      await p.mouse.move(handle.x + 10, handle.y + 10, { steps: 2 });
+      await p.mouse.move(inbox.x + inbox.width / 2, inbox.y + inbox.height / 2, { steps: 15 });
+      await p.mouse.up();
+      await board.expectTitles(["Apples"]);
+      await expect.poll(() => groceries.textContent()).toBe("Groceries1 open");
+      expect(await p.getByRole("status").filter({ hasText: "moved to the list" }).textContent()).toBe(
+        "“Bread” moved to the list “Inbox”.",
+      );
+
       await sidebar.getByRole("button", { name: 'Edit list "Groceries"' }).click();
       const edit = sidebar.getByRole("form", { name: "Edit list Groceries" });
       await edit.getByLabel("List name").fill("Food");
@@ -606,7 +621,7 @@ describe("lists", () => {
       expect(await sidebar.getByRole("link", { name: /Food/ }).getAttribute("data-color")).toBe("blue");
       await p.reload();
       await expect.poll(currentList).toBe("Food");
-      await board.expectTitles(["Apples", "Bread"]);
+      await board.expectTitles(["Apples"]);
 
       // On a phone, the lists are in a drawer.
       await p.setViewportSize({ width: 390, height: 844 });
@@ -626,7 +641,7 @@ describe("lists", () => {
       await sidebar.getByRole("button", { name: 'Delete list "Food"' }).click();
       await p.getByRole("alertdialog").getByRole("button", { name: "Delete list" }).click();
       await sidebar.getByRole("link", { name: /Food/ }).waitFor({ state: "detached" });
-      await board.expectTitles(["Inbox chore"]);
+      await board.expectTitles(["Bread", "Inbox chore"]);
 
       // Labels: made in the sidebar or in the editor, shown as chips, and a filter.
       await p.fill("#new-label-name", "Urgent");
@@ -655,7 +670,7 @@ describe("lists", () => {
       await checkAccessibility(p, "dashboard with labels, filtered by one");
       await urgent.click();
       await p.waitForURL(/\/dashboard$/);
-      await board.expectTitles(["Inbox chore", "Other chore", "Tagged while filtered"]);
+      await board.expectTitles(["Bread", "Inbox chore", "Other chore", "Tagged while filtered"]);
     } finally {
       openPages.delete(p);
       await context.close();
