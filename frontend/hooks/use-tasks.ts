@@ -58,9 +58,14 @@ function belongsIn(task: Task, query: TaskQuery): boolean {
 /**
  * Applies `change` to every cached page of every list, then marks the lists
  * stale without reading them again: the one on screen is up to date, the
- * others are read again when they are next shown.
+ * others are read again when they are next shown. Except when a list is
+ * being read at this moment (e.g. right after a create): that read may have
+ * started before this change was saved and would put the old copy back when
+ * it lands, so it is cancelled (silently: the copy set here stays) and the
+ * lists are read again.
  */
 function updateLists(client: QueryClient, userId: string, change: (tasks: Task[], query: TaskQuery) => Task[]): void {
+  const readInFlight = client.isFetching({ queryKey: taskKeys.lists(userId) }) > 0;
   for (const [key, data] of client.getQueriesData<TaskPages>({ queryKey: taskKeys.lists(userId) })) {
     if (!data) continue;
     const query = (key[3] ?? {}) as TaskQuery;
@@ -69,7 +74,8 @@ function updateLists(client: QueryClient, userId: string, change: (tasks: Task[]
       pages: data.pages.map((page) => ({ ...page, tasks: change(page.tasks, query) })),
     });
   }
-  void client.invalidateQueries({ queryKey: taskKeys.lists(userId), refetchType: "none" });
+  // cancelRefetch (the default) replaces a read in flight by a new one.
+  void client.invalidateQueries({ queryKey: taskKeys.lists(userId), refetchType: readInFlight ? "all" : "none" });
   void client.invalidateQueries({ queryKey: listKeys.all(userId) });
 }
 
