@@ -7,7 +7,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import type { ApiError, ListInput, ListPatch, TaskList } from "@/lib/tasks-api";
+import type { ApiError, ListInput, ListMove, ListPatch, TaskList } from "@/lib/tasks-api";
 
 import { listKeys, taskKeys, useTasksApi } from "./use-tasks";
 
@@ -45,4 +45,37 @@ export function useDeleteList(userId: string) {
       void client.invalidateQueries({ queryKey: taskKeys.all(userId) });
     },
   });
+}
+
+/**
+ * Moves a list in the sidebar: the new order shows at once and is put back
+ * if the API refuses it (the caller tells the user).
+ */
+export function useMoveList(userId: string) {
+  const api = useTasksApi(userId);
+  const client = useQueryClient();
+  const key = listKeys.all(userId);
+  return useMutation<TaskList, ApiError, { id: string; to: ListMove }, { before?: TaskList[] }>({
+    mutationFn: ({ id, to }) => api.moveList(id, to),
+    onMutate: async ({ id, to }) => {
+      await client.cancelQueries({ queryKey: key });
+      const before = client.getQueryData<TaskList[]>(key);
+      if (before) client.setQueryData<TaskList[]>(key, reordered(before, id, to));
+      return { before };
+    },
+    onError: (_error, _move, context) => {
+      if (context?.before) client.setQueryData(key, context.before);
+    },
+    onSettled: () => void client.invalidateQueries({ queryKey: key }),
+  });
+}
+
+/** The lists with one of them taken out and put back before or after another. */
+function reordered(lists: readonly TaskList[], id: string, to: ListMove): TaskList[] {
+  const moving = lists.find((l) => l.id === id);
+  if (!moving) return [...lists];
+  const rest = lists.filter((l) => l.id !== id);
+  const anchor = rest.findIndex((l) => l.id === (to.before ?? to.after));
+  const at = anchor < 0 ? rest.length : to.before ? anchor : anchor + 1;
+  return [...rest.slice(0, at), moving, ...rest.slice(at)];
 }

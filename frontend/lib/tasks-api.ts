@@ -58,6 +58,8 @@ export type ListPatch = components["schemas"]["ListPatch"];
 export type Color = components["schemas"]["Color"];
 export type Label = components["schemas"]["Label"];
 export type LabelInput = components["schemas"]["LabelInput"];
+export type LabelPatch = components["schemas"]["LabelPatch"];
+export type ListMove = components["schemas"]["ListMove"];
 
 export interface TaskPage {
   tasks: Task[];
@@ -180,6 +182,17 @@ export class TasksApi {
     );
   }
 
+  /** Puts a list right before or after another (the Inbox stays first: 409). */
+  async moveList(id: string, to: ListMove): Promise<TaskList> {
+    const { data } = await settle(
+      this.client.POST("/api/{user_id}/lists/{list_id}/move", {
+        params: { path: { ...this.user, list_id: id } },
+        body: to,
+      }),
+    );
+    return data as TaskList;
+  }
+
   /** The user's labels. */
   async labels(): Promise<Label[]> {
     const { data } = await settle(this.client.GET("/api/{user_id}/labels", { params: { path: this.user } }));
@@ -192,6 +205,23 @@ export class TasksApi {
       this.client.POST("/api/{user_id}/labels", { params: { path: this.user }, body: input }),
     );
     return data as Label;
+  }
+
+  async updateLabel(id: string, patch: LabelPatch): Promise<Label> {
+    const { data } = await settle(
+      this.client.PATCH("/api/{user_id}/labels/{label_id}", {
+        params: { path: { ...this.user, label_id: id } },
+        body: patch,
+      }),
+    );
+    return data as Label;
+  }
+
+  /** Deletes a label; the API takes it off every task that had it. */
+  async removeLabel(id: string): Promise<void> {
+    await settle(
+      this.client.DELETE("/api/{user_id}/labels/{label_id}", { params: { path: { ...this.user, label_id: id } } }),
+    );
   }
 
   async remove(id: string): Promise<void> {

@@ -15,6 +15,7 @@ import {
 import { SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import * as React from "react";
 
+import { LIST_SORT } from "@/components/lists/list-sidebar";
 import { MAX_DEPTH, type TaskBoardState } from "@/hooks/use-task-board";
 import type { Task } from "@/lib/api/types";
 
@@ -63,8 +64,10 @@ export function SortableTasks({ board, tasks, depth, parent, ordered, children }
   const byId = React.useMemo(() => new Map(tasks.map((t) => [t.id, t])), [tasks]);
   const title = (id: string | number) => {
     const key = String(id);
-    if (key.startsWith(LIST_TARGET))
-      return `the list ${board.lists.data?.find((l) => `${LIST_TARGET}${l.id}` === key)?.name ?? ""}`.trim();
+    // A sidebar list: a drop target for tasks, or itself dragged to reorder the lists.
+    for (const prefix of [LIST_TARGET, LIST_SORT])
+      if (key.startsWith(prefix))
+        return `the list ${board.lists.data?.find((l) => `${prefix}${l.id}` === key)?.name ?? ""}`.trim();
     return byId.get(key)?.title ?? "the task";
   };
 

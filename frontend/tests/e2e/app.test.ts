@@ -678,6 +678,134 @@ describe("lists", () => {
   });
 });
 
+describe("ordering lists and editing labels", () => {
+  it("reorders lists by keyboard (announced) and by drag, keeps the order after a reload, and puts it back when the API refuses", async () => {
+    const context = await newContext(browser, { baseURL: stack.webUrl });
+    const p = await context.newPage();
+    openPages.add(p);
+    const sidebar = p.getByRole("navigation", { name: "Lists" });
+    const order = () => sidebar.locator("ul").first().locator("a span.truncate").allTextContents();
+    const announced = () => sidebar.getByTestId("list-announcement").textContent();
+    try {
+      await p.goto("/sign-up");
+      await p.fill("#name", "Erin Example");
+      await p.fill("#email", uniqueEmail("erin"));
+      await p.fill("#password", STRONG_PASSWORD);
+      await p.getByRole("button", { name: "Create account" }).click();
+      await p.waitForURL(/\/dashboard$/);
+      for (const name of ["Alpha", "Beta", "Gamma"]) {
+        await p.fill("#new-list-name", name);
+        await p.getByRole("button", { name: "Add list" }).click();
+        await sidebar.getByRole("link", { name: new RegExp(name) }).waitFor();
+      }
+      await expect.poll(order).toEqual(["Inbox", "Alpha", "Beta", "Gamma"]);
+
+      // From the keyboard: Alt+↑/↓ on a focused list, said in a live region; the Inbox stays first.
+      await sidebar.getByRole("link", { name: /Gamma/ }).focus();
+      await p.keyboard.press("Alt+ArrowUp");
+      await expect.poll(order).toEqual(["Inbox", "Alpha", "Gamma", "Beta"]);
+      await expect.poll(announced).toBe("“Gamma” moved before “Beta”.");
+      await sidebar.getByRole("link", { name: /Gamma/ }).focus();
+      await p.keyboard.press("Alt+ArrowUp");
+      await expect.poll(order).toEqual(["Inbox", "Gamma", "Alpha", "Beta"]);
+      await expect.poll(announced).toBe("“Gamma” moved before “Alpha”.");
+      await sidebar.getByRole("link", { name: /Gamma/ }).focus();
+      await p.keyboard.press("Alt+ArrowUp");
+      await expect.poll(announced).toBe("“Gamma” is already the first list.");
+      expect(await order()).toEqual(["Inbox", "Gamma", "Alpha", "Beta"]);
+      await checkAccessibility(p, "dashboard, lists reordered from the keyboard");
+
+      // By the pointer: Beta dropped on Gamma takes its place.
+      const beta = await sidebar.getByRole("link", { name: /Beta/ }).boundingBox();
+      const gamma = await sidebar.getByRole("link", { name: /Gamma/ }).boundingBox();
+      if (!beta || !gamma) throw new Error("the lists are not on screen");
+      await p.mouse.move(beta.x + beta.width / 2, beta.y + beta.height / 2);
+      await p.mouse.down();
+      await p.mouse.move(beta.x + beta.width / 2, beta.y + beta.height / 2 - 10, { steps: 2 });
+      await p.mouse.move(gamma.x + gamma.width / 2, gamma.y + gamma.height / 2, { steps: 15 });
+      await p.mouse.up();
+      await expect.poll(order).toEqual(["Inbox", "Beta", "Gamma", "Alpha"]);
+      await expect.poll(announced).toBe("“Beta” moved before “Gamma”.");
+
+      await p.reload();
+      await expect.poll(order).toEqual(["Inbox", "Beta", "Gamma", "Alpha"]);
+
+      // A refused move shows, then goes back, with a toast.
+      await p.route("**/lists/*/move", (route) =>
+        route.fulfill({
+          status: 409,
+          contentType: "application/problem+json",
+          body: JSON.stringify({ type: "about:blank", title: "Conflict", status: 409, detail: "Not now." }),
+        }),
+      );
+      await sidebar.getByRole("link", { name: /Beta/ }).focus();
+      await p.keyboard.press("Alt+ArrowDown");
+      await p.getByText("Could not move the list").waitFor();
+      await expect.poll(order).toEqual(["Inbox", "Beta", "Gamma", "Alpha"]);
+      await expect.poll(announced).toBe("“Beta” could not be moved.");
+      await p.unroute("**/lists/*/move");
+    } finally {
+      openPages.delete(p);
+      await context.close();
+    }
+  });
+
+  it("renames, recolours and deletes a label after a confirmation; its tasks lose the chip", async () => {
+    const context = await newContext(browser, { baseURL: stack.webUrl });
+    const p = await context.newPage();
+    openPages.add(p);
+    const board = new DashboardPage(p);
+    const sidebar = p.getByRole("navigation", { name: "Lists" });
+    const chips = () => board.task("Report").getByTestId("label-chip").allTextContents();
+    try {
+      await p.goto("/sign-up");
+      await p.fill("#name", "Finn Example");
+      await p.fill("#email", uniqueEmail("finn"));
+      await p.fill("#password", STRONG_PASSWORD);
+      await p.getByRole("button", { name: "Create account" }).click();
+      await p.waitForURL(/\/dashboard$/);
+      await p.getByText("No tasks yet").waitFor();
+      await board.add("Report");
+      await p.fill("#new-label-name", "Work");
+      await p.getByRole("button", { name: "Add label" }).click();
+      await sidebar.getByRole("link", { name: "Work" }).waitFor();
+      await p.getByRole("button", { name: 'Edit "Report"' }).click();
+      const editor = p.getByRole("form", { name: "Edit task Report" });
+      await editor.getByLabel("Work").check();
+      await editor.getByRole("button", { name: "Save" }).click();
+      await expect.poll(chips).toEqual(["Work"]);
+
+      await sidebar.getByRole("button", { name: 'Edit label "Work"' }).click();
+      const edit = sidebar.getByRole("form", { name: "Edit label Work" });
+      await edit.getByLabel("Label name").fill("Office");
+      await edit.getByRole("combobox", { name: "Label colour" }).click();
+      await p.getByRole("option", { name: "Violet", exact: true }).click();
+      await checkAccessibility(p, "dashboard, editing a label");
+      await edit.getByRole("button", { name: "Save" }).click();
+      const office = sidebar.getByRole("link", { name: "Office" });
+      await office.waitFor();
+      expect(await office.getAttribute("data-color")).toBe("violet");
+      await expect.poll(chips).toEqual(["Office"]);
+
+      await sidebar.getByRole("button", { name: 'Delete label "Office"' }).click();
+      await p.getByRole("alertdialog").getByRole("button", { name: "Keep it" }).click();
+      expect(await office.isVisible()).toBe(true);
+      await sidebar.getByRole("button", { name: 'Delete label "Office"' }).click();
+      await checkAccessibility(p, "dashboard, confirming a label's deletion");
+      await p.getByRole("alertdialog").getByRole("button", { name: "Delete label" }).click();
+      await office.waitFor({ state: "detached" });
+      await expect.poll(chips).toEqual([]);
+      await p.reload();
+      await board.expectTitles(["Report"]);
+      expect(await chips()).toEqual([]);
+      await sidebar.getByText("No labels yet.").waitFor();
+    } finally {
+      openPages.delete(p);
+      await context.close();
+    }
+  });
+});
+
 describe("settings", () => {
   it("changes the password, refusing a weak one", async () => {
     await page.getByRole("link", { name: "Settings" }).click();
