@@ -1,7 +1,9 @@
-//! The task manager's domain: what tasks, lists and labels are, which values
+//! The task manager's domain: what tasks, lists and labels are, how their
+//! changes are numbered, which values
 //! are valid, and who may touch which task. Everything here is pure; adapters and the HTTP
 //! layer build on these types and never bypass their parsers.
 
+mod change;
 mod color;
 mod description;
 mod ids;
@@ -17,6 +19,10 @@ mod task;
 mod text;
 mod title;
 
+pub use change::{
+    Change, ChangeData, ChangeEntity, ChangeLimit, ChangeLimitError, ChangeOp, ChangePage, Seq,
+    SeqError,
+};
 pub use color::{Color, ColorError};
 pub use description::{Description, DescriptionError};
 pub use ids::{LabelId, ListId, TaskId, UserId};

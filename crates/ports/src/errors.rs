@@ -340,3 +340,26 @@ mod tests {
         assert!(!RepoUnavailable("connection refused".into()).is_slow());
     }
 }
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadChangesError {
+    /// The client claims to have seen changes that were never made.
+    #[error("since is beyond the latest change ({latest})")]
+    AheadOfLog { latest: domain::Seq },
+    /// Entries right after `since` were pruned: the client must reload
+    /// everything and continue from `latest`.
+    #[error("the changes after since are no longer kept")]
+    Expired { latest: domain::Seq },
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected change log failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PruneChangesError {
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected change log failure")]
+    Internal(#[source] BoxError),
+}

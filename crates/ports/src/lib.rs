@@ -1,23 +1,33 @@
-//! Ports: what the application asks of storage and of token verification.
+//! Ports: what the application asks of storage, of the change log and its
+//! signals, and of token verification.
 //! Adapters implement these traits; the HTTP layer depends only on them.
 
+mod change_log;
+mod change_signals;
 mod errors;
 mod label_repo;
 mod list_repo;
 mod task_repo;
 mod token_verifier;
 
+pub use change_log::ChangeLog;
+pub use change_signals::{ChangeSignals, ChangeWakeups};
 pub use errors::{
     BoxError, CreateLabelError, CreateListError, CreateTaskError, DeleteLabelError,
     DeleteListError, DeleteTaskError, EnsureInboxError, GetLabelError, GetListError, GetTaskError,
-    ListLabelsError, ListListsError, ListTasksError, MoveListError, MoveTaskError, RepoUnavailable,
-    StoreTooSlow, UpdateLabelError, UpdateListError, UpdateTaskError,
+    ListLabelsError, ListListsError, ListTasksError, MoveListError, MoveTaskError,
+    PruneChangesError, ReadChangesError, RepoUnavailable, StoreTooSlow, UpdateLabelError,
+    UpdateListError, UpdateTaskError,
 };
 pub use label_repo::LabelRepo;
 pub use list_repo::ListRepo;
 pub use task_repo::TaskRepo;
 pub use token_verifier::{AuthError, TokenVerifier};
 
+#[cfg(feature = "mocks")]
+pub use change_log::MockChangeLog;
+#[cfg(feature = "mocks")]
+pub use change_signals::MockChangeSignals;
 #[cfg(feature = "mocks")]
 pub use label_repo::MockLabelRepo;
 #[cfg(feature = "mocks")]
