@@ -187,6 +187,7 @@ impl ClaimsPolicy {
             user_id,
             email: claims.email,
             name: claims.name,
+            expires_at: chrono::DateTime::from_timestamp(exp.0, 0),
         };
         Ok((principal, ValidityWindow { from, until }))
     }
@@ -273,6 +274,19 @@ mod tests {
         let principal = check(&claims_with(r#""name":null,"#)).unwrap();
         assert_eq!(principal.email, None);
         assert_eq!(principal.name, None);
+    }
+
+    #[test]
+    fn the_principal_carries_the_tokens_expiry() {
+        let json = format!(
+            r#"{{"iss":"http://localhost:3000","aud":"todo-api","sub":"{SUB}","exp":{}}}"#,
+            NOW + 600
+        );
+        let principal = check(&json).unwrap();
+        assert_eq!(
+            principal.expires_at.map(|at| at.timestamp()),
+            Some(NOW + 600)
+        );
     }
 
     #[test]

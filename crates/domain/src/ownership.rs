@@ -6,6 +6,10 @@ pub struct Principal {
     pub user_id: UserId,
     pub email: Option<String>,
     pub name: Option<String>,
+    /// When the token that proved it expires (its `exp`); `None` when
+    /// unknown. Long-lived answers (event streams) end there, so a revoked
+    /// session stops receiving data once its last token runs out.
+    pub expires_at: Option<crate::Timestamp>,
 }
 
 /// The principal asked for a resource that belongs to someone else.
@@ -19,6 +23,7 @@ impl Principal {
             user_id,
             email: None,
             name: None,
+            expires_at: None,
         }
     }
 
