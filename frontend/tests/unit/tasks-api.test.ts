@@ -174,6 +174,18 @@ describe("apiTarget", () => {
     );
   });
 
+  it("forwards the change feed and the event stream (issue 10), and nothing below them", () => {
+    expect(apiTarget(`/api/${USER}/changes`, "?since=3&limit=10", undefined)?.href).toBe(
+      `http://127.0.0.1:8000/api/${USER}/changes?since=3&limit=10`,
+    );
+    expect(apiTarget(`/api/${USER}/events`, "?since=0", undefined)?.href).toBe(
+      `http://127.0.0.1:8000/api/${USER}/events?since=0`,
+    );
+    expect(apiTarget(`/api/${USER}/events/x`, "", undefined)).toBeNull();
+    expect(apiTarget(`/api/${USER}/changesx`, "", undefined)).toBeNull();
+    expect(apiTarget(`/api/${USER}/eventsx`, "", undefined)).toBeNull();
+  });
+
   it("keeps Better Auth's paths and anything else here", () => {
     expect(apiTarget("/api/auth/tasks", "", undefined)).toBeNull();
     expect(apiTarget("/api/auth/token", "", undefined)).toBeNull();
