@@ -7,8 +7,9 @@ use diesel_async::pooled_connection::deadpool::PoolError;
 use ports::{
     BoxError, CreateLabelError, CreateListError, CreateTaskError, DeleteLabelError,
     DeleteListError, DeleteTaskError, EnsureInboxError, GetLabelError, GetListError, GetTaskError,
-    ListLabelsError, ListListsError, ListTasksError, MoveListError, MoveTaskError, RepoUnavailable,
-    UpdateLabelError, UpdateListError, UpdateTaskError,
+    ListLabelsError, ListListsError, ListTasksError, MoveListError, MoveTaskError,
+    PruneChangesError, ReadChangesError, RepoUnavailable, UpdateLabelError, UpdateListError,
+    UpdateTaskError,
 };
 
 /// The repository could not be built from its settings. Messages never
@@ -126,7 +127,9 @@ from_store_error!(
     CreateLabelError,
     GetLabelError,
     UpdateLabelError,
-    DeleteLabelError
+    DeleteLabelError,
+    ReadChangesError,
+    PruneChangesError
 );
 
 /// The constraint a statement violated, when it failed on one of `kind`:

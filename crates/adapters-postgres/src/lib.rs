@@ -1,8 +1,9 @@
-//! PostgreSQL adapter: [`PgTaskRepo`] implements the `TaskRepo`, `ListRepo`
-//! and `LabelRepo` ports with diesel-async over one deadpool pool (TLS via
-//! rustls when the URL asks for it), and [`run_migrations`] applies the
-//! embedded migrations from the top-level `migrations/` directory.
+//! PostgreSQL adapter: [`PgTaskRepo`] implements the `TaskRepo`, `ListRepo`,
+//! `LabelRepo` and `ChangeLog` ports with diesel-async over one deadpool pool
+//! (TLS via rustls when the URL asks for it), and [`run_migrations`] applies
+//! the embedded migrations from the top-level `migrations/` directory.
 
+mod change_log;
 mod connect;
 mod errors;
 mod inbox;

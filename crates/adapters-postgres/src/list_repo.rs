@@ -41,7 +41,7 @@ const OPEN_TASKS: &str = "(SELECT count(*) FROM tasks WHERE tasks.user_id = list
 /// The unique index on `(user_id, lower(name))`.
 const NAME_INDEX: &str = "lists_user_name_key";
 
-type SummaryRow = (ListRow, i64, i64);
+pub(crate) type SummaryRow = (ListRow, i64, i64);
 
 async fn load_all(conn: &mut AsyncPgConnection, owner: UserId) -> QueryResult<Vec<SummaryRow>> {
     lists::table
@@ -78,6 +78,27 @@ async fn load_one(
         .get_result(conn)
         .await
         .optional()
+}
+
+/// Several of `owner`'s lists by id, with their counts, in no particular
+/// order (the change log's reader); ids that are not `owner`'s lists are
+/// left out. One statement: the ids are bound as one `uuid[]`.
+pub(crate) async fn load_many(
+    conn: &mut AsyncPgConnection,
+    owner: UserId,
+    ids: Vec<Uuid>,
+) -> QueryResult<Vec<SummaryRow>> {
+    lists::table
+        .filter(lists::user_id.eq(Uuid::from(owner)))
+        .filter(lists::id.eq_any(ids))
+        .select((
+            ListRow::as_select(),
+            sql::<BigInt>(TOTAL_TASKS),
+            sql::<BigInt>(OPEN_TASKS),
+        ))
+        .prepared()
+        .load(conn)
+        .await
 }
 
 fn to_summary(row: SummaryRow) -> Result<ListSummary, StoreError> {

@@ -59,4 +59,35 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(tasks, lists, labels, task_labels);
+diesel::table! {
+    /// The last `seq` handed out per user (migration 2026-12-07-000001).
+    change_seqs (user_id) {
+        user_id -> Uuid,
+        seq -> Int8,
+    }
+}
+
+diesel::table! {
+    /// The change log, written by triggers (migration 2026-12-07-000001).
+    changes (user_id, seq) {
+        user_id -> Uuid,
+        seq -> Int8,
+        /// `task`, `list`, `label`, `preferences` or `completion`.
+        entity -> Text,
+        entity_id -> Uuid,
+        /// `upsert` or `delete`.
+        op -> Text,
+        /// The entity's version after the change; NULL for a deletion.
+        version -> Nullable<Int8>,
+        at -> Timestamptz,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    tasks,
+    lists,
+    labels,
+    task_labels,
+    change_seqs,
+    changes
+);

@@ -4,6 +4,7 @@
 // failed test.
 #![allow(clippy::unwrap_used)]
 
+mod changes;
 mod concurrency;
 mod crud;
 mod fixtures;
