@@ -175,6 +175,56 @@ impl ConnectPlan {
         Ok(conn)
     }
 
+    /// Opens one plain tokio-postgres connection (no diesel, no setup
+    /// statements), for the change listener's `LISTEN`: the client, and
+    /// the connection's messages (notifications among them) as a stream
+    /// that also drives it. The stream hides which transport it runs on.
+    ///
+    /// # Errors
+    /// The driver's error when the server cannot be reached, refuses us or
+    /// fails the TLS handshake.
+    pub(crate) async fn connect_raw(
+        &self,
+    ) -> Result<(tokio_postgres::Client, MessageStream), tokio_postgres::Error> {
+        fn messages<S>(
+            mut conn: tokio_postgres::Connection<tokio_postgres::Socket, S>,
+        ) -> MessageStream
+        where
+            S: tokio_postgres::tls::TlsStream + Unpin + Send + 'static,
+        {
+            Box::pin(futures_util::stream::poll_fn(move |cx| {
+                conn.poll_message(cx)
+            }))
+        }
+        match &self.tls {
+            None => {
+                let (client, conn) = self.config.connect(tokio_postgres::NoTls).await?;
+                Ok((client, messages(conn)))
+            }
+            Some(tls) => {
+                let (client, conn) = self.config.connect(tls.clone()).await?;
+                Ok((client, messages(conn)))
+            }
+        }
+    }
+
+    /// Names the sessions opened from now on (`application_name`, shown in
+    /// `pg_stat_activity`).
+    pub(crate) fn set_application_name(&mut self, name: &str) {
+        self.config.application_name(name);
+    }
+
+    /// TCP keepalives on the connections opened from now on: a peer that
+    /// vanished without closing the socket is noticed after about
+    /// `idle + 3 × interval`.
+    pub(crate) fn set_keepalives(&mut self, idle: Duration, interval: Duration) {
+        self.config
+            .keepalives(true)
+            .keepalives_idle(idle)
+            .keepalives_interval(interval)
+            .keepalives_retries(3);
+    }
+
     /// Turns the driver's halves into a diesel-async connection (which runs
     /// its setup statements), after opening a transaction when a
     /// transaction-mode pooler is in between: the driver is polled here
@@ -204,10 +254,20 @@ impl ConnectPlan {
     }
 }
 
+/// The messages of a raw connection ([`ConnectPlan::connect_raw`]); polling
+/// it drives the connection. Ends (or yields an error) when the connection
+/// does.
+pub(crate) type MessageStream = std::pin::Pin<
+    Box<
+        dyn futures_util::Stream<Item = Result<tokio_postgres::AsyncMessage, tokio_postgres::Error>>
+            + Send,
+    >,
+>;
+
 /// The error with its causes: diesel keeps connection errors as text, and
 /// the useful part (e.g. "invalid peer certificate: UnknownIssuer") is
 /// several sources deep.
-fn describe(err: &dyn std::error::Error) -> String {
+pub(crate) fn describe(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {

@@ -1,8 +1,11 @@
 //! PostgreSQL adapter: [`PgTaskRepo`] implements the `TaskRepo`, `ListRepo`,
 //! `LabelRepo` and `ChangeLog` ports with diesel-async over one deadpool pool
-//! (TLS via rustls when the URL asks for it), and [`run_migrations`] applies
-//! the embedded migrations from the top-level `migrations/` directory.
+//! (TLS via rustls when the URL asks for it), [`PgChangeListener`] the
+//! `ChangeSignals` port on a dedicated `LISTEN` connection, and
+//! [`run_migrations`] applies the embedded migrations from the top-level
+//! `migrations/` directory.
 
+mod change_listener;
 mod change_log;
 mod connect;
 mod errors;
@@ -20,6 +23,7 @@ mod settings;
 mod task_repo;
 mod task_tree;
 
+pub use change_listener::{CHANGE_CHANNEL, LISTEN_APPLICATION_NAME, PgChangeListener};
 pub use errors::{MigrationError, PgSetupError};
 pub use migrations::run_migrations;
 pub use settings::{PgSettings, PoolerMode};

@@ -4,6 +4,7 @@
 // failed test.
 #![allow(clippy::unwrap_used)]
 
+mod change_listener;
 mod changes;
 mod concurrency;
 mod crud;

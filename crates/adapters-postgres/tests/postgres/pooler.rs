@@ -31,7 +31,7 @@ const SERVER_CONNECTIONS: usize = 3;
 const CLIENT_CONNECTIONS: usize = 16;
 
 /// A PgBouncer process of the test's own; killed on drop.
-struct PgBouncer {
+pub(crate) struct PgBouncer {
     child: Child,
     addr: SocketAddr,
     dir: PathBuf,
@@ -42,7 +42,7 @@ struct PgBouncer {
 impl PgBouncer {
     /// Starts PgBouncer in transaction mode in front of `db`, or returns
     /// `None` (after saying why) when it is not installed outside CI.
-    fn start(db: &TestDatabase, extra: &str) -> Option<Self> {
+    pub(crate) fn start(db: &TestDatabase, extra: &str) -> Option<Self> {
         let Some(binary) = find_binary() else {
             assert!(
                 std::env::var_os("CI").is_none(),
@@ -129,7 +129,7 @@ impl PgBouncer {
     }
 
     /// The test database's URL through PgBouncer.
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("postgres://{}@{}/{}", self.user, self.addr, self.database)
     }
 
@@ -191,14 +191,14 @@ fn running_as_root() -> bool {
         .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
 }
 
-async fn migrated_db() -> TestDatabase {
+pub(crate) async fn migrated_db() -> TestDatabase {
     let db = TestDatabase::create().await;
     // Migrations take session-level locks: always on a direct connection.
     run_migrations(&db.url().into()).await.unwrap();
     db
 }
 
-fn repo_via(bouncer: &PgBouncer, pooler: PoolerMode) -> PgTaskRepo {
+pub(crate) fn repo_via(bouncer: &PgBouncer, pooler: PoolerMode) -> PgTaskRepo {
     let mut settings = settings(&bouncer.url());
     settings.max_connections = CLIENT_CONNECTIONS;
     settings.pooler = pooler;
