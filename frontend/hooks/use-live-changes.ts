@@ -6,9 +6,12 @@
  * another device, an HTTP client) to the query cache, and says how the
  * connection is doing.
  *
- * A tab hidden for more than five minutes closes its stream (the API allows
- * ten per user) and resumes from where it was when it is shown again: the API
- * replays what happened meanwhile. Going back online retries at once.
+ * The position (the last change seen) is kept in the tab's sessionStorage, so
+ * a reload resumes from it and the API replays exactly what happened in
+ * between; a new tab starts live and reads again what it had read before the
+ * stream started. A tab hidden for more than five minutes closes its stream
+ * (the API allows ten per user) and resumes from where it was when it is
+ * shown again. Going back online retries at once.
  */
 import { useQueryClient } from "@tanstack/react-query";
 import * as React from "react";
@@ -18,16 +21,33 @@ import { apiTokens } from "@/lib/api-token";
 import { LiveCache, parseChange } from "@/lib/live/cache";
 import { LiveStream, type LiveStatus } from "@/lib/live/event-stream";
 
-import { useFetchLatestTask } from "./use-tasks";
-
 export type { LiveStatus };
 
 /** How long a hidden tab keeps its stream open. */
 export const HIDDEN_GRACE_MS = 5 * 60_000;
 
+const positionKey = (userId: string) => `todo:live-position:${userId}`;
+
+function storedPosition(userId: string): string | null {
+  try {
+    const value = sessionStorage.getItem(positionKey(userId));
+    return value && /^\d+$/.test(value) ? value : null;
+  } catch {
+    return null; // storage unavailable (privacy settings): start live
+  }
+}
+
+function storePosition(userId: string, seq: string | null): void {
+  try {
+    if (seq === null) sessionStorage.removeItem(positionKey(userId));
+    else sessionStorage.setItem(positionKey(userId), seq);
+  } catch {
+    // not kept: a reload starts live and reads everything again
+  }
+}
+
 export function useLiveChanges(userId: string, editingId: string | null): LiveStatus {
   const client = useQueryClient();
-  const fetchLatest = useFetchLatestTask(userId);
   const [status, setStatus] = React.useState<LiveStatus>("connecting");
   const editing = React.useRef(editingId);
   const cacheRef = React.useRef<LiveCache | null>(null);
@@ -43,7 +63,6 @@ export function useLiveChanges(userId: string, editingId: string | null): LiveSt
       client,
       userId,
       editingId: () => editing.current,
-      refreshTask: fetchLatest,
       onEditedTaskGone: () =>
         toast("The task you were editing was deleted", { description: "It was deleted elsewhere." }),
     });
@@ -51,16 +70,21 @@ export function useLiveChanges(userId: string, editingId: string | null): LiveSt
     const stream = new LiveStream({
       url: `/api/${encodeURIComponent(userId)}/events`,
       tokens: apiTokens,
+      lastEventId: storedPosition(userId),
       onStatus: setStatus,
       onEvent: (event, info) => {
         if (event.event === "ready") {
-          if (!info.resumed) cache.catchUp(info.openedAt);
-          return;
+          if (!info.resumed) cache.catchUp(info.sentAt);
+        } else {
+          const change = parseChange(event.data);
+          if (change) cache.apply(change);
         }
-        const change = parseChange(event.data);
-        if (change) cache.apply(change);
+        if (event.id !== undefined) storePosition(userId, event.id);
       },
-      onResyncRequired: () => cache.reloadEverything(),
+      onResyncRequired: async (seq) => {
+        await cache.reloadEverything();
+        storePosition(userId, seq);
+      },
     });
     stream.start();
 
@@ -81,7 +105,7 @@ export function useLiveChanges(userId: string, editingId: string | null): LiveSt
       cache.dispose();
       cacheRef.current = null;
     };
-  }, [client, fetchLatest, userId]);
+  }, [client, userId]);
 
   return status;
 }

@@ -17,9 +17,11 @@
  * (debounced), and never while one of the tab's own writes is under way.
  *
  * The task being edited is never taken out from under the editor: it is
- * updated in place (its form keeps what was typed, see task-editor.tsx) and
- * its version (ETag) is read again so the save checks against the latest;
- * the lists are read again once the editor closes.
+ * updated in place (its form shows the new values in the fields not typed
+ * in, see task-editor.tsx) and the lists are read again once the editor
+ * closes. Its ETag stays the one the editor started from, so saving then is
+ * the usual 412 ("changed elsewhere", the editor starts again from the
+ * latest): a change made elsewhere is never overwritten unseen.
  */
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 
@@ -61,8 +63,6 @@ export interface LiveCacheOptions {
   userId: string;
   /** The task whose editor is open, if any. */
   editingId?: () => string | null;
-  /** Reads a task with its ETag and shows it (useFetchLatestTask). */
-  refreshTask?: (id: string) => Promise<unknown>;
   /** The task being edited was deleted elsewhere. */
   onEditedTaskGone?: (id: string) => void;
   /** How long a burst of changes is collected before the affected queries are read again. */
@@ -112,13 +112,14 @@ export class LiveCache {
   }
 
   /**
-   * After a tab's first connection (live from the API's position then): what
-   * was read before its answer arrived, or is being read, may miss a change
-   * made just before, so it is read again.
+   * After a connection without a position (live from the API's position
+   * then): what was read before it was asked for may miss a change made in
+   * between, so it is read again. (Reads that were under way as it started
+   * are not: on a page's first load they run side by side with it.)
    */
-  catchUp(openedAt: number): void {
+  catchUp(sentAt: number): void {
     void this.client.invalidateQueries({
-      predicate: (q) => q.state.fetchStatus === "fetching" || q.state.dataUpdatedAt < openedAt,
+      predicate: (q) => q.state.dataUpdatedAt > 0 && q.state.dataUpdatedAt < sentAt,
     });
   }
 
@@ -186,9 +187,9 @@ export class LiveCache {
     const editing = this.options.editingId?.() === task.id;
     const detailKey = taskKeys.detail(this.userId, task.id);
     const detail = this.client.getQueryData<TaskWithVersion>(detailKey);
-    // The ETag stays the one read with it: a save against it is refused (412) and reloads, never blind.
+    // The ETag stays the one read with the older copy: a save from an editor opened before this change is
+    // refused (412) and the editor starts again from the latest, never overwriting the change unseen.
     if (detail) this.client.setQueryData<TaskWithVersion>(detailKey, { ...detail, task });
-    if (editing) void this.options.refreshTask?.(task.id).catch(() => undefined);
     for (const [key, data] of this.listQueries()) {
       const query = (key[3] ?? {}) as TaskQuery;
       if (!data.pages.some((p) => p.tasks.some((t) => t.id === task.id))) continue;

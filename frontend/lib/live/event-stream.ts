@@ -41,8 +41,8 @@ export interface StreamEvent {
 export interface StreamInfo {
   /** It started from a position (Last-Event-ID), so the API replayed what was missed. */
   resumed: boolean;
-  /** When its answer arrived (ms since the epoch): data read before may predate its start. */
-  openedAt: number;
+  /** When it was asked for (ms since the epoch): data read before then may predate its start. */
+  sentAt: number;
 }
 
 export interface LiveStreamOptions {
@@ -97,6 +97,7 @@ export class LiveStream {
   /** Ends the current wait between two connections early. */
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
+  private sentAt = 0;
 
   constructor(options: LiveStreamOptions) {
     this.options = options;
@@ -231,6 +232,7 @@ export class LiveStream {
     this.connection = controller;
     const headers: Record<string, string> = { Accept: "text/event-stream", Authorization: `Bearer ${token}` };
     if (this.lastId !== null) headers["Last-Event-ID"] = this.lastId;
+    this.sentAt = Date.now();
     try {
       return await this.fetchImpl(this.options.url, {
         headers,
@@ -286,7 +288,7 @@ export class LiveStream {
   }
 
   private async read(body: ReadableStream<Uint8Array>, token: string): Promise<Outcome> {
-    const info: StreamInfo = { resumed: this.lastId !== null, openedAt: Date.now() };
+    const info: StreamInfo = { resumed: this.lastId !== null, sentAt: this.sentAt };
     let outcome: Outcome = { next: "backoff" };
     const controller = this.connection;
     let idle: ReturnType<typeof setTimeout> | undefined;

@@ -76,13 +76,11 @@ function pages(...tasks: Task[]): InfiniteData<TaskPage, string | null> {
 
 function setup(options: { editingId?: string | null } = {}) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  const refreshTask = vi.fn(async () => undefined);
   const onEditedTaskGone = vi.fn();
   const cache = new LiveCache({
     client,
     userId: USER,
     editingId: () => options.editingId ?? null,
-    refreshTask,
     onEditedTaskGone,
     debounceMs: 10,
   });
@@ -98,7 +96,7 @@ function setup(options: { editingId?: string | null } = {}) {
     invalidate.mockClear();
     return keys;
   };
-  return { client, cache, refreshTask, onEditedTaskGone, listed, invalidated };
+  return { client, cache, onEditedTaskGone, listed, invalidated };
 }
 
 const caches: LiveCache[] = [];
@@ -169,17 +167,16 @@ describe("LiveCache: tasks", () => {
     expect(listed(all)?.map((t) => [t.id, t.completed])).toEqual([["a", true]]);
   });
 
-  it("keeps the task being edited where it is, reads its version again, and reads the lists once the editor closes", async () => {
+  it("keeps the task being edited where it is, with the version it was opened at, and reads the lists once the editor closes", async () => {
     let editing: string | null = "a";
-    const { client, refreshTask, listed, invalidated } = setup();
-    const cache = new LiveCache({ client, userId: USER, editingId: () => editing, refreshTask, debounceMs: 10 });
+    const { client, listed, invalidated } = setup();
+    const cache = new LiveCache({ client, userId: USER, editingId: () => editing, debounceMs: 10 });
     caches.push(cache);
     client.setQueryData(taskKeys.list(USER, pendingInbox), pages(task("a")));
     client.setQueryData<TaskWithVersion>(taskKeys.detail(USER, "a"), { task: task("a"), etag: '"1"' });
     const done = task("a", { title: "Done elsewhere", completed: true, updated_at: "2026-12-07T10:00:01Z" });
     cache.apply(upsert("task", done));
     expect(listed()?.map((t) => t.title)).toEqual(["Done elsewhere"]);
-    expect(refreshTask).toHaveBeenCalledWith("a");
     // The ETag stays the one read with the old copy: a save against it is a 412, never a blind overwrite.
     expect(client.getQueryData<TaskWithVersion>(taskKeys.detail(USER, "a"))).toEqual({ task: done, etag: '"1"' });
     await settle();
@@ -264,7 +261,7 @@ describe("LiveCache: lists and labels", () => {
 });
 
 describe("LiveCache: starting over", () => {
-  it("reloadEverything invalidates every query; catchUp only what was read before the stream opened", () => {
+  it("reloadEverything invalidates every query; catchUp only what was read before the stream was asked for", () => {
     const { client, cache, invalidated } = setup();
     client.setQueryData<TaskList[]>(listKeys.all(USER), [], { updatedAt: 1_000 });
     client.setQueryData<Label[]>(labelKeys.all(USER), [], { updatedAt: 3_000 });
