@@ -2,8 +2,9 @@
 
 /** The labels resource in TanStack Query: the user's labels, and changes to them. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import * as React from "react";
 
-import type { ApiError, Label, LabelInput, LabelPatch } from "@/lib/tasks-api";
+import type { ApiError, Label, LabelInput, LabelPatch, Versioned } from "@/lib/tasks-api";
 
 import { taskKeys, useTasksApi } from "./use-tasks";
 
@@ -25,11 +26,31 @@ export function useCreateLabel(userId: string) {
   });
 }
 
+/**
+ * Reads one label's current copy and version: an edit or a deletion starts
+ * from it, so its If-Match names the version the user is looking at.
+ */
+export function useFetchLatestLabel(userId: string) {
+  const api = useTasksApi(userId);
+  const client = useQueryClient();
+  return React.useCallback(
+    async (id: string): Promise<Versioned<Label>> => {
+      const latest = await api.getLabel(id);
+      client.setQueryData<Label[]>(labelKeys.all(userId), (labels) =>
+        labels?.map((l) => (l.id === id ? latest.value : l)),
+      );
+      return latest;
+    },
+    [api, client, userId],
+  );
+}
+
+/** Renames or recolours a label with If-Match: a change made elsewhere since it was read is a 412. */
 export function useUpdateLabel(userId: string) {
   const api = useTasksApi(userId);
   const client = useQueryClient();
-  return useMutation<Label, ApiError, { id: string; patch: LabelPatch }>({
-    mutationFn: ({ id, patch }) => api.updateLabel(id, patch),
+  return useMutation<Versioned<Label>, ApiError, { id: string; patch: LabelPatch; etag: string | null }>({
+    mutationFn: ({ id, patch, etag }) => api.updateLabel(id, patch, etag),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: labelKeys.all(userId) });
       // The chips on the tasks show the label's name and colour.
@@ -38,11 +59,12 @@ export function useUpdateLabel(userId: string) {
   });
 }
 
+/** Deletes a label, with If-Match as for an edit. */
 export function useDeleteLabel(userId: string) {
   const api = useTasksApi(userId);
   const client = useQueryClient();
-  return useMutation<void, ApiError, Label>({
-    mutationFn: (label) => api.removeLabel(label.id),
+  return useMutation<void, ApiError, { label: Label; etag: string | null }>({
+    mutationFn: ({ label, etag }) => api.removeLabel(label.id, etag),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: labelKeys.all(userId) });
       // The tasks that had it lose the chip.

@@ -6,8 +6,9 @@
  * in it, reads the lists again, so the counts in the sidebar stay right.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import * as React from "react";
 
-import type { ApiError, ListInput, ListMove, ListPatch, TaskList } from "@/lib/tasks-api";
+import type { ApiError, ListInput, ListMove, ListPatch, TaskList, Versioned } from "@/lib/tasks-api";
 
 import { listKeys, taskKeys, useTasksApi } from "./use-tasks";
 
@@ -25,20 +26,42 @@ export function useCreateList(userId: string) {
   });
 }
 
+/**
+ * Reads one list's current copy and version: an edit or a deletion starts
+ * from it, so its If-Match names the version the user is looking at. The
+ * copy replaces the one in the sidebar.
+ */
+export function useFetchLatestList(userId: string) {
+  const api = useTasksApi(userId);
+  const client = useQueryClient();
+  return React.useCallback(
+    async (id: string): Promise<Versioned<TaskList>> => {
+      const latest = await api.getList(id);
+      client.setQueryData<TaskList[]>(listKeys.all(userId), (lists) =>
+        lists?.map((l) => (l.id === id ? latest.value : l)),
+      );
+      return latest;
+    },
+    [api, client, userId],
+  );
+}
+
+/** Renames or recolours a list with If-Match: a change made elsewhere since it was read is a 412. */
 export function useUpdateList(userId: string) {
   const api = useTasksApi(userId);
   const client = useQueryClient();
-  return useMutation<TaskList, ApiError, { id: string; patch: ListPatch }>({
-    mutationFn: ({ id, patch }) => api.updateList(id, patch),
+  return useMutation<Versioned<TaskList>, ApiError, { id: string; patch: ListPatch; etag: string | null }>({
+    mutationFn: ({ id, patch, etag }) => api.updateList(id, patch, etag),
     onSuccess: () => void client.invalidateQueries({ queryKey: listKeys.all(userId) }),
   });
 }
 
+/** Deletes a list and its tasks, with If-Match as for an edit. */
 export function useDeleteList(userId: string) {
   const api = useTasksApi(userId);
   const client = useQueryClient();
-  return useMutation<void, ApiError, TaskList>({
-    mutationFn: (list) => api.removeList(list.id),
+  return useMutation<void, ApiError, { list: TaskList; etag: string | null }>({
+    mutationFn: ({ list, etag }) => api.removeList(list.id, etag),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: listKeys.all(userId) });
       // Its tasks are gone with it.

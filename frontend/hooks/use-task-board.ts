@@ -10,7 +10,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import * as React from "react";
 
-import { DEFAULT_FILTERS, type Filters } from "@/components/tasks/task-filters";
+import { DEFAULT_FILTERS, isFiltered, type Filters } from "@/components/tasks/task-filters";
 import { newTaskFromDraft, patchFromDraft, type TaskDraft } from "@/components/tasks/task-draft";
 import { toast } from "@/components/ui/sonner";
 import { apiTokens } from "@/lib/api-token";
@@ -67,20 +67,46 @@ export function useTaskBoard(userId: string) {
   // The list on show is in the address (?list=<id>), so it survives a reload and can be shared; none means the Inbox.
   const searchParams = useSearchParams();
   const requestedList = searchParams.get("list");
-  // A label chosen in the sidebar (?label=<id>) narrows the list to the tasks carrying it.
-  const labelFilter = searchParams.get("label");
+  // Labels chosen in the sidebar or the filters (?label=<id>&label=<id>) narrow the list to the
+  // tasks carrying all of them; in the address, so they survive a reload.
+  const requestedLabels = searchParams.getAll("label").join(",");
   const labels = useLabels(userId);
   const labelsById = React.useMemo(() => new Map((labels.data ?? []).map((l) => [l.id, l])), [labels.data]);
+  // Once the labels are known, one deleted elsewhere no longer filters.
+  const labelFilters = React.useMemo(() => {
+    const ids = [...new Set(requestedLabels.split(",").filter(Boolean))];
+    return labels.data ? ids.filter((id) => labelsById.has(id)) : ids;
+  }, [requestedLabels, labels.data, labelsById]);
   const createLabelMutation = useCreateLabel(userId);
   const lists = useLists(userId);
   const currentList = lists.data?.find((l) => l.id === requestedList) ?? lists.data?.find((l) => l.is_inbox) ?? null;
   const listId = currentList?.id;
   const query = React.useMemo(
-    () => ({ ...toQuery(filters), list_id: listId, label: labelFilter ? [labelFilter] : undefined }),
-    [filters, listId, labelFilter],
+    () => ({
+      ...toQuery(filters),
+      list_id: listId,
+      label: labelFilters.length > 0 ? [...labelFilters].sort() : undefined,
+    }),
+    [filters, listId, labelFilters],
   );
-  // Tasks are read once the list is known (or known to be unreadable: then from every list).
-  const list = useTaskList(userId, query, !lists.isPending);
+  // Tasks are read once the list is known (or known to be unreadable: then from every list), and
+  // the labels too when some are chosen.
+  const list = useTaskList(userId, query, !lists.isPending && (labelFilters.length === 0 || !labels.isPending));
+
+  /** The dashboard's address: the list on show and the labels chosen. */
+  const addressWith = React.useCallback(
+    (labelIds: readonly string[]): string => {
+      const params = new URLSearchParams();
+      const listParam = currentList ? (currentList.is_inbox ? null : currentList.id) : requestedList;
+      if (listParam) params.set("list", listParam);
+      for (const id of labelIds) params.append("label", id);
+      const search = params.toString();
+      return search ? `/dashboard?${search}` : "/dashboard";
+    },
+    [currentList, requestedList],
+  );
+  const setLabelFilters = (labelIds: readonly string[]) =>
+    router.push(addressWith([...new Set(labelIds)]), { scroll: false });
   const busyIds = useBusyTaskIds(userId);
   const createTask = useCreateTask(userId);
   const updateTask = useUpdateTask(userId);
@@ -138,8 +164,8 @@ export function useTaskBoard(userId: string) {
   async function create(draft: TaskDraft): Promise<FormOutcome> {
     try {
       const input = newTaskFromDraft(draft);
-      // Added while a label is chosen: it carries that label, so it shows up here.
-      if (labelFilter && !input.labels?.includes(labelFilter)) input.labels = [...(input.labels ?? []), labelFilter];
+      // Added while labels are chosen: it carries them, so it shows up here.
+      if (labelFilters.length > 0) input.labels = [...new Set([...(input.labels ?? []), ...labelFilters])];
       await createTask.mutateAsync({ ...input, list_id: listId });
       worked();
       return null;
@@ -378,7 +404,13 @@ export function useTaskBoard(userId: string) {
   return {
     filters,
     changeFilters: (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch })),
-    clearFilters: () => setFilters((f) => ({ ...DEFAULT_FILTERS, sort: f.sort })),
+    /** Clears the search, status, priority and label filters (the sort stays). */
+    clearFilters: () => {
+      setFilters((f) => ({ ...DEFAULT_FILTERS, sort: f.sort }));
+      if (labelFilters.length > 0) setLabelFilters([]);
+    },
+    /** Whether anything narrows the list (so an empty list says "no match", not "no tasks"). */
+    filtered: isFiltered(filters) || labelFilters.length > 0,
     list,
     busyIds,
     editingId,
@@ -405,7 +437,14 @@ export function useTaskBoard(userId: string) {
     currentList,
     labels,
     labelsById,
-    labelFilter,
+    /** The labels the list is narrowed to (a task must carry all of them), as in the address. */
+    labelFilters,
+    setLabelFilters,
+    /** Adds the label to the filter, or takes it out. */
+    toggleLabelFilter: (id: string) =>
+      setLabelFilters(labelFilters.includes(id) ? labelFilters.filter((l) => l !== id) : [...labelFilters, id]),
+    /** The address with these labels chosen (the list on show stays). */
+    addressWith,
     /** Creates a label (from the editor's picker); resolves to it, or to a message saying why not. */
     createLabel: async (name: string): Promise<{ id: string } | { problem: string }> => {
       try {

@@ -66,6 +66,12 @@ export interface TaskPage {
   nextCursor: string | null;
 }
 
+/** A list or label as read, with the ETag to send back as If-Match (when the API gave one). */
+export interface Versioned<T> {
+  value: T;
+  etag: string | null;
+}
+
 export interface TaskWithVersion {
   task: Task;
   /** The ETag to send back as If-Match, when the API gave one. */
@@ -166,19 +172,33 @@ export class TasksApi {
     return data as TaskList;
   }
 
-  async updateList(id: string, patch: ListPatch): Promise<TaskList> {
-    const { data } = await settle(
-      this.client.PATCH("/api/{user_id}/lists/{list_id}", {
-        params: { path: { ...this.user, list_id: id } },
-        body: patch,
-      }),
+  /** One list and its version (the ETag to send back as If-Match). */
+  async getList(id: string): Promise<Versioned<TaskList>> {
+    return versioned(
+      await settle(
+        this.client.GET("/api/{user_id}/lists/{list_id}", { params: { path: { ...this.user, list_id: id } } }),
+      ),
     );
-    return data as TaskList;
   }
 
-  async removeList(id: string): Promise<void> {
+  /** Renames or recolours a list; with an ETag, only if the list still has that version (else 412). */
+  async updateList(id: string, patch: ListPatch, etag: string | null): Promise<Versioned<TaskList>> {
+    return versioned(
+      await settle(
+        this.client.PATCH("/api/{user_id}/lists/{list_id}", {
+          params: { path: { ...this.user, list_id: id }, header: etag ? { "If-Match": etag } : undefined },
+          body: patch,
+        }),
+      ),
+    );
+  }
+
+  /** Deletes a list with its tasks; with an ETag, only if the list still has that version (else 412). */
+  async removeList(id: string, etag: string | null): Promise<void> {
     await settle(
-      this.client.DELETE("/api/{user_id}/lists/{list_id}", { params: { path: { ...this.user, list_id: id } } }),
+      this.client.DELETE("/api/{user_id}/lists/{list_id}", {
+        params: { path: { ...this.user, list_id: id }, header: etag ? { "If-Match": etag } : undefined },
+      }),
     );
   }
 
@@ -207,20 +227,33 @@ export class TasksApi {
     return data as Label;
   }
 
-  async updateLabel(id: string, patch: LabelPatch): Promise<Label> {
-    const { data } = await settle(
-      this.client.PATCH("/api/{user_id}/labels/{label_id}", {
-        params: { path: { ...this.user, label_id: id } },
-        body: patch,
-      }),
+  /** One label and its version (the ETag to send back as If-Match). */
+  async getLabel(id: string): Promise<Versioned<Label>> {
+    return versioned(
+      await settle(
+        this.client.GET("/api/{user_id}/labels/{label_id}", { params: { path: { ...this.user, label_id: id } } }),
+      ),
     );
-    return data as Label;
   }
 
-  /** Deletes a label; the API takes it off every task that had it. */
-  async removeLabel(id: string): Promise<void> {
+  /** Renames or recolours a label; with an ETag, only if the label still has that version (else 412). */
+  async updateLabel(id: string, patch: LabelPatch, etag: string | null): Promise<Versioned<Label>> {
+    return versioned(
+      await settle(
+        this.client.PATCH("/api/{user_id}/labels/{label_id}", {
+          params: { path: { ...this.user, label_id: id }, header: etag ? { "If-Match": etag } : undefined },
+          body: patch,
+        }),
+      ),
+    );
+  }
+
+  /** Deletes a label (the API takes it off every task that had it); with an ETag, only at that version. */
+  async removeLabel(id: string, etag: string | null): Promise<void> {
     await settle(
-      this.client.DELETE("/api/{user_id}/labels/{label_id}", { params: { path: { ...this.user, label_id: id } } }),
+      this.client.DELETE("/api/{user_id}/labels/{label_id}", {
+        params: { path: { ...this.user, label_id: id }, header: etag ? { "If-Match": etag } : undefined },
+      }),
     );
   }
 
@@ -243,6 +276,12 @@ function withVersion({ data, response }: { data: unknown; response: Response }):
   if (!data || typeof data !== "object")
     throw new ApiError("unexpected", "The task service sent an unexpected answer.");
   return { task: data as Task, etag: response.headers.get("etag") };
+}
+
+function versioned<T>({ data, response }: { data: unknown; response: Response }): Versioned<T> {
+  if (!data || typeof data !== "object")
+    throw new ApiError("unexpected", "The task service sent an unexpected answer.");
+  return { value: data as T, etag: response.headers.get("etag") };
 }
 
 /** A 2xx answer's data, or an ApiError for anything else (network failure included). */

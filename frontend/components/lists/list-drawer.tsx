@@ -9,7 +9,12 @@ import type { TaskBoardState } from "@/hooks/use-task-board";
 
 import { ListSidebar } from "./list-sidebar";
 
-/** On a phone, the sidebar slides in from the left (a Radix dialog: focus kept inside, Escape closes it). */
+/**
+ * On a phone, the sidebar slides in from the left (a Radix dialog: focus kept
+ * inside, Escape closes it). It is the same component as the desktop
+ * sidebar, so it offers the same: lists reordered by drag (with a drag
+ * context of its own) or Alt+↑/↓, labels renamed, recoloured and deleted.
+ */
 export function ListDrawer({ board }: { board: TaskBoardState }) {
   const [open, setOpen] = React.useState(false);
   return (
@@ -31,7 +36,9 @@ export function ListDrawer({ board }: { board: TaskBoardState }) {
               </Button>
             </Dialog.Close>
           </div>
-          <Dialog.Description className="sr-only">Choose a list, or create, rename or delete one.</Dialog.Description>
+          <Dialog.Description className="sr-only">
+            Choose a list, or create, rename, reorder or delete one; choose, create or edit labels.
+          </Dialog.Description>
           <ListSidebar board={board} onNavigate={() => setOpen(false)} />
         </Dialog.Content>
       </Dialog.Portal>

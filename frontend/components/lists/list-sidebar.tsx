@@ -1,107 +1,51 @@
 "use client";
 
-import { useDndMonitor, useDroppable } from "@dnd-kit/core";
-import { SortableContext, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
-import { GripVertical, Inbox, Pencil, Tag, Trash2 } from "lucide-react";
+import { useQueryClient } from "@tanstack/react-query";
+import { GripVertical, Inbox, Pencil, Tag } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import * as React from "react";
 
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/sonner";
-import { useCreateLabel, useDeleteLabel, useUpdateLabel } from "@/hooks/use-labels";
-import { useCreateList, useDeleteList, useMoveList, useUpdateList } from "@/hooks/use-lists";
+import { labelKeys, useCreateLabel, useDeleteLabel, useFetchLatestLabel, useUpdateLabel } from "@/hooks/use-labels";
+import { useCreateList, useDeleteList, useFetchLatestList, useMoveList, useUpdateList } from "@/hooks/use-lists";
 import type { TaskBoardState } from "@/hooks/use-task-board";
+import { listKeys, taskKeys } from "@/hooks/use-tasks";
 import { schemaConstraints } from "@/lib/api/schema-constraints";
-import { ApiError, type Color, type Label, type ListMove, type TaskList } from "@/lib/tasks-api";
+import { ApiError, type Color, type Label, type TaskList } from "@/lib/tasks-api";
 import { cn } from "@/lib/utils";
 
 import { COLOR_DOT } from "./list-colors";
+import { ConfirmDelete } from "./confirm-delete";
 import { ListForm } from "./list-form";
+import { ListOrder, ListRow, placement } from "./list-order";
 
-/** The draggable ids of the lists themselves (a list is dropped on another's `list:<id>` target). */
-export const LIST_SORT = "sortlist:";
-
-interface RowProps {
-  list: TaskList;
-  className: string;
-  children: React.ReactNode;
-}
-
-/**
- * A list a dragged task can be dropped on (the id is the one
- * components/tasks/sortable-tasks.tsx looks for), and which can itself be
- * dragged (not the Inbox) by the pointer onto another list to take its place.
- * Only the pointer starts that drag: the keyboard way is Alt+↑/↓ on the link.
- */
-function DropTarget({ list, className, children }: RowProps) {
-  const { setNodeRef: attachDrop, isOver } = useDroppable({ id: `list:${list.id}` });
-  const {
-    setNodeRef: attachSort,
-    listeners,
-    isDragging,
-    transform,
-    transition,
-  } = useSortable({ id: `${LIST_SORT}${list.id}`, disabled: list.is_inbox });
-  const attach = React.useCallback(
-    (node: HTMLElement | null) => {
-      attachDrop(node);
-      attachSort(node);
-    },
-    [attachDrop, attachSort],
-  );
-  return (
-    <div
-      ref={attach}
-      style={{
-        transform: transform ? `translate3d(0, ${Math.round(transform.y)}px, 0)` : undefined,
-        transition,
-      }}
-      onPointerDown={
-        list.is_inbox ? undefined : (listeners?.onPointerDown as React.PointerEventHandler<HTMLDivElement> | undefined)
-      }
-      className={cn(className, isOver && !isDragging && "ring-2 ring-ring", isDragging && "relative z-10 shadow-md")}
-      data-drop-over={isOver}
-      data-dragging={isDragging}
-    >
-      {children}
-    </div>
-  );
-}
-
-function Plain({ className, children }: RowProps) {
-  return <div className={className}>{children}</div>;
-}
-
-/** Where a list goes when moved one step up or down, or onto another list; null if it cannot go there. */
-function placement(lists: readonly TaskList[], id: string, target: number | string): ListMove | null {
-  const from = lists.findIndex((l) => l.id === id);
-  const to = typeof target === "number" ? from + target : lists.findIndex((l) => l.id === target);
-  if (from < 0 || to < 0 || to >= lists.length || to === from) return null;
-  const other = lists[to];
-  if (!other) return null;
-  // Nothing goes before the Inbox: onto it means first after it.
-  if (other.is_inbox) return from === to + 1 ? null : { after: other.id };
-  return to < from ? { before: other.id } : { after: other.id };
-}
+export { LIST_SORT } from "./list-order";
 
 const LABEL_NAME_MAX = schemaConstraints.LabelInput.properties.name.maxLength;
 
 const problemOf = (error: unknown) =>
   error instanceof ApiError ? (error.fieldErrors().name ?? error.message) : "Something went wrong. Please try again.";
 
-/** Inbox and the user's lists with their open tasks; create, rename, recolour and delete them. */
+type Kind = "list" | "label";
+type NameAndColor = { name: string; color: Color };
+
+/** A list or label being edited: the copy the form started from, and its version (sent as If-Match). */
+interface Editing {
+  id: string;
+  initial: NameAndColor;
+  etag: string | null;
+  /** Bumped when the form restarts from a newer copy (after a 412). */
+  generation: number;
+}
+
+/**
+ * Inbox and the user's lists with their open tasks (create, rename,
+ * recolour, delete, reorder by drag or Alt+↑/↓), and the labels (create,
+ * rename, recolour, delete; choose one or several to filter by). The same
+ * component is the desktop sidebar and the phone's drawer.
+ */
 export function ListSidebar({
   board,
   onNavigate,
@@ -109,34 +53,73 @@ export function ListSidebar({
 }: {
   board: TaskBoardState;
   onNavigate?: () => void;
-  /** Whether tasks can be dropped on the lists (the desktop sidebar, not the phone's drawer). */
+  /**
+   * Whether this is the desktop sidebar, beside the tasks: tasks can be
+   * dropped on its lists, and it shares the tasks' drag context. The
+   * drawer has a drag context of its own.
+   */
   dropTargets?: boolean;
 }) {
-  const Row = dropTargets ? DropTarget : Plain;
-  const { lists, currentList, userId } = board;
-  const moveList = useMoveList(userId);
-  const updateLabel = useUpdateLabel(userId);
-  const deleteLabel = useDeleteLabel(userId);
-  const [editingLabel, setEditingLabel] = React.useState<string | null>(null);
-  const [announcement, setAnnouncement] = React.useState("");
+  const { lists, currentList, userId, labels, labelFilters } = board;
+  const client = useQueryClient();
   const router = useRouter();
+  const moveHint = React.useId();
   const createList = useCreateList(userId);
   const updateList = useUpdateList(userId);
   const deleteList = useDeleteList(userId);
-  const [editing, setEditing] = React.useState<string | null>(null);
+  const moveList = useMoveList(userId);
+  const fetchList = useFetchLatestList(userId);
   const createLabel = useCreateLabel(userId);
-  const { labels, labelFilter } = board;
+  const updateLabel = useUpdateLabel(userId);
+  const deleteLabel = useDeleteLabel(userId);
+  const fetchLabel = useFetchLatestLabel(userId);
+  const [editing, setEditing] = React.useState<Editing | null>(null);
+  const [editingLabel, setEditingLabel] = React.useState<Editing | null>(null);
+  const [announcement, setAnnouncement] = React.useState("");
 
-  /** The address of the current list with the label filter set (or cleared). */
-  function withLabel(labelId: string | null): string {
-    const params = new URLSearchParams();
-    if (currentList && !currentList.is_inbox) params.set("list", currentList.id);
-    if (labelId) params.set("label", labelId);
-    const query = params.toString();
-    return query ? `/dashboard?${query}` : "/dashboard";
+  /** Reads the lists (or labels) again, and the tasks, whose counts and chips show them. */
+  function refresh(kind: Kind) {
+    void client.invalidateQueries({ queryKey: kind === "list" ? listKeys.all(userId) : labelKeys.all(userId) });
+    void client.invalidateQueries({ queryKey: taskKeys.all(userId) });
   }
 
-  async function addLabel(value: { name: string; color: Color }) {
+  /**
+   * What a failed edit or delete of a list or label says. A 412 (someone
+   * changed it since the user saw it) and a 404 (someone deleted it) read the
+   * data again; the toast says what became of the user's change.
+   */
+  function tellFailure(kind: Kind, error: unknown, verb: "edit" | "save" | "delete") {
+    const Noun = kind === "list" ? "List" : "Label";
+    if (error instanceof ApiError && error.kind === "conflict") {
+      refresh(kind);
+      toast.error(`This ${kind} was changed elsewhere`, {
+        description:
+          verb === "delete"
+            ? "It was not deleted. The latest version is shown; delete it again if you still want to."
+            : "Your change was not saved. The latest version is shown; make your change again.",
+      });
+    } else if (error instanceof ApiError && error.kind === "not_found") {
+      refresh(kind);
+      toast.error(`${Noun} no longer exists`, { description: "It was deleted elsewhere." });
+    } else if (error instanceof ApiError && error.kind === "signed_out") {
+      router.replace("/sign-in?next=/dashboard");
+    } else {
+      toast.error(`Could not ${verb} the ${kind}`, { description: problemOf(error) });
+    }
+  }
+
+  async function create(value: NameAndColor) {
+    try {
+      const created = await createList.mutateAsync(value);
+      router.push(`/dashboard?list=${created.id}`);
+      onNavigate?.();
+      return null;
+    } catch (e) {
+      return problemOf(e);
+    }
+  }
+
+  async function addLabel(value: NameAndColor) {
     try {
       await createLabel.mutateAsync(value);
       return null;
@@ -145,14 +128,84 @@ export function ListSidebar({
     }
   }
 
-  async function create(value: { name: string; color: Color }) {
+  /** Opens the form on the list's current copy: its version guards the save. */
+  async function startEditing(list: TaskList) {
     try {
-      const created = await createList.mutateAsync(value);
-      router.push(`/dashboard?list=${created.id}`);
-      onNavigate?.();
+      const { value, etag } = await fetchList(list.id);
+      setEditing({ id: list.id, initial: { name: value.name, color: value.color }, etag, generation: 0 });
+    } catch (e) {
+      tellFailure("list", e, "edit");
+    }
+  }
+
+  async function startEditingLabel(label: Label) {
+    try {
+      const { value, etag } = await fetchLabel(label.id);
+      setEditingLabel({ id: label.id, initial: { name: value.name, color: value.color }, etag, generation: 0 });
+    } catch (e) {
+      tellFailure("label", e, "edit");
+    }
+  }
+
+  /**
+   * Saves a list's or label's edit with If-Match. On a 412 the form starts
+   * again from the latest copy (and its version), and a toast says why.
+   */
+  async function saveEdit(
+    kind: Kind,
+    current: Editing,
+    value: NameAndColor,
+    set: React.Dispatch<React.SetStateAction<Editing | null>>,
+  ): Promise<string | null> {
+    try {
+      if (kind === "list") await updateList.mutateAsync({ id: current.id, patch: value, etag: current.etag });
+      else await updateLabel.mutateAsync({ id: current.id, patch: value, etag: current.etag });
+      set(null);
       return null;
     } catch (e) {
+      if (e instanceof ApiError && e.kind === "conflict") {
+        try {
+          const { value: latest, etag } = await (kind === "list" ? fetchList(current.id) : fetchLabel(current.id));
+          set({
+            id: current.id,
+            initial: { name: latest.name, color: latest.color },
+            etag,
+            generation: current.generation + 1,
+          });
+        } catch (again) {
+          set(null);
+          tellFailure(kind, again, "edit");
+          return null;
+        }
+        tellFailure(kind, e, "save");
+        return null;
+      }
+      if (e instanceof ApiError && (e.kind === "not_found" || e.kind === "signed_out")) {
+        set(null);
+        tellFailure(kind, e, "save");
+        return null;
+      }
       return problemOf(e);
+    }
+  }
+
+  async function remove(list: TaskList, etag: string | null) {
+    try {
+      await deleteList.mutateAsync({ list, etag });
+      toast("List deleted", { description: `“${list.name}” and its tasks are gone.` });
+      if (currentList?.id === list.id) router.push("/dashboard");
+    } catch (e) {
+      tellFailure("list", e, "delete");
+    }
+  }
+
+  async function removeLabel(label: Label, etag: string | null) {
+    try {
+      await deleteLabel.mutateAsync({ label, etag });
+      toast("Label deleted", { description: `“${label.name}” is off every task that had it.` });
+      if (labelFilters.includes(label.id)) board.setLabelFilters(labelFilters.filter((id) => id !== label.id));
+    } catch (e) {
+      tellFailure("label", e, "delete");
     }
   }
 
@@ -176,67 +229,10 @@ export function ListSidebar({
     }
   }
 
-  useDndMonitor({
-    onDragEnd({ active, over }) {
-      // The drawer's copy of the sidebar has no drag targets: only the desktop one answers.
-      if (!dropTargets) return;
-      const id = String(active.id);
-      if (!id.startsWith(LIST_SORT) || !over) return;
-      const overId = String(over.id);
-      const target = overId.startsWith("list:")
-        ? overId.slice("list:".length)
-        : overId.startsWith(LIST_SORT)
-          ? overId.slice(LIST_SORT.length)
-          : null;
-      const list = lists.data?.find((l) => l.id === id.slice(LIST_SORT.length));
-      if (list && target) void move(list, target);
-    },
-  });
-
   function onListKeyDown(list: TaskList, event: React.KeyboardEvent) {
     if (!event.altKey || list.is_inbox || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
     event.preventDefault();
     void move(list, event.key === "ArrowUp" ? -1 : 1);
-  }
-
-  async function saveLabel(label: Label, value: { name: string; color: Color }) {
-    try {
-      await updateLabel.mutateAsync({ id: label.id, patch: value });
-      setEditingLabel(null);
-      return null;
-    } catch (e) {
-      return problemOf(e);
-    }
-  }
-
-  async function removeLabel(label: Label) {
-    try {
-      await deleteLabel.mutateAsync(label);
-      toast("Label deleted", { description: `“${label.name}” is off every task that had it.` });
-      if (labelFilter === label.id) router.push(withLabel(null));
-    } catch (e) {
-      toast.error("Could not delete the label", { description: problemOf(e) });
-    }
-  }
-
-  async function save(list: TaskList, value: { name: string; color: Color }) {
-    try {
-      await updateList.mutateAsync({ id: list.id, patch: value });
-      setEditing(null);
-      return null;
-    } catch (e) {
-      return problemOf(e);
-    }
-  }
-
-  async function remove(list: TaskList) {
-    try {
-      await deleteList.mutateAsync(list);
-      toast("List deleted", { description: `“${list.name}” and its tasks are gone.` });
-      if (currentList?.id === list.id) router.push("/dashboard");
-    } catch (e) {
-      toast.error("Could not delete the list", { description: problemOf(e) });
-    }
   }
 
   return (
@@ -249,27 +245,26 @@ export function ListSidebar({
       <p className="sr-only" role="status" aria-live="polite" data-testid="list-announcement">
         {announcement}
       </p>
-      <p id="list-move-hint" className="sr-only">
+      <p id={moveHint} className="sr-only">
         Alt with the up and down arrows moves the list.
       </p>
-      <SortableContext
-        items={(lists.data ?? []).map((l) => `${LIST_SORT}${l.id}`)}
-        strategy={verticalListSortingStrategy}
-      >
+      <ListOrder lists={lists.data ?? []} standalone={!dropTargets} onDrop={(list, target) => void move(list, target)}>
         <ul className="grid gap-1">
           {(lists.data ?? []).map((list) => (
             <li key={list.id}>
-              {editing === list.id ? (
+              {editing?.id === list.id ? (
                 <ListForm
+                  key={editing.generation}
                   idPrefix={`list-${list.id}`}
-                  initial={{ name: list.name, color: list.color }}
+                  initial={editing.initial}
                   submitLabel="Save"
-                  onSubmit={(value) => save(list, value)}
+                  onSubmit={(value) => saveEdit("list", editing, value, setEditing)}
                   onCancel={() => setEditing(null)}
                 />
               ) : (
-                <Row
+                <ListRow
                   list={list}
+                  taskDrop={dropTargets}
                   className={cn(
                     "group flex items-center gap-1 rounded-md pr-1 hover:bg-accent",
                     currentList?.id === list.id && "bg-accent",
@@ -282,15 +277,20 @@ export function ListSidebar({
                     onClick={onNavigate}
                     onKeyDown={(event) => onListKeyDown(list, event)}
                     aria-keyshortcuts={list.is_inbox ? undefined : "Alt+ArrowUp Alt+ArrowDown"}
-                    aria-describedby={list.is_inbox ? undefined : "list-move-hint"}
+                    aria-describedby={list.is_inbox ? undefined : moveHint}
                     className="flex min-w-0 flex-1 items-center gap-2 rounded-md px-2 py-1.5 text-sm outline-none focus-visible:ring-2 focus-visible:ring-ring"
                   >
-                    {dropTargets && !list.is_inbox ? (
+                    {list.is_inbox ? null : (
                       <GripVertical
-                        className="-mr-1.5 -ml-1 size-3.5 shrink-0 cursor-grab text-muted-foreground opacity-0 group-hover:opacity-100"
+                        className={cn(
+                          "-mr-1.5 -ml-1 size-3.5 shrink-0 cursor-grab touch-none text-muted-foreground",
+                          // No hover on a phone: the drawer always shows where to hold.
+                          dropTargets && "opacity-0 group-hover:opacity-100",
+                        )}
+                        data-testid="list-grip"
                         aria-hidden
                       />
-                    ) : null}
+                    )}
                     {list.is_inbox ? (
                       <Inbox className="size-4 shrink-0 text-muted-foreground" aria-hidden />
                     ) : (
@@ -312,45 +312,33 @@ export function ListSidebar({
                         size="icon"
                         className="size-7"
                         aria-label={`Edit list "${list.name}"`}
-                        onClick={() => setEditing(list.id)}
+                        onClick={() => void startEditing(list)}
                       >
                         <Pencil aria-hidden />
                       </Button>
-                      <AlertDialog>
-                        <AlertDialogTrigger asChild>
-                          <Button
-                            variant="ghost"
-                            size="icon"
-                            className="size-7"
-                            aria-label={`Delete list "${list.name}"`}
-                          >
-                            <Trash2 aria-hidden />
-                          </Button>
-                        </AlertDialogTrigger>
-                        <AlertDialogContent>
-                          <AlertDialogHeader>
-                            <AlertDialogTitle>Delete this list?</AlertDialogTitle>
-                            <AlertDialogDescription>
-                              “{list.name}” and its {list.total_tasks === 1 ? "task" : `${list.total_tasks} tasks`} will
-                              be deleted for good. This cannot be undone.
-                            </AlertDialogDescription>
-                          </AlertDialogHeader>
-                          <AlertDialogFooter>
-                            <AlertDialogCancel>Keep it</AlertDialogCancel>
-                            <AlertDialogAction variant="destructive" onClick={() => void remove(list)}>
-                              Delete list
-                            </AlertDialogAction>
-                          </AlertDialogFooter>
-                        </AlertDialogContent>
-                      </AlertDialog>
+                      <ConfirmDelete
+                        item={list}
+                        triggerLabel={`Delete list "${list.name}"`}
+                        title="Delete this list?"
+                        confirmLabel="Delete list"
+                        describe={(l) => (
+                          <>
+                            “{l.name}” and its {l.total_tasks === 1 ? "task" : `${l.total_tasks} tasks`} will be deleted
+                            for good. This cannot be undone.
+                          </>
+                        )}
+                        fetchLatest={() => fetchList(list.id)}
+                        onFetchFailed={(e) => tellFailure("list", e, "delete")}
+                        onConfirm={(l, etag) => void remove(l, etag)}
+                      />
                     </>
                   )}
-                </Row>
+                </ListRow>
               )}
             </li>
           ))}
         </ul>
-      </SortableContext>
+      </ListOrder>
       <ListForm idPrefix="new-list" submitLabel="Add list" onSubmit={create} />
       <section aria-labelledby="labels-heading" className="grid gap-2">
         <h2 id="labels-heading" className="px-2 text-xs font-semibold tracking-wide text-muted-foreground uppercase">
@@ -359,25 +347,29 @@ export function ListSidebar({
         {labels.data && labels.data.length > 0 ? (
           <ul className="grid gap-1">
             {labels.data.map((label) => {
-              const active = labelFilter === label.id;
-              if (editingLabel === label.id)
+              const active = labelFilters.includes(label.id);
+              if (editingLabel?.id === label.id)
                 return (
                   <li key={label.id}>
                     <ListForm
+                      key={editingLabel.generation}
                       idPrefix={`label-${label.id}`}
                       noun="label"
                       maxLength={LABEL_NAME_MAX}
-                      initial={{ name: label.name, color: label.color }}
+                      initial={editingLabel.initial}
                       submitLabel="Save"
-                      onSubmit={(value) => saveLabel(label, value)}
+                      onSubmit={(value) => saveEdit("label", editingLabel, value, setEditingLabel)}
                       onCancel={() => setEditingLabel(null)}
                     />
                   </li>
                 );
               return (
                 <li key={label.id} className="group flex items-center gap-1 rounded-md pr-1 hover:bg-accent">
+                  {/* Choosing a label adds it to the filter (tasks with all the chosen labels); again takes it out. */}
                   <Link
-                    href={withLabel(active ? null : label.id)}
+                    href={board.addressWith(
+                      active ? labelFilters.filter((id) => id !== label.id) : [...labelFilters, label.id],
+                    )}
                     aria-current={active ? "true" : undefined}
                     data-color={label.color}
                     onClick={onNavigate}
@@ -395,36 +387,20 @@ export function ListSidebar({
                     size="icon"
                     className="size-7"
                     aria-label={`Edit label "${label.name}"`}
-                    onClick={() => setEditingLabel(label.id)}
+                    onClick={() => void startEditingLabel(label)}
                   >
                     <Pencil aria-hidden />
                   </Button>
-                  <AlertDialog>
-                    <AlertDialogTrigger asChild>
-                      <Button
-                        variant="ghost"
-                        size="icon"
-                        className="size-7"
-                        aria-label={`Delete label "${label.name}"`}
-                      >
-                        <Trash2 aria-hidden />
-                      </Button>
-                    </AlertDialogTrigger>
-                    <AlertDialogContent>
-                      <AlertDialogHeader>
-                        <AlertDialogTitle>Delete this label?</AlertDialogTitle>
-                        <AlertDialogDescription>
-                          “{label.name}” will be taken off every task that has it; the tasks stay.
-                        </AlertDialogDescription>
-                      </AlertDialogHeader>
-                      <AlertDialogFooter>
-                        <AlertDialogCancel>Keep it</AlertDialogCancel>
-                        <AlertDialogAction variant="destructive" onClick={() => void removeLabel(label)}>
-                          Delete label
-                        </AlertDialogAction>
-                      </AlertDialogFooter>
-                    </AlertDialogContent>
-                  </AlertDialog>
+                  <ConfirmDelete
+                    item={label}
+                    triggerLabel={`Delete label "${label.name}"`}
+                    title="Delete this label?"
+                    confirmLabel="Delete label"
+                    describe={(l) => <>“{l.name}” will be taken off every task that has it; the tasks stay.</>}
+                    fetchLatest={() => fetchLabel(label.id)}
+                    onFetchFailed={(e) => tellFailure("label", e, "delete")}
+                    onConfirm={(l, etag) => void removeLabel(l, etag)}
+                  />
                 </li>
               );
             })}

@@ -8,8 +8,11 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { ToggleGroup, ToggleGroupItem } from "@/components/ui/toggle-group";
+import { COLOR_DOT } from "@/components/lists/list-colors";
 import { PRIORITY_LABEL, SORT_CHOICES } from "@/lib/task-format";
 import { PRIORITIES, type Priority, type StatusFilter } from "@/lib/api/types";
+import type { Label as TaskLabel } from "@/lib/tasks-api";
+import { cn } from "@/lib/utils";
 
 export interface Filters {
   status: StatusFilter;
@@ -42,9 +45,24 @@ function useDebounced(value: string, delayMs: number): string {
 interface Props {
   filters: Filters;
   onChange: (patch: Partial<Filters>) => void;
+  /** The user's labels, each a filter that can be on or off. */
+  labels?: readonly TaskLabel[];
+  /** The labels chosen: a task shows when it carries all of them. */
+  chosenLabels?: readonly string[];
+  onLabelsChange?: (ids: string[]) => void;
+  /** Clears every filter, the labels too (the sort stays). */
+  onClear?: () => void;
 }
 
-export function TaskFilters({ filters, onChange }: Props) {
+export function TaskFilters({
+  filters,
+  onChange,
+  labels = [],
+  chosenLabels = [],
+  onLabelsChange,
+  onClear = () => onChange({ ...DEFAULT_FILTERS, sort: filters.sort }),
+}: Props) {
+  const filtered = isFiltered(filters) || chosenLabels.length > 0;
   const [search, setSearch] = React.useState(filters.q);
   const settledSearch = useDebounced(search.trim(), 300);
 
@@ -92,13 +110,40 @@ export function TaskFilters({ filters, onChange }: Props) {
           <ToggleGroupItem value="pending">Pending</ToggleGroupItem>
           <ToggleGroupItem value="completed">Completed</ToggleGroupItem>
         </ToggleGroup>
-        {isFiltered(filters) ? (
-          <Button variant="ghost" size="sm" onClick={() => onChange({ ...DEFAULT_FILTERS, sort: filters.sort })}>
+        {filtered ? (
+          <Button variant="ghost" size="sm" onClick={onClear}>
             <X aria-hidden />
             Clear filters
           </Button>
         ) : null}
       </div>
+      {labels.length > 0 && onLabelsChange ? (
+        <div className="grid gap-1.5">
+          <span id="label-filter-heading" className="text-xs text-muted-foreground">
+            Labels{chosenLabels.length > 1 ? " (tasks with all of them)" : ""}
+          </span>
+          <ToggleGroup
+            type="multiple"
+            aria-labelledby="label-filter-heading"
+            value={[...chosenLabels]}
+            onValueChange={(ids) => onLabelsChange(ids)}
+            className="h-auto flex-wrap justify-start gap-0.5"
+          >
+            {labels.map((label) => (
+              <ToggleGroupItem
+                key={label.id}
+                value={label.id}
+                aria-label={label.name}
+                data-testid="label-filter"
+                className="h-7 gap-1.5 px-2 text-xs"
+              >
+                <span className={cn("size-2 shrink-0 rounded-full", COLOR_DOT[label.color])} aria-hidden />
+                {label.name}
+              </ToggleGroupItem>
+            ))}
+          </ToggleGroup>
+        </div>
+      ) : null}
       <div className="grid grid-cols-2 gap-3">
         <div className="grid gap-1.5">
           <Label htmlFor="priority-filter" className="text-xs text-muted-foreground">

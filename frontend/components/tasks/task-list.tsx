@@ -6,7 +6,6 @@ import { Button } from "@/components/ui/button";
 import type { TaskBoardState } from "@/hooks/use-task-board";
 import { cn } from "@/lib/utils";
 
-import { isFiltered } from "./task-filters";
 import { TaskNode } from "./task-tree";
 import { EmptyState, ErrorState, LoadingRows } from "./task-list-states";
 
@@ -31,7 +30,7 @@ export function TaskList({ board }: { board: TaskBoardState }) {
       ) : failed ? (
         <ErrorState error={list.error} onRetry={() => void list.refetch()} />
       ) : list.tasks.length === 0 && !loading ? (
-        <EmptyState filtered={isFiltered(board.filters)} onClear={board.clearFilters} />
+        <EmptyState filtered={board.filtered} onClear={board.clearFilters} />
       ) : (
         <ul className="grid gap-2" aria-label="Task list">
           {list.tasks.map((task) => (
