@@ -57,4 +57,45 @@ export class DashboardPage {
   async setStatus(status: "All" | "Pending" | "Completed"): Promise<void> {
     await this.page.getByRole("radio", { name: status, exact: true }).click();
   }
+
+  /** Signs a new person up through the form and waits for their empty dashboard; resolves to their id. */
+  async signUp(name: string, email: string, password: string): Promise<string> {
+    const page = this.page;
+    await page.goto("/sign-up");
+    await page.fill("#name", name);
+    await page.fill("#email", email);
+    await page.fill("#password", password);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(/\/dashboard$/);
+    await page.getByText("No tasks yet").waitFor();
+    const session = await page.evaluate(
+      async () => (await (await fetch("/api/auth/get-session")).json()) as { user: { id: string } },
+    );
+    return session.user.id;
+  }
+
+  /** A same-origin API call with the page's own session, as the app makes it ("another tab"). */
+  api(path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: unknown }> {
+    return this.page.evaluate(
+      async ({ path, init }) => {
+        const tokenResponse = await fetch("/api/auth/token");
+        const { token } = (await tokenResponse.json()) as { token: string };
+        const response = await fetch(path, {
+          method: init.method ?? "GET",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        });
+        const text = await response.text();
+        return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
+      },
+      { path, init },
+    );
+  }
+
+  /** Creates something through the API and resolves to its id (failing unless it is a 201). */
+  async apiCreate(path: string, body: unknown): Promise<string> {
+    const created = await this.api(path, { method: "POST", body });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    return (created.body as { id: string }).id;
+  }
 }
