@@ -17,7 +17,7 @@ use crate::http::limits::HttpLimits;
 use crate::http::problem::{PROBLEM_JSON, Problem, generic_problem_response};
 use crate::http::rate_limit::Outcome;
 use crate::openapi;
-use crate::routes::{health, labels, lists, openapi_json, tasks};
+use crate::routes::{changes, events, health, labels, lists, openapi_json, tasks};
 use crate::state::AppState;
 
 /// One route: method, path pattern (the same syntax in actix and OpenAPI)
@@ -68,6 +68,12 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Method::GET, LABEL, || web::to(labels::get)),
         e(Method::PATCH, LABEL, || web::to(labels::patch)),
         e(Method::DELETE, LABEL, || web::to(labels::delete)),
+        e(Method::GET, "/api/{user_id}/changes", || {
+            web::to(changes::list)
+        }),
+        e(Method::GET, "/api/{user_id}/events", || {
+            web::to(events::stream)
+        }),
         e(Method::GET, "/healthz", || web::to(health::healthz)),
         e(Method::GET, "/readyz", || web::to(health::readyz)),
         e(Method::GET, "/api/openapi.json", || {
@@ -231,6 +237,7 @@ pub fn build_app_with(
         .app_data(web::Data::new(state))
         .app_data(options.limits)
         .app_data(web::Data::from(options.rate_limits))
+        .app_data(web::Data::new(options.events))
         .app_data(web::Data::new(openapi_json::Document(openapi::json)))
         .wrap(from_fn(request_limits))
         .wrap(from_fn(problem_responses))

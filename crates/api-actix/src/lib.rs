@@ -9,6 +9,7 @@
 //! - [`wire`]: the JSON shapes and the parsers of bodies, queries and
 //!   cursors;
 //! - [`state`]: the ports the handlers work through;
+//! - [`live`]: the event streams and the change log's pruning;
 //! - [`routes`]: the handlers, one file per resource;
 //! - [`openapi`]: the document, built from the routes and wire types;
 //! - [`app`]: the route table and middleware; [`server`], [`config`],
@@ -17,6 +18,7 @@
 pub mod app;
 pub mod config;
 pub mod http;
+pub mod live;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;

@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use adapters_jwt::build_verifier;
-use adapters_postgres::{PgTaskRepo, run_migrations};
+use adapters_postgres::{PgChangeListener, PgTaskRepo, run_migrations};
 use api_actix::config::{self, Sources};
 use api_actix::openapi::ApiDoc;
-use api_actix::{AppState, metrics, server, telemetry};
+use api_actix::{AppState, live, metrics, server, telemetry};
 use utoipa::OpenApi;
 
 const USAGE: &str = "usage: todo-api [serve|migrate|openapi]
@@ -109,14 +109,28 @@ async fn serve() -> ExitCode {
             waiting: status.waiting,
         }
     });
-    // One adapter implements every repository port.
+    // One LISTEN connection, outside the pool, wakes this instance's event
+    // streams; it connects (and reconnects) in the background.
+    let listener =
+        match PgChangeListener::start(&settings.listen_url, settings.database.acquire_timeout) {
+            Ok(listener) => listener,
+            Err(error) => return fail(&format!("DATABASE_LISTEN_URL: {error}")),
+        };
+    // Every instance prunes the change log; concurrent batches skip each
+    // other's rows.
+    actix_web::rt::spawn(live::pruning::run(repo.clone(), settings.changes_retention));
+    // One adapter implements every repository port and the change log.
     let state = AppState {
         repo: repo.clone(),
         verifier,
         lists: repo.clone(),
-        labels: repo,
+        labels: repo.clone(),
+        changes: repo,
+        signals: listener.clone(),
     };
-    match server::run_observed(&settings.server, state, Some(pool_probe)).await {
+    let served = server::run_observed(&settings.server, state, Some(pool_probe)).await;
+    listener.shutdown().await;
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(&format!(
             "cannot serve on {} (API_BIND_ADDR) or {} (METRICS_BIND_ADDR): {error}",

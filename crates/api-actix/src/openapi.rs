@@ -13,12 +13,13 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::error_responses::{
-    BadRequest, Conflict, Forbidden, HeadersTooLarge, InternalError, NotFound, PayloadTooLarge,
-    PreconditionFailed, ServiceUnavailable, TooManyRequests, Unauthorized, UnsupportedMediaType,
-    UriTooLong, ValidationFailed,
+    BadRequest, Conflict, Forbidden, HeadersTooLarge, InternalError, NotAcceptable, NotFound,
+    PayloadTooLarge, PreconditionFailed, ResyncRequired, ServiceUnavailable, TooManyRequests,
+    Unauthorized, UnsupportedMediaType, UriTooLong, ValidationFailed,
 };
 use crate::http::problem::{FieldError, ProblemDocument};
-use crate::routes::{health, labels, lists, openapi_json, tasks};
+use crate::routes::{changes, events, health, labels, lists, openapi_json, tasks};
+use crate::wire::changes::{ChangeDataDto, ChangeDto, ChangeEntityDoc, ChangeOpDoc, ChangePageDto};
 use crate::wire::cursor::MAX_CURSOR_CHARS;
 use crate::wire::dto::{
     ColorDto, CompletionDoc, PriorityDto, StatusDto, SubtaskCountsDto, TaskDto, TaskInputDoc,
@@ -83,6 +84,9 @@ pub const POSITION_PATTERN: &str = "^[A-Za-z][0-9A-Za-z]*$";
 /// elements and spaces or tabs around them allowed.
 pub const ENTITY_TAGS_PATTERN: &str =
     r#"^(?:[ \t]*\*[ \t]*|[ \t,]*(?:W/)?"[!#-~]*"(?:[ \t]*,[ \t,]*(?:W/)?"[!#-~]*")*[ \t,]*)$"#;
+
+/// `Last-Event-ID`: a `seq`, digits only (empty counts as absent).
+pub const LAST_EVENT_ID_PATTERN: &str = "^[0-9]{0,19}$";
 
 /// The `ETag` of a task: its version, a positive integer, in quotes.
 pub const ETAG_PATTERN: &str = r#"^"[1-9][0-9]*"$"#;
@@ -176,6 +180,7 @@ impl Modify for TextRules {
                     "label" => unique_items(schema),
                     "cursor" => string_rule(schema, CURSOR_PATTERN, Some(MAX_CURSOR_CHARS)),
                     "If-Match" | "If-None-Match" => string_rule(schema, ENTITY_TAGS_PATTERN, None),
+                    "Last-Event-ID" => string_rule(schema, LAST_EVENT_ID_PATTERN, None),
                     _ => {}
                 }
             }
@@ -296,6 +301,8 @@ impl Modify for OptionalBodies {
         labels::get,
         labels::patch,
         labels::delete,
+        changes::list,
+        events::stream,
         openapi_json::openapi_json,
     ),
     components(
@@ -303,12 +310,13 @@ impl Modify for OptionalBodies {
             TaskDto, TaskInputDoc, TaskPatchDoc, TaskMoveDoc, CompletionDoc, PriorityDto,
             SubtaskCountsDto, StatusDto, ProblemDocument, FieldError, StatusFilterDoc, SortKeyDoc,
             SortOrderDoc, ColorDto, ListDto, ListInputDoc, ListPatchDoc, ListMoveDoc, LabelDto,
-            LabelInputDoc, LabelPatchDoc
+            LabelInputDoc, LabelPatchDoc, ChangeDto, ChangePageDto, ChangeDataDto, ChangeEntityDoc,
+            ChangeOpDoc
         ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, PreconditionFailed, PayloadTooLarge,
             UnsupportedMediaType, ValidationFailed, ServiceUnavailable, InternalError, UriTooLong,
-            HeadersTooLarge, TooManyRequests, Conflict
+            HeadersTooLarge, TooManyRequests, Conflict, ResyncRequired, NotAcceptable
         )
     ),
     modifiers(
@@ -321,6 +329,8 @@ impl Modify for OptionalBodies {
         (name = "tasks", description = "The caller's tasks."),
         (name = "lists", description = "The caller's lists (projects), the Inbox first."),
         (name = "labels", description = "The caller's labels."),
+        (name = "changes", description = "The caller's change feed: every change to their tasks, lists and \
+            labels, numbered by `seq`, polled (`…/changes`) or pushed (`…/events`)."),
         (name = "health", description = "Probes."),
         (name = "meta", description = "This document."),
     )

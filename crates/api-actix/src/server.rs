@@ -119,7 +119,15 @@ pub async fn run_observed(
             rate_limits.purge();
         }
     });
-    serve_until(server, shutdown_signal()).await?;
+    // Open event streams end as soon as the shutdown starts: they would
+    // otherwise hold it for the whole shutdown timeout.
+    let streams = settings.app.events.streams.clone();
+    serve_until(server, async move {
+        let cause = shutdown_signal().await;
+        streams.shut_down();
+        cause
+    })
+    .await?;
     if let Some(handle) = metrics_server {
         handle.stop(true).await;
     }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use ports::{LabelRepo, ListRepo, TaskRepo, TokenVerifier};
+use ports::{ChangeLog, ChangeSignals, LabelRepo, ListRepo, TaskRepo, TokenVerifier};
 
 /// The ports the routes work through.
 #[derive(Clone)]
@@ -13,6 +13,10 @@ pub struct AppState {
     pub verifier: Arc<dyn TokenVerifier>,
     pub lists: Arc<dyn ListRepo>,
     pub labels: Arc<dyn LabelRepo>,
+    /// The per-user change log (`GET …/changes`, event stream replays).
+    pub changes: Arc<dyn ChangeLog>,
+    /// Wake-ups when a user's change log grows (event streams).
+    pub signals: Arc<dyn ChangeSignals>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -71,6 +71,8 @@ async fn serve(db: &TestDatabase) -> SocketAddr {
         verifier,
         lists: repo.clone(),
         labels: repo,
+        changes: Arc::new(ports::MockChangeLog::new()),
+        signals: Arc::new(ports::MockChangeSignals::new()),
     };
     let (server, addrs) = start(&settings, state).unwrap();
     tokio::spawn(server);

@@ -5,6 +5,26 @@
 
 /** The document's rules as values: `schemaConstraints.TaskInput.properties.title.maxLength`. */
 export const schemaConstraints = {
+  Change: {
+    properties: {
+      seq: {
+        minimum: 1,
+      },
+    },
+  },
+  ChangeEntity: {
+    enum: ["task", "list", "label", "preferences", "completion"],
+  },
+  ChangeOp: {
+    enum: ["upsert", "delete"],
+  },
+  ChangePage: {
+    properties: {
+      next: {
+        minimum: 0,
+      },
+    },
+  },
   Color: {
     enum: ["gray", "red", "orange", "yellow", "lime", "green", "teal", "cyan", "blue", "indigo", "violet", "pink"],
   },
@@ -82,6 +102,9 @@ export const schemaConstraints = {
   },
   Problem: {
     properties: {
+      seq: {
+        minimum: 0,
+      },
       status: {
         minimum: 0,
       },

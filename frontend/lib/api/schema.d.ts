@@ -21,6 +21,54 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/{user_id}/changes": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller's changes after `since`, in ascending `seq`: a client that
+     *     has loaded everything (remembering the `seq` it was at, e.g. from the
+     *     event stream's `ready` event or a previous page's `next`) applies these
+     *     to stay current. Each change carries its entity's current JSON, as its
+     *     own GET returns it, or null when the entity is gone; several changes of
+     *     one entity within a page may be collapsed into the last. Continue with
+     *     `since=next` while `has_more`. `since` beyond the caller's latest `seq`
+     *     is 400; `since` older than the kept log (30 days by default) is 410
+     *     `resync-required`, whose `seq` member says where to continue after
+     *     reloading everything. Unknown or repeated query parameters are 400.
+     */
+    get: operations["list_changes"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/{user_id}/events": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller's changes as server-sent events: replayed from the log
+     *     after the client's position, then live.
+     */
+    get: operations["stream_events"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/{user_id}/labels": {
     parameters: {
       query?: never;
@@ -273,6 +321,54 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /** @description One change of the caller's data. */
+    Change: {
+      data: components["schemas"]["ChangeDataDto"] | null;
+      entity: components["schemas"]["ChangeEntity"];
+      /**
+       * Format: uuid
+       * @description The entity's id.
+       */
+      id: string;
+      op: components["schemas"]["ChangeOp"];
+      /**
+       * Format: int64
+       * @description The change's position in the caller's log: strictly increasing, no
+       *     gaps in commit order (collapsed entries leave gaps within a page).
+       */
+      seq: number;
+    };
+    /** @description The entity's current state, exactly as its own GET returns it. */
+    ChangeDataDto: components["schemas"]["Task"] | components["schemas"]["List"] | components["schemas"]["Label"];
+    /**
+     * @description What kind of entity changed. `preferences` and `completion` are
+     *     reserved for later features; clients should ignore kinds they do not
+     *     know.
+     * @enum {string}
+     */
+    ChangeEntity: "task" | "list" | "label" | "preferences" | "completion";
+    /**
+     * @description `upsert`: the entity now exists as `data` says (created or changed);
+     *     `delete`: it no longer exists (`data` is null).
+     * @enum {string}
+     */
+    ChangeOp: "upsert" | "delete";
+    /** @description A page of the caller's changes, in ascending `seq`. */
+    ChangePage: {
+      /**
+       * @description Several changes of one entity within a page may be collapsed into
+       *     the last of them.
+       */
+      changes: components["schemas"]["Change"][];
+      /** @description Whether more changes follow `next` already. */
+      has_more: boolean;
+      /**
+       * Format: int64
+       * @description Where to continue (`since` of the next request): the last `seq` the
+       *     page covers, or the `since` asked for when the page is empty.
+       */
+      next: number;
+    };
     /**
      * @description A list's or label's colour, from a fixed palette of twelve (the web app
      *     maps each name to its shades).
@@ -457,6 +553,12 @@ export interface components {
       detail: string;
       /** @description Present on validation and bad-query problems: one entry per bad input. */
       errors?: components["schemas"]["FieldError"][];
+      /**
+       * Format: int64
+       * @description Only on `resync-required` (410): the `seq` to continue from once
+       *     everything has been reloaded.
+       */
+      seq?: number | null;
       /**
        * Format: int32
        * @description The HTTP status code.
@@ -747,6 +849,18 @@ export interface components {
       };
     };
     /**
+     * @description `Accept` allows no media type the route can send (the event stream is
+     *     `text/event-stream` only).
+     */
+    NotAcceptable: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /**
      * @description No such task, list or label (the one the path names): it does not exist
      *     or belongs to someone else (the two are indistinguishable).
      */
@@ -769,6 +883,19 @@ export interface components {
     };
     /** @description `If-Match` names a version the task, list or label no longer has. */
     PreconditionFailed: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /**
+     * @description The changes after the client's position are no longer kept (pruned):
+     *     reload everything, then continue from the `seq` member of the problem
+     *     (`type` `urn:todo-api:problem:resync-required`).
+     */
+    ResyncRequired: {
       headers: {
         [name: string]: unknown;
       };
@@ -884,6 +1011,106 @@ export interface operations {
       };
       414: components["responses"]["UriTooLong"];
       431: components["responses"]["HeadersTooLarge"];
+    };
+  };
+  list_changes: {
+    parameters: {
+      query: {
+        /**
+         * @description Required. The last `seq` the client has applied (`0` before the
+         *     first change): the page starts after it. Digits only, at most the
+         *     caller's latest `seq`.
+         */
+        since: number;
+        /** @description Page size, an integer from 1 to 1000, default 100. */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of changes, in ascending `seq`. */
+      200: {
+        headers: {
+          /** @description `no-store`. */
+          "Cache-Control"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ChangePage"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      410: components["responses"]["ResyncRequired"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  stream_events: {
+    parameters: {
+      query?: {
+        /**
+         * @description Where to start when no `Last-Event-ID` header is sent: the last
+         *     `seq` the client has applied. Absent (and without the header): the
+         *     stream starts at the caller's latest change (live only).
+         */
+        since?: number;
+      };
+      header?: {
+        /** @description Optional: the `id` of the last event the client received (a `seq`); the stream replays every change after it, then continues live. Wins over `since`. Digits only; beyond the caller's latest `seq` is 400, older than the kept log is 410. */
+        "Last-Event-ID"?: string;
+      };
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /**
+       * @description A `text/event-stream` (server-sent events) that stays open. Events:
+       *
+       *     - a change: `id: <seq>`, `event: <entity>.<op>` (e.g. `task.upsert`, `list.delete`) and `data:` the change as one line of JSON, exactly as `GET /api/{user_id}/changes` returns it (`{"seq","entity","op","id","data"}`);
+       *     - `event: ready` with `id: <seq>` and `data: {"seq":<seq>}`, once, after the replay of what the client missed: the position reached (a client that connected without one learns it here);
+       *     - `event: token-expired` (`data: {}`) when the token that opened the stream expires; the stream then ends: reconnect with a fresh token and `Last-Event-ID`;
+       *     - `event: resync` (`data: {}`) when the client does not keep up (1,000 events waiting unsent and none taken for 5 s); the stream then ends: reconnect with `Last-Event-ID`, the missed changes are replayed from the log;
+       *     - a comment line `: keep-alive` every 15 s (`EVENTS_KEEPALIVE_SECS`), for proxies.
+       *
+       *     Start: after `Last-Event-ID`, else after `since`, else at the caller's latest change (live only). The replay comes from the change log in pages of up to 1,000, then live changes follow with no gap and no duplicate, whichever API instance made them. A stream may also end when the server shuts down or the store is unreachable: reconnect with `Last-Event-ID` (the usual SSE retry). At most 10 streams per user are open at once on one API instance (the next is 429 with Retry-After); the limit is per instance, not global. As `EventSource` cannot send an `Authorization` header, browsers read the stream with `fetch`.
+       */
+      200: {
+        headers: {
+          /** @description `no-store`. */
+          "Cache-Control"?: string;
+          /** @description `no`: proxies such as nginx must not buffer the stream. */
+          "X-Accel-Buffering"?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "text/event-stream": string;
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      406: components["responses"]["NotAcceptable"];
+      410: components["responses"]["ResyncRequired"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
     };
   };
   list_labels: {

@@ -38,13 +38,14 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::http::limits::HttpLimits;
 use crate::http::rate_limit::{IpNet, RateLimitSettings, RateLimits};
+use crate::live::EventsOptions;
 pub use server_settings::{AppOptions, ServerSettings};
 
 /// The defaults, compiled in so that the binary runs from any directory.
 pub const DEFAULTS_TOML: &str = include_str!("../../../../config/default.toml");
 
 /// Every variable the API reads (besides `APP_ENV`, which picks a file).
-pub const VARIABLES: [&str; 34] = [
+pub const VARIABLES: [&str; 37] = [
     "DATABASE_URL",
     "DATABASE_MIGRATION_URL",
     "API_BIND_ADDR",
@@ -79,6 +80,9 @@ pub const VARIABLES: [&str; 34] = [
     "AUTH_FAILURE_LIMIT_BURST",
     "METRICS_BIND_ADDR",
     "AUTH_FAILURE_LIMIT_EXEMPT",
+    "DATABASE_LISTEN_URL",
+    "CHANGES_RETENTION_DAYS",
+    "EVENTS_KEEPALIVE_SECS",
 ];
 
 /// A setting that stops startup. Displays as one line naming the variable
@@ -352,6 +356,12 @@ pub struct ServeConfig {
     /// `API_BIND_ADDR`.
     pub server: ServerSettings,
     pub database: PgSettings,
+    /// `DATABASE_LISTEN_URL`, else `DATABASE_URL`: where the one `LISTEN`
+    /// connection of the change signals goes (outside the pool). Behind a
+    /// transaction-mode pooler it must be the direct endpoint.
+    pub listen_url: SecretString,
+    /// How long change-log entries are kept (`CHANGES_RETENTION_DAYS`).
+    pub changes_retention: Duration,
     pub auth: VerifierSettings,
     pub log_filter: String,
     /// Which variables gave the issuer and the JWKS URL, to name them when
@@ -395,6 +405,11 @@ pub fn load_migrate(sources: &Sources) -> Result<MigrateConfig, ConfigError> {
 pub fn load_serve(sources: &Sources) -> Result<ServeConfig, ConfigError> {
     let raw = load_raw(sources)?;
     let database = database(&raw)?;
+    let listen_url = match raw.text("DATABASE_LISTEN_URL") {
+        Some(url) => postgres_url("DATABASE_LISTEN_URL", url)?,
+        None => database.url.clone(),
+    };
+    let retention_days = raw.number("CHANGES_RETENTION_DAYS", 1..=3650, "days")?;
     let bind = raw.required("API_BIND_ADDR", "e.g. 127.0.0.1:8000")?;
     let bind_addr = socket_addr(&bind, "API_BIND_ADDR", "127.0.0.1:8000")?;
     let (auth, issuer_from, jwks_url_from) = auth(&raw)?;
@@ -402,6 +417,8 @@ pub fn load_serve(sources: &Sources) -> Result<ServeConfig, ConfigError> {
     Ok(ServeConfig {
         server,
         database,
+        listen_url,
+        changes_retention: Duration::from_secs(retention_days * 86_400),
         auth,
         log_filter: log_filter(&raw)?,
         issuer_from,
@@ -538,6 +555,7 @@ fn server_settings(raw: &Raw, bind_addr: SocketAddr) -> Result<ServerSettings, C
         app: AppOptions {
             limits,
             rate_limits: Arc::new(RateLimits::new(rate_limits).exempt(exempt)),
+            events: EventsOptions::new(raw.secs("EVENTS_KEEPALIVE_SECS", 1..=3_600)?),
         },
     })
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::http::limits::HttpLimits;
 use crate::http::rate_limit::RateLimits;
+use crate::live::EventsOptions;
 
 /// How long closing a connection may take once the server closes it. Not
 /// a setting: only a client that stops reading is affected.
@@ -52,6 +53,9 @@ pub struct AppOptions {
     pub limits: HttpLimits,
     /// Shared by every worker (clones share the buckets).
     pub rate_limits: Arc<RateLimits>,
+    /// Event streams: keep-alive, limits, and the open streams (shared by
+    /// every worker, like the buckets).
+    pub events: EventsOptions,
 }
 
 impl Default for AppOptions {

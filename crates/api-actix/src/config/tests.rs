@@ -527,3 +527,39 @@ fn env_example_documents_every_variable_and_is_a_valid_configuration() {
     assert_eq!(config.server.bind_addr, "127.0.0.1:8000".parse().unwrap());
     assert!(matches!(config.auth.mode, VerifierMode::Jwks(_)));
 }
+
+#[test]
+fn the_change_feed_settings_default_and_are_checked() {
+    let config = load_serve(&sources(&MINIMAL)).unwrap();
+    // The LISTEN connection goes where the pool goes unless told otherwise.
+    assert_eq!(
+        config.listen_url.expose_secret(),
+        "postgres://app:s3cret@127.0.0.1:5432/todo"
+    );
+    assert_eq!(config.changes_retention, Duration::from_secs(30 * 86_400));
+    assert_eq!(config.server.app.events.keep_alive, Duration::from_secs(15));
+    let config = load_serve(&sources(&with(&[
+        (
+            "DATABASE_LISTEN_URL",
+            "postgres://app:s3cret@db-direct:5432/todo",
+        ),
+        ("CHANGES_RETENTION_DAYS", "7"),
+        ("EVENTS_KEEPALIVE_SECS", "1"),
+    ])))
+    .unwrap();
+    assert_eq!(
+        config.listen_url.expose_secret(),
+        "postgres://app:s3cret@db-direct:5432/todo"
+    );
+    assert_eq!(config.changes_retention, Duration::from_secs(7 * 86_400));
+    assert_eq!(config.server.app.events.keep_alive, Duration::from_secs(1));
+    let error = error_of(&with(&[("DATABASE_LISTEN_URL", "mysql://u:hidden@x/y")]));
+    assert_eq!(error.name, "DATABASE_LISTEN_URL");
+    assert!(!error.to_string().contains("hidden"), "{error}");
+    for (name, value) in [
+        ("CHANGES_RETENTION_DAYS", "0"),
+        ("EVENTS_KEEPALIVE_SECS", "0"),
+    ] {
+        assert_eq!(error_of(&with(&[(name, value)])).name, name);
+    }
+}

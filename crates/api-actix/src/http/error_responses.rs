@@ -154,3 +154,28 @@ pub enum BodyErrors {
     #[response(status = 422)]
     ValidationFailed(#[ref_response] ValidationFailed),
 }
+
+/// The changes after the client's position are no longer kept (pruned):
+/// reload everything, then continue from the `seq` member of the problem
+/// (`type` `urn:todo-api:problem:resync-required`).
+#[derive(Debug, ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct ResyncRequired(pub ProblemDocument);
+
+/// `Accept` allows no media type the route can send (the event stream is
+/// `text/event-stream` only).
+#[derive(Debug, ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct NotAcceptable(pub ProblemDocument);
+
+/// The routes that read the change log from a client's position: it may
+/// have been pruned (410).
+#[derive(Debug, IntoResponses)]
+#[response(status = 410)]
+pub struct ResyncErrors(#[ref_response] pub ResyncRequired);
+
+/// The event stream's own answers before it starts: `Accept` without
+/// `text/event-stream` (406).
+#[derive(Debug, IntoResponses)]
+#[response(status = 406)]
+pub struct StreamErrors(#[ref_response] pub NotAcceptable);

@@ -12,8 +12,8 @@ use domain::{Placement, TaskId};
 use ports::{
     CreateLabelError, CreateListError, CreateTaskError, DeleteLabelError, DeleteListError,
     DeleteTaskError, EnsureInboxError, GetLabelError, GetListError, GetTaskError, ListLabelsError,
-    ListListsError, ListTasksError, MoveListError, MoveTaskError, RepoUnavailable,
-    UpdateLabelError, UpdateListError, UpdateTaskError,
+    ListListsError, ListTasksError, MoveListError, MoveTaskError, ReadChangesError,
+    RepoUnavailable, UpdateLabelError, UpdateListError, UpdateTaskError,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -77,6 +77,11 @@ pub struct ProblemDocument {
     /// Present on validation and bad-query problems: one entry per bad input.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Only on `resync-required` (410): the `seq` to continue from once
+    /// everything has been reloaded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0)]
+    pub seq: Option<u64>,
 }
 
 /// The kinds of problem this API reports, each with its status, `type` and
@@ -104,10 +109,16 @@ pub enum ProblemKind {
     /// 409: the write conflicts with the stored state (a limit reached, a
     /// duplicate name, what the Inbox refuses).
     Conflict,
+    /// 410: the changes after the client's position are no longer kept; it
+    /// must reload everything and continue from the problem's `seq`.
+    ResyncRequired,
+    /// 406: the client accepts no representation this route has (the event
+    /// stream when `Accept` excludes `text/event-stream`).
+    NotAcceptable,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 19] = [
+    pub const ALL: [ProblemKind; 21] = [
         Self::Unauthorized,
         Self::Forbidden,
         Self::InvalidPath,
@@ -127,6 +138,8 @@ impl ProblemKind {
         Self::HeaderFieldsTooLarge,
         Self::TooManyRequests,
         Self::Conflict,
+        Self::ResyncRequired,
+        Self::NotAcceptable,
     ];
 
     pub const fn status(self) -> StatusCode {
@@ -149,6 +162,8 @@ impl ProblemKind {
             Self::HeaderFieldsTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::Conflict => StatusCode::CONFLICT,
+            Self::ResyncRequired => StatusCode::GONE,
+            Self::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
         }
     }
 
@@ -173,6 +188,8 @@ impl ProblemKind {
             Self::HeaderFieldsTooLarge => "header-fields-too-large",
             Self::TooManyRequests => "too-many-requests",
             Self::Conflict => "conflict",
+            Self::ResyncRequired => "resync-required",
+            Self::NotAcceptable => "not-acceptable",
         }
     }
 
@@ -197,6 +214,8 @@ impl ProblemKind {
             Self::HeaderFieldsTooLarge => "Request header fields too large",
             Self::TooManyRequests => "Too many requests",
             Self::Conflict => "Conflict",
+            Self::ResyncRequired => "Resync required",
+            Self::NotAcceptable => "Not acceptable",
         }
     }
 
@@ -219,6 +238,8 @@ pub struct Problem {
     /// Further response headers (`Retry-After` and the rate-limit fields
     /// on a 429, say).
     headers: Vec<(header::HeaderName, HeaderValue)>,
+    /// The `seq` extension member of a 410 resync-required.
+    seq: Option<u64>,
 }
 
 impl Problem {
@@ -230,6 +251,7 @@ impl Problem {
             allow: None,
             credentials_missing: false,
             headers: Vec::new(),
+            seq: None,
         }
     }
 
@@ -361,6 +383,40 @@ impl Problem {
         .with_errors(errors)
     }
 
+    /// 410: the changes after the client's position were pruned; reload
+    /// everything, then continue from `latest`.
+    pub fn resync_required(latest: domain::Seq) -> Self {
+        let mut problem = Self::new(
+            ProblemKind::ResyncRequired,
+            format!(
+                "The changes after this position are no longer kept: reload everything, then \
+                 continue from seq {latest}."
+            ),
+        );
+        problem.seq = Some(latest.get());
+        problem
+    }
+
+    /// 406: the event stream is all `GET …/events` answers.
+    pub fn not_acceptable(what: &str) -> Self {
+        Self::new(
+            ProblemKind::NotAcceptable,
+            format!("This resource is only available as {what}; see the Accept header."),
+        )
+    }
+
+    /// 429: the user already has `max` event streams open on this
+    /// instance.
+    pub fn too_many_streams(max: usize, retry_after_secs: u32) -> Self {
+        Self::new(
+            ProblemKind::TooManyRequests,
+            format!(
+                "You already have {max} event streams open on this server; close one or retry later."
+            ),
+        )
+        .with_header(header::RETRY_AFTER, HeaderValue::from(retry_after_secs))
+    }
+
     pub fn store_unavailable() -> Self {
         Self::new(
             ProblemKind::ServiceUnavailable,
@@ -389,6 +445,7 @@ impl Problem {
             status: self.kind.status().as_u16(),
             detail: self.detail.clone(),
             errors: self.errors.clone(),
+            seq: self.seq,
         }
     }
 }
@@ -451,6 +508,7 @@ pub fn generic_problem_response(status: StatusCode) -> HttpResponse {
             title,
             status: status.as_u16(),
             errors: Vec::new(),
+            seq: None,
         })
 }
 
@@ -596,6 +654,31 @@ impl Problem {
             MoveTaskError::LimitReached => list_full(),
             MoveTaskError::Unavailable(e) => unavailable(&e),
             MoveTaskError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl Problem {
+    /// A refused read of the change log. `field` names where the position
+    /// came from: the `since` query parameter or the `Last-Event-ID`
+    /// header; a position beyond the log is a 400 naming it.
+    pub fn from_read_changes(error: ReadChangesError, field: &str) -> Self {
+        match error {
+            ReadChangesError::AheadOfLog { latest } => {
+                let message = format!("is beyond your latest change ({latest})");
+                if field == "since" {
+                    Problem::invalid_query(vec![FieldError::new(field, message)])
+                } else {
+                    Problem::new(
+                        ProblemKind::InvalidHeader,
+                        format!("The {field} header is beyond your latest change ({latest})."),
+                    )
+                    .with_errors(vec![FieldError::new(field, message)])
+                }
+            }
+            ReadChangesError::Expired { latest } => Problem::resync_required(latest),
+            ReadChangesError::Unavailable(e) => unavailable(&e),
+            ReadChangesError::Internal(e) => internal(&*e),
         }
     }
 }

@@ -3,6 +3,8 @@
 //! port of [`AppState`](crate::state::AppState); the app's route table
 //! (`app.rs`) and the OpenAPI document (`openapi.rs`) list them.
 
+pub mod changes;
+pub mod events;
 pub mod health;
 pub mod labels;
 pub mod lists;

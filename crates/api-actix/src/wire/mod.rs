@@ -9,6 +9,7 @@
 //! [`FieldError`](crate::http::problem::FieldError)s); knows nothing of
 //! actix requests, routes or the app.
 
+pub mod changes;
 pub mod cursor;
 pub mod dto;
 pub mod fields;

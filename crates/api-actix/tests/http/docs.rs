@@ -183,7 +183,7 @@ async fn error_responses_are_problem_json_with_their_headers() {
     let problem = &doc["components"]["schemas"]["Problem"];
     assert_eq!(
         keys(&problem["properties"]),
-        set(&["type", "title", "status", "detail", "errors"])
+        set(&["type", "title", "status", "detail", "errors", "seq"])
     );
 }
 

@@ -49,6 +49,8 @@ async fn send_labels(labels: MockLabelRepo, req: TestRequest) -> Reply {
         verifier: Arc::new(verifier()),
         lists: Arc::new(MockListRepo::new()),
         labels: Arc::new(labels),
+        changes: Arc::new(ports::MockChangeLog::new()),
+        signals: Arc::new(ports::MockChangeSignals::new()),
     };
     send_to(state, req).await
 }

@@ -1,8 +1,10 @@
 //! The HTTP contract, through the real app factory with mocked ports.
 #![allow(clippy::unwrap_used)]
 
+mod changes;
 mod docs;
 mod errors;
+mod events;
 mod labels;
 mod lists;
 mod logging;

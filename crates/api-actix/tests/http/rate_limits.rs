@@ -83,6 +83,8 @@ macro_rules! app {
                 verifier: Arc::new($verifier),
                 lists: Arc::new(ports::MockListRepo::new()),
                 labels: Arc::new(ports::MockLabelRepo::new()),
+                changes: Arc::new(ports::MockChangeLog::new()),
+                signals: Arc::new(ports::MockChangeSignals::new()),
             },
             AppOptions {
                 rate_limits: Arc::new(RateLimits::new($settings)),

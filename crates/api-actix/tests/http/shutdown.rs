@@ -124,6 +124,8 @@ async fn a_graceful_shutdown_under_load_answers_every_accepted_request() {
         verifier: Arc::new(verifier()),
         lists: Arc::new(ports::MockListRepo::new()),
         labels: Arc::new(ports::MockLabelRepo::new()),
+        changes: Arc::new(ports::MockChangeLog::new()),
+        signals: Arc::new(ports::MockChangeSignals::new()),
     };
     let (server, addrs) = start(&settings(Duration::from_secs(10)), state).unwrap();
     let addr = addrs[0];
@@ -177,6 +179,8 @@ async fn requests_still_running_after_the_shutdown_timeout_are_cut_off() {
         verifier: Arc::new(verifier()),
         lists: Arc::new(ports::MockListRepo::new()),
         labels: Arc::new(ports::MockLabelRepo::new()),
+        changes: Arc::new(ports::MockChangeLog::new()),
+        signals: Arc::new(ports::MockChangeSignals::new()),
     };
     let (server, addrs) = start(&settings, state).unwrap();
     let addr = addrs[0];

@@ -124,6 +124,8 @@ pub async fn send(repo: MockTaskRepo, verifier: MockTokenVerifier, req: TestRequ
         verifier: Arc::new(verifier),
         lists: Arc::new(ports::MockListRepo::new()),
         labels: Arc::new(ports::MockLabelRepo::new()),
+        changes: Arc::new(ports::MockChangeLog::new()),
+        signals: Arc::new(ports::MockChangeSignals::new()),
     };
     send_to(state, req).await
 }
