@@ -10,7 +10,9 @@
 //! - the LISTEN connection killed (`pg_terminate_backend`) while writes go
 //!   on: the subscriber still receives every change once, in order;
 //! - 8 concurrent writers × 200 writes for one user: the subscriber and
-//!   `GET …/changes` (paged) both see every `seq`, no gap, no repeat.
+//!   `GET …/changes` (paged) both see every `seq`, no gap, no repeat;
+//! - SIGTERM with a stream open: the stream ends at once and the process
+//!   exits well before its 30 s shutdown timeout.
 #![allow(clippy::unwrap_used)]
 
 use std::process::Stdio;
@@ -86,7 +88,7 @@ async fn database() -> (TestDatabase, UserId) {
 
 /// One running `todo-api serve`.
 struct Api {
-    _child: Child,
+    child: Child,
     base: String,
     log: Arc<Mutex<String>>,
     http: reqwest::Client,
@@ -132,7 +134,7 @@ impl Api {
         .expect("todo-api announces its address");
         tokio::spawn(async move { while let Ok(Some(_)) = stdout.next_line().await {} });
         let api = Self {
-            _child: child,
+            child,
             base,
             log,
             http: reqwest::Client::new(),
@@ -505,4 +507,36 @@ async fn concurrent_writers_produce_every_seq_once_for_a_subscriber_and_for_chan
         }
     }
     assert_eq!(all, (1..=end).collect::<Vec<_>>());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_ends_open_streams_at_once_instead_of_waiting_out_the_shutdown_timeout() {
+    let (db, user) = database().await;
+    let token = token(user);
+    let mut api = Api::start(&db).await;
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        let mut stream = api.subscribe(user, &token, None).await;
+        stream.ready().await;
+        streams.push(stream);
+    }
+    let pid = api.child.id().unwrap();
+    let signalled = Instant::now();
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    for stream in &mut streams {
+        // The stream ends (no event, no error) rather than staying open.
+        assert!(stream.next_within(Duration::from_secs(10)).await.is_none());
+    }
+    let exit = tokio::time::timeout(Duration::from_secs(10), api.child.wait())
+        .await
+        .expect("todo-api exits well before SHUTDOWN_TIMEOUT_SECS (30 s)")
+        .unwrap();
+    assert!(exit.success(), "exit status {exit:?}; log:\n{}", api.log());
+    let took = signalled.elapsed();
+    eprintln!("SIGTERM with 3 open streams: exited after {took:?}");
+    assert!(took < Duration::from_secs(10), "{took:?}");
 }

@@ -701,3 +701,53 @@ async fn check_order_401_403_400_406_429() {
     refused(&fixture, req).await.problem(429);
     drop(held);
 }
+
+/// Over real TCP: a client that hangs up frees its stream's slot and task
+/// (the server does not keep half-closed connections, and the stream's
+/// task ends when its body is dropped).
+#[actix_web::test]
+async fn a_client_that_hangs_up_frees_its_slot() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let fixture = Fixture::new(0);
+    let mut settings = api_actix::server::ServerSettings::new("127.0.0.1:0".parse().unwrap());
+    settings.workers = Some(1);
+    settings.app = fixture.options.clone();
+    let (server, addrs) = api_actix::server::start(&settings, fixture.state()).unwrap();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    let mut conn = tokio::net::TcpStream::connect(addrs[0]).await.unwrap();
+    let request = format!(
+        "GET {} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {ALICE_TOKEN}\r\n\
+         Accept: text/event-stream\r\n\r\n",
+        events_url(ALICE, "")
+    );
+    conn.write_all(request.as_bytes()).await.unwrap();
+    let mut received = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !String::from_utf8_lossy(&received).contains("event: ready") {
+        let n = tokio::time::timeout(Duration::from_secs(5), conn.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            n > 0,
+            "closed early: {}",
+            String::from_utf8_lossy(&received)
+        );
+        received.extend_from_slice(&buf[..n]);
+    }
+    assert!(String::from_utf8_lossy(&received).starts_with("HTTP/1.1 200"));
+    assert_eq!(fixture.streams().open_for(alice()), 1);
+    drop(conn);
+    let mut open = 1;
+    for _ in 0..200 {
+        open = fixture.streams().open_for(alice());
+        if open == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(open, 0, "the slot is still held after the client hung up");
+    handle.stop(false).await;
+}
