@@ -63,7 +63,7 @@ impl LabelRepo for PgTaskRepo {
         // Not repeated after a dead connection: a repeat of a committed
         // first attempt would answer "duplicate name".
         let row = self
-            .run_tx(Replay::Never, |conn| {
+            .run_write_tx(owner, Replay::Never, |conn| {
                 let new = new.clone();
                 async move {
                     diesel::sql_query("SELECT pg_advisory_xact_lock($1, hashtext($2::text))")
@@ -139,7 +139,7 @@ impl LabelRepo for PgTaskRepo {
             Replay::Safe
         };
         let row = self
-            .run_tx(replay, |conn| {
+            .run_write_tx(owner, replay, |conn| {
                 let patch = patch.clone();
                 async move {
                     let id = Uuid::from(id);
@@ -193,7 +193,7 @@ impl LabelRepo for PgTaskRepo {
         id: LabelId,
         expected: Option<Version>,
     ) -> Result<(), DeleteLabelError> {
-        self.run_tx(Replay::Never, move |conn| {
+        self.run_write_tx(owner, Replay::Never, move |conn| {
             async move {
                 let id = Uuid::from(id);
                 let version: Option<i64> = labels::table

@@ -274,7 +274,7 @@ impl ListRepo for PgTaskRepo {
         // Not repeated after a dead connection: a repeat of a committed
         // first attempt would answer "duplicate name".
         let row = self
-            .run_tx(Replay::Never, |conn| {
+            .run_write_tx(owner, Replay::Never, |conn| {
                 let new = new.clone();
                 async move {
                     match inbox::locked(conn, owner).await {
@@ -346,7 +346,7 @@ impl ListRepo for PgTaskRepo {
             Replay::Safe
         };
         let row = self
-            .run_tx(replay, |conn| {
+            .run_write_tx(owner, replay, |conn| {
                 let patch = patch.clone();
                 async move {
                     let id = Uuid::from(id);
@@ -406,7 +406,7 @@ impl ListRepo for PgTaskRepo {
     ) -> Result<(), DeleteListError> {
         // One statement: the list's tasks (and their labels) go with it by
         // the foreign keys' cascades, atomically.
-        self.run(Replay::Never, move |conn| {
+        self.run_write(owner, Replay::Never, move |conn| {
             async move {
                 let id = Uuid::from(id);
                 let delete = diesel::delete(lists::table)
@@ -456,7 +456,7 @@ impl ListRepo for PgTaskRepo {
         placement: Placement<ListId>,
     ) -> Result<ListSummary, MoveListError> {
         let row = self
-            .run_tx(Replay::Never, move |conn| {
+            .run_write_tx(owner, Replay::Never, move |conn| {
                 async move {
                     match inbox::locked(conn, owner).await {
                         Ok(_) => {}
