@@ -2,6 +2,8 @@
 
 import { ListDrawer } from "@/components/lists/list-drawer";
 import { ListSidebar } from "@/components/lists/list-sidebar";
+import { LiveIndicator } from "@/components/live/live-indicator";
+import { useLiveChanges } from "@/hooks/use-live-changes";
 import { useTaskBoard } from "@/hooks/use-task-board";
 
 import { OutageBanner } from "./outage-banner";
@@ -17,6 +19,8 @@ import { TaskList } from "./task-list";
  */
 export function TaskBoard({ userId }: { userId: string }) {
   const board = useTaskBoard(userId);
+  // Once per tab: changes made elsewhere are applied to the cache as they happen.
+  const live = useLiveChanges(userId, board.editingId);
   return (
     // The top level's drag context holds the sidebar too: a task dropped on a list moves there.
     <SortableTasks board={board} tasks={board.list.tasks} depth={0} ordered={board.manualOrder}>
@@ -30,10 +34,18 @@ export function TaskBoard({ userId }: { userId: string }) {
             <h2 className="text-lg font-semibold" data-testid="current-list">
               {board.currentList?.name ?? "All tasks"}
             </h2>
+            <LiveIndicator status={live} className="ml-auto" />
           </div>
           {board.outage ? <OutageBanner message={board.outage} onRetry={board.retry} /> : null}
           <TaskComposer onCreate={board.create} />
-          <TaskFilters filters={board.filters} onChange={board.changeFilters} />
+          <TaskFilters
+            filters={board.filters}
+            onChange={board.changeFilters}
+            labels={board.labels.data}
+            chosenLabels={board.labelFilters}
+            onLabelsChange={board.setLabelFilters}
+            onClear={board.clearFilters}
+          />
           <TaskList board={board} />
           <p className="sr-only" role="status" aria-live="polite">
             {board.announcement}
