@@ -440,9 +440,6 @@ export function useTaskBoard(userId: string) {
     /** The labels the list is narrowed to (a task must carry all of them), as in the address. */
     labelFilters,
     setLabelFilters,
-    /** Adds the label to the filter, or takes it out. */
-    toggleLabelFilter: (id: string) =>
-      setLabelFilters(labelFilters.includes(id) ? labelFilters.filter((l) => l !== id) : [...labelFilters, id]),
     /** The address with these labels chosen (the list on show stays). */
     addressWith,
     /** Creates a label (from the editor's picker); resolves to it, or to a message saying why not. */
