@@ -8,6 +8,8 @@
 //!   route pattern (never the raw path, which holds ids), recorded by the
 //!   app's request-log middleware;
 //! - `rate_limit_rejections_total{policy}` (`rate_limit.rs`);
+//! - `event_streams_open` (gauge): event streams open on this instance
+//!   (`live/slots.rs`);
 //! - `jwks_fetches_total`, `jwks_fetch_failures_total`,
 //!   `verified_token_cache_hits_total`, `verified_token_cache_misses_total`
 //!   (`adapters-jwt`);
@@ -30,6 +32,7 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 pub const REQUESTS: &str = "http_requests_total";
 pub const REQUEST_DURATION: &str = "http_request_duration_seconds";
 pub const RATE_LIMIT_REJECTIONS: &str = "rate_limit_rejections_total";
+pub const EVENT_STREAMS_OPEN: &str = "event_streams_open";
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
@@ -72,6 +75,10 @@ pub fn install() -> Result<PrometheusHandle, String> {
         RATE_LIMIT_REJECTIONS,
         "Requests answered 429, by policy (user, auth-failures)."
     );
+    metrics::describe_gauge!(
+        EVENT_STREAMS_OPEN,
+        "Server-sent event streams open on this instance."
+    );
     let handle = HANDLE.get_or_init(|| handle).clone();
     ENABLED.store(true, Ordering::Relaxed);
     Ok(handle)
@@ -89,6 +96,13 @@ pub fn record_request(method: &str, route: &str, status: u16, latency: Duration)
     ];
     metrics::counter!(REQUESTS, &labels).increment(1);
     metrics::histogram!(REQUEST_DURATION, &labels).record(latency.as_secs_f64());
+}
+
+/// Records how many event streams are open on this instance.
+pub fn record_open_streams(open: usize) {
+    if enabled() {
+        metrics::gauge!(EVENT_STREAMS_OPEN).set(open as f64);
+    }
 }
 
 /// Records a 429.

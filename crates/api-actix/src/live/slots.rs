@@ -36,6 +36,7 @@ impl EventStreams {
             return None;
         }
         *count += 1;
+        crate::metrics::record_open_streams(open.values().sum());
         Some(StreamSlot {
             streams: Arc::clone(self),
             user,
@@ -78,6 +79,7 @@ impl EventStreams {
                 open.remove(&user);
             }
         }
+        crate::metrics::record_open_streams(open.values().sum());
     }
 }
 
