@@ -8,6 +8,7 @@
 use std::sync::LazyLock;
 
 use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::AnyOfBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{Modify, OpenApi};
@@ -262,6 +263,30 @@ impl Modify for OptionalBodies {
     }
 }
 
+/// utoipa writes an untagged enum as `oneOf`, but a List object also
+/// satisfies the Label schema (which allows further properties), so a
+/// change's `data` is `anyOf` its kinds; `entity` says which it is.
+struct ChangeDataAnyOf;
+
+impl Modify for ChangeDataAnyOf {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let Some(RefOr::T(Schema::OneOf(one_of))) = components.schemas.get_mut("ChangeData") else {
+            return;
+        };
+        let mut any_of = AnyOfBuilder::new().description(one_of.description.clone());
+        for item in std::mem::take(&mut one_of.items) {
+            any_of = any_of.item(item);
+        }
+        components.schemas.insert(
+            "ChangeData".to_owned(),
+            RefOr::T(Schema::AnyOf(any_of.build())),
+        );
+    }
+}
+
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(
@@ -323,7 +348,8 @@ impl Modify for OptionalBodies {
         &BearerAuth,
         &OptionalBodies,
         &TextRules,
-        &RequestSizeResponses
+        &RequestSizeResponses,
+        &ChangeDataAnyOf
     ),
     tags(
         (name = "tasks", description = "The caller's tasks."),

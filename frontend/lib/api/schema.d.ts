@@ -323,7 +323,7 @@ export interface components {
   schemas: {
     /** @description One change of the caller's data. */
     Change: {
-      data: components["schemas"]["ChangeDataDto"] | null;
+      data: components["schemas"]["ChangeData"] | null;
       entity: components["schemas"]["ChangeEntity"];
       /**
        * Format: uuid
@@ -338,8 +338,12 @@ export interface components {
        */
       seq: number;
     };
-    /** @description The entity's current state, exactly as its own GET returns it. */
-    ChangeDataDto: components["schemas"]["Task"] | components["schemas"]["List"] | components["schemas"]["Label"];
+    /**
+     * @description The entity's current state, exactly as its own GET returns it: a Task
+     *     when `entity` is `task`, a List for `list`, a Label for `label`.
+     *     (`anyOf`, not `oneOf`: a List object also satisfies the Label schema.)
+     */
+    ChangeData: components["schemas"]["Task"] | components["schemas"]["List"] | components["schemas"]["Label"];
     /**
      * @description What kind of entity changed. `preferences` and `completion` are
      *     reserved for later features; clients should ignore kinds they do not

@@ -42,9 +42,12 @@ pub enum ChangeOpDoc {
     Delete,
 }
 
-/// The entity's current state, exactly as its own GET returns it.
+/// The entity's current state, exactly as its own GET returns it: a Task
+/// when `entity` is `task`, a List for `list`, a Label for `label`.
+/// (`anyOf`, not `oneOf`: a List object also satisfies the Label schema.)
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(untagged)]
+#[schema(as = ChangeData)]
 pub enum ChangeDataDto {
     Task(TaskDto),
     List(ListDto),

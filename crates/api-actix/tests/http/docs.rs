@@ -180,6 +180,11 @@ async fn error_responses_are_problem_json_with_their_headers() {
             .get("Retry-After")
             .is_some()
     );
+    // A List object also satisfies the Label schema: a change's data is
+    // anyOf its kinds, never oneOf (which would refuse every list).
+    let data = &doc["components"]["schemas"]["ChangeData"];
+    assert_eq!(data["anyOf"].as_array().map(Vec::len), Some(3), "{data}");
+    assert!(data.get("oneOf").is_none(), "{data}");
     let problem = &doc["components"]["schemas"]["Problem"];
     assert_eq!(
         keys(&problem["properties"]),
