@@ -11,8 +11,10 @@ import { EmptyState, ErrorState, LoadingRows } from "./task-list-states";
 
 /**
  * The tasks the filters select, one page after another. `aria-busy` is true
- * while a first page is read (a new filter, a retry, after adding a task);
- * the list on screen stays, dimmed, until it arrives.
+ * while a first page is read (a new filter, a retry, after adding a task).
+ * Only another filter's tasks, kept on screen until the new ones arrive, are
+ * dimmed: a background re-read (a change made elsewhere arriving live) must
+ * not dim the list under the user's eyes, nor lower its contrast.
  */
 export function TaskList({ board }: { board: TaskBoardState }) {
   const { list } = board;
@@ -23,7 +25,7 @@ export function TaskList({ board }: { board: TaskBoardState }) {
     <section
       aria-label="Tasks"
       aria-busy={loading}
-      className={cn("grid gap-2 transition-opacity", loading && list.data && "opacity-60")}
+      className={cn("grid gap-2 transition-opacity", list.isPlaceholderData && "opacity-60")}
     >
       {list.isPending ? (
         <LoadingRows />
