@@ -172,6 +172,13 @@ impl Producer {
                     if self.tx.capacity() > 1 {
                         let _ = self.tx.try_send(sse::keep_alive());
                     }
+                    // A hint can be lost (a writer that died between its
+                    // commit and its NOTIFY, ADR 0007): the log is read on
+                    // every tick too, so such a change arrives at most one
+                    // keep-alive period late, never not at all.
+                    if let Err(end) = self.catch_up().await {
+                        return end;
+                    }
                 }
             }
         }

@@ -76,14 +76,18 @@ impl FakeLog {
 
     /// Commits `count` more changes and wakes the user's streams.
     fn append(&self, count: u64) {
-        {
-            let mut state = self.inner.lock().unwrap();
-            for _ in 0..count {
-                let n = state.entries.len() as u64 + 1;
-                state.entries.push(change(n));
-            }
-        }
+        self.append_without_hint(count);
         self.signals.wake(alice());
+    }
+
+    /// Commits `count` more changes whose hint is lost (the writer died
+    /// between its commit and its NOTIFY): no stream is woken.
+    fn append_without_hint(&self, count: u64) {
+        let mut state = self.inner.lock().unwrap();
+        for _ in 0..count {
+            let n = state.entries.len() as u64 + 1;
+            state.entries.push(change(n));
+        }
     }
 }
 
@@ -444,6 +448,17 @@ async fn keep_alive_comments_come_while_nothing_changes() {
         let event = reader.next().await.unwrap();
         assert_eq!(event.comment.as_deref(), Some("keep-alive"), "{event:?}");
     }
+}
+
+#[actix_web::test]
+async fn a_change_whose_hint_was_lost_arrives_with_the_next_keep_alive() {
+    let mut fixture = Fixture::new(1);
+    fixture.options.events.keep_alive = Duration::from_millis(200);
+    let app = fixture.app().await;
+    let (_, mut reader, _) = open(&app, get(&events_url(ALICE, "?since=1"))).await;
+    assert_eq!(reader.next().await.unwrap().kind(), "ready");
+    fixture.log.append_without_hint(2);
+    assert_eq!(reader.changes(2).await, vec![2, 3]);
 }
 
 #[actix_web::test]
