@@ -19,6 +19,10 @@
 # statements; found by itself for a local Debian cluster). The API runs
 # with its defaults (pool of 10, RUST_LOG=info to a file) unless the
 # environment sets DATABASE_MAX_CONNECTIONS or RUST_LOG.
+# BENCH_FANOUT=0 skips the fan-out measurement of issue 10 (fanout.mjs:
+# BENCH_FANOUT_STREAMS event streams, default 1000, 10 per user, while
+# BENCH_FANOUT_RATE tasks per second, default 100, are created for
+# BENCH_FANOUT_SECONDS, default 10: delivery latency and memory per stream).
 # BENCH_POOLER=transaction puts a PgBouncer in pool_mode = transaction (the
 # pgbouncer from PATH or /usr/sbin, e.g. Debian's 1.18) between the API and
 # PostgreSQL and runs the API with DATABASE_POOLER=transaction, as behind
@@ -51,6 +55,7 @@ admin_url="${TEST_DATABASE_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgre
 out_dir="$root/target/bench"
 bin="${CARGO_TARGET_DIR:-$root/target}/release/todo-api"
 pooler="${BENCH_POOLER:-none}"
+fanout="${BENCH_FANOUT:-1}"
 case "$pooler" in none | transaction) ;; *) echo "bench-api: BENCH_POOLER must be none or transaction, got '$pooler'" >&2; exit 2 ;; esac
 
 say() { printf 'bench-api: %s\n' "$*" >&2; }
@@ -366,6 +371,13 @@ for scenario in "${scenarios[@]}"; do
   hwm_kb="$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$api_pid/status")"
   printf '{"vm_hwm_kb":%s,"reset_per_scenario":%s}\n' "$hwm_kb" "$rss_reset" >"$results/rss-$scenario.json"
 done
+# --- Fan-out (issue 10): open event streams, writes, delivery latency -------------
+if [ "$fanout" = 1 ]; then
+  say "fan-out: ${BENCH_FANOUT_STREAMS:-1000} event streams, ${BENCH_FANOUT_RATE:-100} writes/s for ${BENCH_FANOUT_SECONDS:-10} s"
+  in_background node "$here/fanout.mjs" "$work/users.txt" "$base" "$api_pid" >"$results/fanout.json" ||
+    die "the fan-out measurement failed: $(tail -5 "$results/fanout.json")"
+  api_alive || die "todo-api stopped during the fan-out measurement; see $api_log"
+fi
 stop_api
 
 # --- pgbench: the same statements, straight on PostgreSQL --------------------------
