@@ -340,7 +340,8 @@ describe("managing tasks", () => {
       expect(created.status).toBe(201);
     }
     await page.reload();
-    await expect.poll(async () => (await dashboard.titles())?.length ?? -1).toBe(20);
+    // A reload on a busy 2-core machine takes seconds, not the default second of polling.
+    await expect.poll(async () => (await dashboard.titles())?.length ?? -1, { timeout: 15_000 }).toBe(20);
     await page.getByRole("button", { name: "Load more" }).click();
     await expect.poll(async () => (await dashboard.titles())?.length ?? -1).toBe(23);
     await page.getByRole("button", { name: "Load more" }).waitFor({ state: "detached" });
@@ -620,7 +621,7 @@ describe("lists", () => {
       await sidebar.getByRole("link", { name: /Food/ }).waitFor();
       expect(await sidebar.getByRole("link", { name: /Food/ }).getAttribute("data-color")).toBe("blue");
       await p.reload();
-      await expect.poll(currentList).toBe("Food");
+      await expect.poll(currentList, { timeout: 15_000 }).toBe("Food");
       await board.expectTitles(["Apples"]);
 
       // On a phone, the lists are in a drawer.
@@ -728,7 +729,7 @@ describe("ordering lists and editing labels", () => {
       await expect.poll(announced).toBe("“Beta” moved before “Gamma”.");
 
       await p.reload();
-      await expect.poll(order).toEqual(["Inbox", "Beta", "Gamma", "Alpha"]);
+      await expect.poll(order, { timeout: 15_000 }).toEqual(["Inbox", "Beta", "Gamma", "Alpha"]);
 
       // A refused move shows, then goes back, with a toast.
       await p.route("**/lists/*/move", (route) =>
