@@ -1,13 +1,15 @@
 //! Live updates: the per-user event streams of `GET /api/{user_id}/events`
 //! (`stream`: replay from the change log, then follow it on wake-ups from
 //! the `ChangeSignals` port), their server-sent-event framing (`sse`), the
-//! per-instance bookkeeping of open streams (`slots`), and the background
+//! per-instance bookkeeping of open streams (`slots`), the log reads a
+//! user's streams share (`shared_reads`), and the background
 //! pruning of the change log (`pruning`).
 //!
 //! Depends on the ports, the domain and `wire` (a change is sent as the
 //! same JSON `GET …/changes` returns); the routes open streams through it.
 
 pub mod pruning;
+pub mod shared_reads;
 pub mod slots;
 pub mod sse;
 pub mod stream;
@@ -15,6 +17,7 @@ pub mod stream;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use shared_reads::SharedReads;
 pub use slots::{EventStreams, StreamSlot};
 
 /// At most this many open event streams per user on one instance; the next
@@ -43,6 +46,8 @@ pub struct EventsOptions {
     /// The open streams of this instance (shared by every worker), and the
     /// signal that ends them all on shutdown.
     pub streams: Arc<EventStreams>,
+    /// Log reads shared by a user's streams woken by the same hint.
+    pub reads: Arc<SharedReads>,
 }
 
 impl EventsOptions {
@@ -54,6 +59,7 @@ impl EventsOptions {
             buffer: STREAM_BUFFER,
             overflow_grace: OVERFLOW_GRACE,
             streams: Arc::new(EventStreams::default()),
+            reads: Arc::new(SharedReads::default()),
         }
     }
 }

@@ -33,6 +33,9 @@ use ports::{ChangeLog, ChangeWakeups, ReadChangesError};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
+use futures_util::FutureExt;
+
+use super::shared_reads::ReadFailed;
 use super::{EventsOptions, StreamSlot, sse};
 
 /// Everything the route established before answering 200.
@@ -163,7 +166,8 @@ impl Producer {
                     if changed.is_err() {
                         return End::SignalsClosed;
                     }
-                    if let Err(end) = self.catch_up().await {
+                    let wakeup = *wakeups.borrow_and_update();
+                    if let Err(end) = self.catch_up(Some(wakeup)).await {
                         return end;
                     }
                 }
@@ -176,7 +180,7 @@ impl Producer {
                     // commit and its NOTIFY, ADR 0007): the log is read on
                     // every tick too, so such a change arrives at most one
                     // keep-alive period late, never not at all.
-                    if let Err(end) = self.catch_up().await {
+                    if let Err(end) = self.catch_up(None).await {
                         return end;
                     }
                 }
@@ -195,7 +199,7 @@ impl Producer {
     }
 
     /// Delivers everything after `last`, as far as the buffer allows.
-    async fn catch_up(&mut self) -> Result<(), End> {
+    async fn catch_up(&mut self, wakeup: Option<u64>) -> Result<(), End> {
         loop {
             let mut room = self.tx.capacity().saturating_sub(1);
             if room == 0 {
@@ -209,7 +213,10 @@ impl Producer {
                 }
                 room = self.tx.capacity().saturating_sub(1);
             }
-            let page = self.read(page_limit(room)).await?;
+            let page = match wakeup {
+                Some(wakeup) => self.read_shared(page_limit(room), wakeup).await?,
+                None => self.read(page_limit(room)).await?,
+            };
             for change in &page.changes {
                 self.tx
                     .try_send(sse::change(change))
@@ -236,24 +243,64 @@ impl Producer {
     }
 
     async fn read(&self, limit: ChangeLimit) -> Result<ChangePage, End> {
-        match self.log.read(self.owner, self.last, limit).await {
-            Ok(page) => Ok(page),
-            Err(ReadChangesError::Unavailable(error)) => {
-                tracing::warn!(%error, "change log unavailable; ending the event stream");
-                Err(End::LogFailed)
-            }
-            Err(ReadChangesError::Internal(error)) => {
-                tracing::error!(%error, "change log failure; ending the event stream");
-                Err(End::LogFailed)
-            }
-            Err(
-                error @ (ReadChangesError::AheadOfLog { .. } | ReadChangesError::Expired { .. }),
-            ) => {
-                // The user's log was reset (account deleted) or pruned
-                // past this stream: reconnecting tells the client which.
-                tracing::debug!(%error, "event stream lost its position");
-                Err(End::LostPosition)
-            }
+        read_log(self.log.as_ref(), self.owner, self.last, limit)
+            .await
+            .map_err(End::from)
+    }
+
+    /// As [`Self::read`], shared with the user's other streams on this
+    /// instance that were woken by the same wake-up (`wakeup`: the value
+    /// of the user's wake-up counter seen after it).
+    async fn read_shared(&self, limit: ChangeLimit, wakeup: u64) -> Result<ChangePage, End> {
+        let (log, owner, since) = (self.log.clone(), self.owner, self.last);
+        self.options
+            .reads
+            .read(owner, since, limit, wakeup, move || {
+                async move {
+                    read_log(log.as_ref(), owner, since, limit)
+                        .await
+                        .map(Arc::new)
+                }
+                .boxed()
+            })
+            .await
+            .map(Arc::unwrap_or_clone)
+            .map_err(End::from)
+    }
+}
+
+impl From<ReadFailed> for End {
+    fn from(failed: ReadFailed) -> Self {
+        if failed.lost {
+            Self::LostPosition
+        } else {
+            Self::LogFailed
+        }
+    }
+}
+
+/// Reads the log after `since`; failures are logged here, once per read.
+async fn read_log(
+    log: &dyn ChangeLog,
+    owner: UserId,
+    since: Seq,
+    limit: ChangeLimit,
+) -> Result<ChangePage, ReadFailed> {
+    match log.read(owner, since, limit).await {
+        Ok(page) => Ok(page),
+        Err(ReadChangesError::Unavailable(error)) => {
+            tracing::warn!(%error, "change log unavailable; ending the event stream");
+            Err(ReadFailed { lost: false })
+        }
+        Err(ReadChangesError::Internal(error)) => {
+            tracing::error!(%error, "change log failure; ending the event stream");
+            Err(ReadFailed { lost: false })
+        }
+        Err(error @ (ReadChangesError::AheadOfLog { .. } | ReadChangesError::Expired { .. })) => {
+            // The user's log was reset (account deleted) or pruned past
+            // this stream: reconnecting tells the client which.
+            tracing::debug!(%error, "event stream lost its position");
+            Err(ReadFailed { lost: true })
         }
     }
 }
