@@ -47,12 +47,15 @@ export function ListForm({
     if (trimmed === "") return setError(`Give the ${noun} a name.`);
     if ([...trimmed].length > maxLength) return setError(`Keep the name to ${maxLength} characters.`);
     setBusy(true);
+    const submitted = { name, color };
     const problem = await onSubmit({ name: trimmed, color });
     setBusy(false);
     setError(problem);
     if (!problem && !initial) {
-      setName("");
-      setColor("gray");
+      // Only what was sent is cleared: a name typed while it was being
+      // saved (the new list may show, live, before the answer) is kept.
+      setName((current) => (current === submitted.name ? "" : current));
+      setColor((current) => (current === submitted.color ? "gray" : current));
     }
   }
 
