@@ -75,6 +75,49 @@ async fn the_inbox_is_created_exactly_once_under_20_concurrent_first_requests() 
     assert_eq!((inbox.total_tasks, inbox.open_tasks), (6, 6));
 }
 
+/// The race a single user rarely loses, made likely: 16 users, each with 8
+/// concurrent first task creations. Before the Inbox insert was serialised
+/// the loser of a race failed on the name index (`lists_user_name_key`) or
+/// deadlocked with the winner's recheck of the deferrable position key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_first_creates_of_many_users_never_collide_on_the_inbox() {
+    let (db, repo) = migrated().await;
+    let repo = Arc::new(repo);
+    let mut owners = Vec::new();
+    for _ in 0..16 {
+        owners.push(db.insert_user().await);
+    }
+    let creates: Vec<_> = owners
+        .iter()
+        .flat_map(|&owner| (0..8).map(move |i| (owner, i)))
+        .map(|(owner, i)| {
+            let repo = Arc::clone(&repo);
+            tokio::spawn(async move {
+                TaskRepo::create(
+                    &*repo,
+                    owner,
+                    fields(&format!("task {i}")),
+                    TaskLocation::default(),
+                )
+                .await
+                .map_err(|e| format!("{e:?}"))
+            })
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for create in creates {
+        if let Err(failure) = create.await.unwrap() {
+            failures.push(failure);
+        }
+    }
+    assert!(failures.is_empty(), "failed creates: {failures:?}");
+    for owner in owners {
+        let lists = ListRepo::list_all(&*repo, owner).await.unwrap();
+        assert_eq!(lists.len(), 1, "one Inbox and nothing else");
+        assert_eq!((lists[0].total_tasks, lists[0].open_tasks), (8, 8));
+    }
+}
+
 #[tokio::test]
 async fn lists_come_inbox_first_then_in_manual_order_with_task_counts() {
     let (db, repo) = migrated().await;
