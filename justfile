@@ -97,7 +97,11 @@ openapi $file="": web-deps
     doc=$(mktemp --suffix=.json); trap 'rm -f "$doc"' EXIT
     cargo run --quiet -p api-actix --bin todo-api -- openapi > "$doc"
     (cd frontend && npm run --silent api:generate -- "$doc")
-    if [ -z "$file" ]; then cat "$doc"; else cp "$doc" "$file.tmp" && mv "$file.tmp" "$file"; echo "wrote $file" >&2; fi
+    # A regular file is replaced atomically; anything else (/dev/stdout, a pipe) is written through,
+    # never renamed over: mv onto /dev/null once replaced the device with a root-only file.
+    if [ -z "$file" ]; then cat "$doc";
+    elif [ -e "$file" ] && [ ! -f "$file" ]; then cat "$doc" > "$file";
+    else cp "$doc" "$file.tmp" && mv "$file.tmp" "$file"; echo "wrote $file" >&2; fi
 
 # Fail when the web app's generated API types (frontend/lib/api/) are not those of the OpenAPI document the API serves.
 openapi-check: web-deps
