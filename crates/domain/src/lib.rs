@@ -15,9 +15,12 @@ mod ownership;
 mod position;
 mod priority;
 mod query;
+mod recurrence;
 mod task;
 mod text;
+mod time_zone;
 mod title;
+mod view;
 
 pub use change::{
     Change, ChangeData, ChangeEntity, ChangeLimit, ChangeLimitError, ChangeOp, ChangePage, Seq,
@@ -37,11 +40,16 @@ pub use query::{
     SortKey, SortKeyError, SortOrder, SortOrderError, SortPosition, StatusFilter,
     StatusFilterError, TaskPage, TaskQuery,
 };
+pub use recurrence::{
+    Recurrence, RecurrenceBasis, RecurrenceBasisError, RecurrenceError, next_due,
+};
 pub use task::{
     CompletionChange, SubtaskCounts, Task, TaskFields, TaskLabels, TaskLocation, TaskMove,
     TaskPatch, TooManyLabels, Version,
 };
+pub use time_zone::{Preferences, TimeZone, UnknownTimeZone, WeekStart, WeekStartError};
 pub use title::{Title, TitleError};
+pub use view::{TaskView, TaskViewError, UpcomingDays, UpcomingDaysError, ViewWindow};
 
 /// Timestamps are always UTC instants.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
