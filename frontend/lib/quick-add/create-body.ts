@@ -1,0 +1,47 @@
+import type { QuickAddResult } from "./parse";
+
+/**
+ * The create body for a quick-added task. Written by hand for the fields the
+ * API is gaining (`due_all_day`, `recurrence`, `recurrence_basis`); the
+ * generated `TaskInput` type replaces this one once the OpenAPI document
+ * has them.
+ */
+export interface QuickAddCreateBody {
+  title: string;
+  due_at?: string;
+  due_all_day?: boolean;
+  recurrence?: string;
+  recurrence_basis?: "due" | "completion";
+  list_id?: string;
+  /** Label ids. */
+  labels?: string[];
+  priority?: "high" | "medium" | "low";
+}
+
+/**
+ * Maps a parse to the create body. Labels the user typed as new must exist
+ * first: pass the ids the caller created for them, by name (any case); a new
+ * label without an id is left out.
+ */
+export function quickAddToCreateBody(
+  result: QuickAddResult,
+  createdLabelIds: Readonly<Record<string, string>> = {},
+): QuickAddCreateBody {
+  const body: QuickAddCreateBody = { title: result.title };
+  if (result.due) {
+    body.due_at = result.due.at.toISOString();
+    body.due_all_day = result.due.allDay;
+  }
+  if (result.recurrence) {
+    body.recurrence = result.recurrence.rrule;
+    body.recurrence_basis = result.recurrence.basis;
+  }
+  if (result.list) body.list_id = result.list.id;
+  const created = new Map(Object.entries(createdLabelIds).map(([name, id]) => [name.toLowerCase(), id]));
+  const ids = result.labels
+    .map((l) => l.id ?? created.get(l.name.toLowerCase()))
+    .filter((id): id is string => id !== undefined);
+  if (ids.length) body.labels = [...new Set(ids)];
+  if (result.priority) body.priority = result.priority;
+  return body;
+}
