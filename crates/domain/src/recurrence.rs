@@ -440,7 +440,7 @@ pub fn next_due(
         (RecurrenceBasis::Due, false) => current_due,
         (RecurrenceBasis::Due, true) => local_instant(tz, tz.local_date(current_due), NOON),
         (RecurrenceBasis::Completion, false) => {
-            let time = current_due.with_timezone(&tz.tz()).time();
+            let time = tz.local_date_time(current_due).time();
             local_instant(tz, tz.local_date(completed_at), time)
         }
         (RecurrenceBasis::Completion, true) => local_instant(tz, tz.local_date(completed_at), NOON),
@@ -460,6 +460,626 @@ const NOON: NaiveTime = match NaiveTime::from_hms_opt(12, 0, 0) {
 fn local_instant(tz: TimeZone, date: NaiveDate, time: NaiveTime) -> Timestamp {
     match tz.tz().from_local_datetime(&date.and_time(time)).earliest() {
         Some(at) => at.to_utc(),
-        None => tz.start_of_date(date) + (time - NaiveTime::MIN),
+        None => {
+            let start = tz.start_of_date(date);
+            start
+                .checked_add_signed(time - NaiveTime::MIN)
+                .unwrap_or(start)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(rfc3339: &str) -> Timestamp {
+        chrono::DateTime::parse_from_rfc3339(rfc3339)
+            .expect("test timestamp")
+            .to_utc()
+    }
+
+    fn zone(name: &str) -> TimeZone {
+        TimeZone::parse(name).expect("known zone")
+    }
+
+    fn rule(text: &str) -> Recurrence {
+        Recurrence::parse(text).expect("valid rule")
+    }
+
+    /// The next occurrence after the anchor itself.
+    fn next(text: &str, anchor: &str, tz: &str) -> Option<Timestamp> {
+        let anchor = at(anchor);
+        rule(text).next_after(anchor, anchor, zone(tz))
+    }
+
+    /// `next_due` for a timed task on the schedule, completed on time.
+    fn due_next(text: &str, due: &str, tz: &str) -> Option<Timestamp> {
+        let due = at(due);
+        next_due(
+            &rule(text),
+            RecurrenceBasis::Due,
+            due,
+            false,
+            due,
+            0,
+            zone(tz),
+        )
+    }
+
+    /// Successive occurrences after `anchor`.
+    fn series(text: &str, anchor: &str, tz: &str, n: usize) -> Vec<Timestamp> {
+        let (rule, tz) = (rule(text), zone(tz));
+        let anchor = at(anchor);
+        let mut after = anchor;
+        let mut out = Vec::new();
+        for _ in 0..n {
+            match rule.next_after(anchor, after, tz) {
+                Some(occurrence) => {
+                    out.push(occurrence);
+                    after = occurrence;
+                }
+                None => break,
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn daily() {
+        assert_eq!(
+            next("FREQ=DAILY", "2026-12-07T09:00:00Z", "UTC"),
+            Some(at("2026-12-08T09:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn weekly_on_given_days() {
+        // Monday 09:00 Berlin: then Thursday, then next Monday.
+        assert_eq!(
+            series(
+                "FREQ=WEEKLY;BYDAY=MO,TH",
+                "2026-12-07T08:00:00Z",
+                "Europe/Berlin",
+                3
+            ),
+            [
+                at("2026-12-10T08:00:00Z"),
+                at("2026-12-14T08:00:00Z"),
+                at("2026-12-17T08:00:00Z"),
+            ]
+        );
+    }
+
+    #[test]
+    fn weekly_without_byday_keeps_the_anchor_weekday() {
+        assert_eq!(
+            next("FREQ=WEEKLY", "2026-12-09T15:30:00Z", "UTC"),
+            Some(at("2026-12-16T15:30:00Z"))
+        );
+    }
+
+    #[test]
+    fn byday_that_excludes_the_anchor_takes_the_first_rule_date_after_it() {
+        // Anchored on a Wednesday, "every Monday" moves to the next Monday.
+        assert_eq!(
+            next("FREQ=WEEKLY;BYDAY=MO", "2026-12-09T09:00:00Z", "UTC"),
+            Some(at("2026-12-14T09:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn monthly_on_a_month_day() {
+        assert_eq!(
+            series(
+                "FREQ=MONTHLY;BYMONTHDAY=15",
+                "2026-12-15T10:00:00Z",
+                "UTC",
+                2
+            ),
+            [at("2027-01-15T10:00:00Z"), at("2027-02-15T10:00:00Z")]
+        );
+    }
+
+    #[test]
+    fn monthly_on_the_last_friday() {
+        // Fridays of Dec 2026: 4, 11, 18, 25; of Jan 2027: 1 .. 29; Feb: .. 26.
+        assert_eq!(
+            series(
+                "FREQ=MONTHLY;BYDAY=FR;BYSETPOS=-1",
+                "2026-12-25T17:00:00Z",
+                "UTC",
+                2
+            ),
+            [at("2027-01-29T17:00:00Z"), at("2027-02-26T17:00:00Z")]
+        );
+        // The same rule written with an ordinal weekday.
+        assert_eq!(
+            next("FREQ=MONTHLY;BYDAY=-1FR", "2026-12-25T17:00:00Z", "UTC"),
+            Some(at("2027-01-29T17:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn yearly_in_a_month_keeps_the_anchor_day() {
+        assert_eq!(
+            series("FREQ=YEARLY;BYMONTH=3", "2026-01-10T08:00:00Z", "UTC", 2),
+            [at("2026-03-10T08:00:00Z"), at("2027-03-10T08:00:00Z")]
+        );
+        assert_eq!(
+            next("FREQ=YEARLY", "2026-12-24T18:00:00Z", "UTC"),
+            Some(at("2027-12-24T18:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn intervals() {
+        assert_eq!(
+            next("FREQ=DAILY;INTERVAL=3", "2026-12-07T09:00:00Z", "UTC"),
+            Some(at("2026-12-10T09:00:00Z"))
+        );
+        assert_eq!(
+            next("FREQ=WEEKLY;INTERVAL=2", "2026-12-07T09:00:00Z", "UTC"),
+            Some(at("2026-12-21T09:00:00Z"))
+        );
+        assert_eq!(
+            next("FREQ=MONTHLY;INTERVAL=3", "2026-12-07T09:00:00Z", "UTC"),
+            Some(at("2027-03-07T09:00:00Z"))
+        );
+        assert_eq!(
+            next("FREQ=YEARLY;INTERVAL=2", "2026-12-07T09:00:00Z", "UTC"),
+            Some(at("2028-12-07T09:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn daily_nine_am_stays_nine_am_across_berlin_dst() {
+        // Spring forward on 2026-03-29: 09:00 CET is 08:00Z, 09:00 CEST 07:00Z.
+        assert_eq!(
+            series("FREQ=DAILY", "2026-03-28T08:00:00Z", "Europe/Berlin", 2),
+            [at("2026-03-29T07:00:00Z"), at("2026-03-30T07:00:00Z")]
+        );
+        assert_eq!(
+            due_next("FREQ=DAILY", "2026-03-28T08:00:00Z", "Europe/Berlin"),
+            Some(at("2026-03-29T07:00:00Z"))
+        );
+        // Fall back on 2026-10-25.
+        assert_eq!(
+            series("FREQ=DAILY", "2026-10-24T07:00:00Z", "Europe/Berlin", 2),
+            [at("2026-10-25T08:00:00Z"), at("2026-10-26T08:00:00Z")]
+        );
+        assert_eq!(
+            due_next("FREQ=DAILY", "2026-10-24T07:00:00Z", "Europe/Berlin"),
+            Some(at("2026-10-25T08:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn daily_nine_am_stays_nine_am_across_new_york_dst() {
+        // Spring forward on 2026-03-08: 09:00 EST is 14:00Z, 09:00 EDT 13:00Z.
+        assert_eq!(
+            series("FREQ=DAILY", "2026-03-07T14:00:00Z", "America/New_York", 2),
+            [at("2026-03-08T13:00:00Z"), at("2026-03-09T13:00:00Z")]
+        );
+        assert_eq!(
+            due_next("FREQ=DAILY", "2026-03-07T14:00:00Z", "America/New_York"),
+            Some(at("2026-03-08T13:00:00Z"))
+        );
+        // Fall back on 2026-11-01.
+        assert_eq!(
+            series("FREQ=DAILY", "2026-10-31T13:00:00Z", "America/New_York", 2),
+            [at("2026-11-01T14:00:00Z"), at("2026-11-02T14:00:00Z")]
+        );
+        assert_eq!(
+            due_next("FREQ=DAILY", "2026-10-31T13:00:00Z", "America/New_York"),
+            Some(at("2026-11-01T14:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn the_zone_decides_the_wall_clock_not_utc() {
+        // The same rule in UTC keeps the UTC time instead.
+        assert_eq!(
+            next("FREQ=DAILY", "2026-03-28T08:00:00Z", "UTC"),
+            Some(at("2026-03-29T08:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn the_31st_is_skipped_in_shorter_months() {
+        assert_eq!(
+            series(
+                "FREQ=MONTHLY;BYMONTHDAY=31",
+                "2026-01-31T09:00:00Z",
+                "UTC",
+                3
+            ),
+            [
+                at("2026-03-31T09:00:00Z"),
+                at("2026-05-31T09:00:00Z"),
+                at("2026-07-31T09:00:00Z"),
+            ]
+        );
+        // Plain MONTHLY from the 31st means the same (RFC 5545).
+        assert_eq!(
+            due_next("FREQ=MONTHLY", "2026-01-31T09:00:00Z", "UTC"),
+            Some(at("2026-03-31T09:00:00Z"))
+        );
+        // The last day of every month is BYMONTHDAY=-1.
+        assert_eq!(
+            series(
+                "FREQ=MONTHLY;BYMONTHDAY=-1",
+                "2026-01-31T09:00:00Z",
+                "UTC",
+                2
+            ),
+            [at("2026-02-28T09:00:00Z"), at("2026-03-31T09:00:00Z")]
+        );
+    }
+
+    #[test]
+    fn count_counts_the_anchor_as_the_first_occurrence() {
+        let anchor = "2026-12-07T09:00:00Z";
+        assert_eq!(
+            series("FREQ=DAILY;COUNT=3", anchor, "UTC", 10),
+            [at("2026-12-08T09:00:00Z"), at("2026-12-09T09:00:00Z")]
+        );
+        assert_eq!(next("FREQ=DAILY;COUNT=1", anchor, "UTC"), None);
+    }
+
+    #[test]
+    fn count_is_exhausted_by_completions_so_far() {
+        let (rule, due) = (rule("FREQ=DAILY;COUNT=3"), at("2026-12-07T09:00:00Z"));
+        let next = |completions_so_far| {
+            next_due(
+                &rule,
+                RecurrenceBasis::Due,
+                due,
+                false,
+                due,
+                completions_so_far,
+                TimeZone::UTC,
+            )
+        };
+        // The current due is occurrence 1, 2 or 3; after the third, none.
+        assert_eq!(next(0), Some(at("2026-12-08T09:00:00Z")));
+        assert_eq!(next(1), Some(at("2026-12-08T09:00:00Z")));
+        assert_eq!(next(2), None);
+        assert_eq!(next(u32::MAX), None);
+    }
+
+    #[test]
+    fn until_ends_the_series_inclusively() {
+        let text = "FREQ=DAILY;UNTIL=20261209T090000Z";
+        assert_eq!(
+            series(text, "2026-12-07T09:00:00Z", "UTC", 10),
+            [at("2026-12-08T09:00:00Z"), at("2026-12-09T09:00:00Z")]
+        );
+        assert_eq!(due_next(text, "2026-12-09T09:00:00Z", "UTC"), None);
+        // Past UNTIL already: nothing more, and no error.
+        assert_eq!(due_next(text, "2027-01-01T09:00:00Z", "UTC"), None);
+    }
+
+    #[test]
+    fn until_as_a_date_or_floating_time_is_read_in_the_users_zone() {
+        // 09:00 Berlin daily until Dec 9 (a date): Dec 9 09:00 still counts.
+        let date = "FREQ=DAILY;UNTIL=20261209";
+        assert_eq!(
+            series(date, "2026-12-07T08:00:00Z", "Europe/Berlin", 10),
+            [at("2026-12-08T08:00:00Z"), at("2026-12-09T08:00:00Z")]
+        );
+        // Floating 08:30 local on Dec 9 excludes Dec 9 09:00 local.
+        let floating = "FREQ=DAILY;UNTIL=20261209T083000";
+        assert_eq!(
+            series(floating, "2026-12-07T08:00:00Z", "Europe/Berlin", 10),
+            [at("2026-12-08T08:00:00Z")]
+        );
+    }
+
+    #[test]
+    fn due_basis_stays_on_schedule_however_late() {
+        let due = at("2026-12-01T09:00:00Z");
+        let completed = at("2026-12-07T12:00:00Z");
+        assert_eq!(
+            next_due(
+                &rule("FREQ=DAILY"),
+                RecurrenceBasis::Due,
+                due,
+                false,
+                completed,
+                0,
+                TimeZone::UTC
+            ),
+            Some(at("2026-12-02T09:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn completion_basis_restarts_from_the_completion_date_at_the_due_time() {
+        // Every 2 weeks, due Monday Nov 30 09:00 Berlin, done Saturday Dec 5
+        // (5 days late) at 16:00 local: next is Saturday Dec 19, 09:00 local.
+        let every_two_weeks = rule("FREQ=WEEKLY;INTERVAL=2");
+        let berlin = zone("Europe/Berlin");
+        let due = at("2026-11-30T08:00:00Z");
+        let completed = at("2026-12-05T15:00:00Z");
+        assert_eq!(
+            next_due(
+                &every_two_weeks,
+                RecurrenceBasis::Completion,
+                due,
+                false,
+                completed,
+                0,
+                berlin
+            ),
+            Some(at("2026-12-19T08:00:00Z"))
+        );
+        // On the schedule it would have been Monday Dec 14.
+        assert_eq!(
+            next_due(
+                &every_two_weeks,
+                RecurrenceBasis::Due,
+                due,
+                false,
+                completed,
+                0,
+                berlin
+            ),
+            Some(at("2026-12-14T08:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn completion_basis_uses_the_local_date_of_the_completion() {
+        // Done at 23:30Z on Dec 5 = 00:30 on Dec 6 in Berlin: counts from Dec 6.
+        assert_eq!(
+            next_due(
+                &rule("FREQ=DAILY"),
+                RecurrenceBasis::Completion,
+                at("2026-12-01T08:00:00Z"),
+                false,
+                at("2026-12-05T23:30:00Z"),
+                0,
+                zone("Europe/Berlin")
+            ),
+            Some(at("2026-12-07T08:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn all_day_tasks_move_to_local_midnight_of_the_next_date() {
+        let berlin = zone("Europe/Berlin");
+        let daily = rule("FREQ=DAILY");
+        // Due Dec 7 (00:00 Berlin = Dec 6 23:00Z).
+        let due = at("2026-12-06T23:00:00Z");
+        assert_eq!(
+            next_due(&daily, RecurrenceBasis::Due, due, true, due, 0, berlin),
+            Some(at("2026-12-07T23:00:00Z"))
+        );
+        // Across spring forward: Mar 29 (CET midnight) -> Mar 30 (CEST midnight).
+        let due = at("2026-03-28T23:00:00Z");
+        assert_eq!(
+            next_due(&daily, RecurrenceBasis::Due, due, true, due, 0, berlin),
+            Some(at("2026-03-29T22:00:00Z"))
+        );
+        // Every last Friday, all day.
+        let due = at("2026-12-24T23:00:00Z"); // Friday Dec 25
+        assert_eq!(
+            next_due(
+                &rule("FREQ=MONTHLY;BYDAY=FR;BYSETPOS=-1"),
+                RecurrenceBasis::Due,
+                due,
+                true,
+                due,
+                0,
+                berlin
+            ),
+            Some(at("2027-01-28T23:00:00Z"))
+        );
+        // Completion basis: weekly, done on Thursday Dec 10 -> Thursday Dec 17.
+        assert_eq!(
+            next_due(
+                &rule("FREQ=WEEKLY"),
+                RecurrenceBasis::Completion,
+                at("2026-12-06T23:00:00Z"),
+                true,
+                at("2026-12-10T12:00:00Z"),
+                0,
+                berlin
+            ),
+            Some(at("2026-12-16T23:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn all_day_dates_survive_a_midnight_dst_gap() {
+        // Beirut skips 00:00 on 2026-03-29: the date still occurs, at 01:00.
+        let beirut = zone("Asia/Beirut");
+        let due = beirut.start_of_date(NaiveDate::from_ymd_opt(2026, 3, 28).expect("date"));
+        assert_eq!(
+            next_due(
+                &rule("FREQ=DAILY"),
+                RecurrenceBasis::Due,
+                due,
+                true,
+                due,
+                0,
+                beirut
+            ),
+            Some(at("2026-03-28T22:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn next_after_skips_to_the_first_occurrence_after_a_later_instant() {
+        let daily = rule("FREQ=DAILY");
+        let anchor = at("2026-12-01T09:00:00Z");
+        assert_eq!(
+            daily.next_after(anchor, at("2026-12-07T10:00:00Z"), TimeZone::UTC),
+            Some(at("2026-12-08T09:00:00Z"))
+        );
+        // Before the anchor, an anchor that fits the rule is its first date.
+        assert_eq!(
+            daily.next_after(anchor, at("2026-11-01T00:00:00Z"), TimeZone::UTC),
+            Some(anchor)
+        );
+    }
+
+    #[test]
+    fn sub_second_anchors_do_not_repeat_the_anchor() {
+        let anchor = at("2026-12-07T09:00:00.250Z");
+        assert_eq!(
+            rule("FREQ=DAILY").next_after(anchor, anchor, TimeZone::UTC),
+            Some(at("2026-12-08T09:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn anchors_outside_the_supported_years_give_none_not_a_panic() {
+        let far = chrono::DateTime::<chrono::Utc>::MAX_UTC;
+        assert_eq!(rule("FREQ=DAILY").next_after(far, far, TimeZone::UTC), None);
+        for tz in ["Pacific/Kiritimati", "Pacific/Pago_Pago"] {
+            for basis in [RecurrenceBasis::Due, RecurrenceBasis::Completion] {
+                for all_day in [false, true] {
+                    for extreme in [far, chrono::DateTime::<chrono::Utc>::MIN_UTC] {
+                        let next = next_due(
+                            &rule("FREQ=DAILY"),
+                            basis,
+                            extreme,
+                            all_day,
+                            extreme,
+                            0,
+                            zone(tz),
+                        );
+                        assert_eq!(next, None, "{tz} {basis} {all_day} {extreme}");
+                    }
+                }
+            }
+        }
+        let early = chrono::DateTime::<chrono::Utc>::MIN_UTC;
+        assert_eq!(
+            next_due(
+                &rule("FREQ=YEARLY"),
+                RecurrenceBasis::Completion,
+                early,
+                true,
+                early,
+                0,
+                TimeZone::UTC
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn parse_normalises_case_and_prefix_and_keeps_part_order() {
+        assert_eq!(
+            rule("rrule:freq=weekly;interval=2;byday=mo,th").as_str(),
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH"
+        );
+        assert_eq!(
+            rule("BYDAY=MO;FREQ=WEEKLY").as_str(),
+            "BYDAY=MO;FREQ=WEEKLY"
+        );
+        assert_eq!(rule("FREQ=DAILY;COUNT=5").count(), Some(5));
+        assert_eq!(rule("FREQ=DAILY").to_string(), "FREQ=DAILY");
+        for ok in [
+            "FREQ=MONTHLY;BYDAY=FR;BYSETPOS=-1",
+            "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24",
+            "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+            "FREQ=DAILY;UNTIL=20271231",
+            "FREQ=DAILY;UNTIL=20271231T235959",
+            "FREQ=DAILY;UNTIL=20271231T235959Z",
+            "FREQ=MONTHLY;BYMONTHDAY=1,15",
+            "FREQ=DAILY;INTERVAL=1000;COUNT=10000",
+        ] {
+            assert_eq!(rule(ok).as_str(), ok);
+        }
+    }
+
+    #[test]
+    fn parse_rejects_what_tasks_do_not_support_naming_the_part() {
+        use RecurrenceError as E;
+        let cases: &[(&str, RecurrenceError)] = &[
+            ("", E::Empty),
+            ("RRULE:", E::Empty),
+            ("FREQ=HOURLY", E::UnsupportedFreq("HOURLY".into())),
+            ("FREQ=MINUTELY", E::UnsupportedFreq("MINUTELY".into())),
+            ("FREQ=DAILY;BYHOUR=9", E::UnsupportedPart("BYHOUR".into())),
+            ("FREQ=WEEKLY;WKST=SU", E::UnsupportedPart("WKST".into())),
+            ("FREQ=DAILY;FOO=1", E::UnsupportedPart("FOO".into())),
+            (
+                "FREQ=YEARLY;BYYEARDAY=1",
+                E::UnsupportedPart("BYYEARDAY".into()),
+            ),
+            ("FREQ=DAILY;FREQ=WEEKLY", E::Duplicate("FREQ".into())),
+            (
+                "FREQ=WEEKLY;BYDAY=MO;BYDAY=TU",
+                E::Duplicate("BYDAY".into()),
+            ),
+            ("FREQ=DAILY;COUNT=3;UNTIL=20271231", E::CountAndUntil),
+            ("INTERVAL=2", E::MissingFreq),
+            ("FREQ=DAILY;INTERVAL=0", E::Interval),
+            ("FREQ=DAILY;INTERVAL=1001", E::Interval),
+            ("FREQ=DAILY;INTERVAL=x", E::Interval),
+            ("FREQ=DAILY;COUNT=0", E::Count),
+            ("FREQ=DAILY;COUNT=10001", E::Count),
+            ("FREQ=DAILY;UNTIL=tomorrow", E::Until),
+            ("FREQ=DAILY;UNTIL=20271332", E::Until),
+            ("FREQ=MONTHLY;BYSETPOS=-1", E::BySetPosAlone),
+            ("hello", E::Malformed("HELLO".into())),
+            ("FREQ=DAILY;", E::Malformed(String::new())),
+            ("FREQ=", E::Malformed("FREQ=".into())),
+            ("DTSTART:20261207T090000Z", E::NotOneLine),
+            ("DTSTART:20261207T090000Z\nRRULE:FREQ=DAILY", E::NotOneLine),
+            ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", E::NeverOccurs),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(Recurrence::parse(text).as_ref(), Err(expected), "{text:?}");
+        }
+        let too_long = format!("FREQ=WEEKLY;BYDAY={}", "MO,".repeat(200));
+        assert_eq!(Recurrence::parse(&too_long), Err(E::TooLong));
+    }
+
+    #[test]
+    fn parse_rejects_out_of_range_values_with_the_librarys_reason() {
+        for text in [
+            "FREQ=MONTHLY;BYMONTHDAY=32",
+            "FREQ=YEARLY;BYMONTH=13",
+            "FREQ=WEEKLY;BYDAY=XX",
+            "FREQ=MONTHLY;BYDAY=FR;BYSETPOS=0",
+        ] {
+            let error = Recurrence::parse(text).expect_err(text);
+            assert!(
+                matches!(error, RecurrenceError::Invalid(_)),
+                "{text}: {error:?}"
+            );
+            assert!(!error.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        let message = |text: &str| Recurrence::parse(text).expect_err(text).to_string();
+        assert!(message("FREQ=HOURLY").contains("HOURLY"));
+        assert!(message("FREQ=DAILY;BYHOUR=9").starts_with("BYHOUR is not supported"));
+        assert!(message("FREQ=DAILY;COUNT=2;COUNT=3").contains("COUNT"));
+        assert_eq!(
+            message("FREQ=DAILY;COUNT=3;UNTIL=20271231"),
+            "COUNT and UNTIL must not both be given"
+        );
+    }
+
+    #[test]
+    fn basis_names() {
+        assert_eq!(RecurrenceBasis::default(), RecurrenceBasis::Due);
+        for basis in [RecurrenceBasis::Due, RecurrenceBasis::Completion] {
+            assert_eq!(RecurrenceBasis::parse(basis.as_str()), Ok(basis));
+        }
+        assert_eq!(RecurrenceBasis::parse("Due"), Err(RecurrenceBasisError));
+        assert_eq!(
+            RecurrenceBasisError.to_string(),
+            "must be one of: due, completion"
+        );
     }
 }

@@ -154,3 +154,186 @@ impl TaskView {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(rfc3339: &str) -> Timestamp {
+        chrono::DateTime::parse_from_rfc3339(rfc3339)
+            .expect("test timestamp")
+            .to_utc()
+    }
+
+    fn zone(name: &str) -> TimeZone {
+        TimeZone::parse(name).expect("known zone")
+    }
+
+    fn upcoming(days: i64) -> TaskView {
+        TaskView::parse("upcoming", Some(days)).expect("valid days")
+    }
+
+    #[test]
+    fn parses_views_and_days() {
+        assert_eq!(TaskView::parse("today", None), Ok(TaskView::Today));
+        assert_eq!(TaskView::parse("overdue", None), Ok(TaskView::Overdue));
+        assert_eq!(TaskView::parse("no_date", None), Ok(TaskView::NoDate));
+        assert_eq!(
+            TaskView::parse("upcoming", None),
+            Ok(TaskView::Upcoming {
+                days: UpcomingDays::DEFAULT
+            })
+        );
+        assert_eq!(UpcomingDays::DEFAULT.get(), 7);
+        assert_eq!(
+            upcoming(1),
+            TaskView::Upcoming {
+                days: UpcomingDays(1)
+            }
+        );
+        assert_eq!(
+            upcoming(60),
+            TaskView::Upcoming {
+                days: UpcomingDays(60)
+            }
+        );
+        for view in [
+            TaskView::Today,
+            upcoming(3),
+            TaskView::Overdue,
+            TaskView::NoDate,
+        ] {
+            assert_eq!(
+                TaskView::parse(view.as_str(), None).map(TaskView::as_str),
+                Ok(view.as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_unknown_views_and_misplaced_or_out_of_range_days() {
+        let unknown = TaskView::parse("Today", None).expect_err("case-sensitive");
+        assert_eq!(unknown.field(), "view");
+        for days in [0, 61, -1, 256, i64::MAX] {
+            let error = TaskView::parse("upcoming", Some(days)).expect_err("out of range");
+            assert_eq!(error, TaskViewError::Days(UpcomingDaysError));
+            assert_eq!(error.field(), "days");
+            assert_eq!(error.to_string(), "days must be an integer from 1 to 60");
+        }
+        for view in ["today", "overdue", "no_date"] {
+            let error = TaskView::parse(view, Some(7)).expect_err("days only with upcoming");
+            assert_eq!(error, TaskViewError::DaysWithoutUpcoming);
+            assert_eq!(error.field(), "days");
+        }
+    }
+
+    #[test]
+    fn today_at_the_day_boundary_in_kiritimati() {
+        let kiritimati = zone("Pacific/Kiritimati"); // UTC+14
+        // 09:59Z is 23:59 on Dec 7 there: today ends at Dec 8 00:00 +14.
+        assert_eq!(
+            TaskView::Today.window(at("2026-12-07T09:59:00Z"), kiritimati),
+            ViewWindow::DueBefore {
+                before: at("2026-12-07T10:00:00Z")
+            }
+        );
+        // A minute later it is Dec 8 there: today ends at Dec 9 00:00 +14,
+        // while it is still the morning of Dec 7 in UTC.
+        assert_eq!(
+            TaskView::Today.window(at("2026-12-07T10:00:00Z"), kiritimati),
+            ViewWindow::DueBefore {
+                before: at("2026-12-08T10:00:00Z")
+            }
+        );
+    }
+
+    #[test]
+    fn today_at_the_day_boundary_in_pago_pago() {
+        let pago_pago = zone("Pacific/Pago_Pago"); // UTC-11
+        // 10:59Z on Dec 7 is 23:59 on Dec 6 there.
+        assert_eq!(
+            TaskView::Today.window(at("2026-12-07T10:59:00Z"), pago_pago),
+            ViewWindow::DueBefore {
+                before: at("2026-12-07T11:00:00Z")
+            }
+        );
+        assert_eq!(
+            TaskView::Today.window(at("2026-12-07T11:00:00Z"), pago_pago),
+            ViewWindow::DueBefore {
+                before: at("2026-12-08T11:00:00Z")
+            }
+        );
+    }
+
+    #[test]
+    fn upcoming_spans_whole_local_days_from_today() {
+        let now = at("2026-12-07T10:00:00Z");
+        assert_eq!(
+            upcoming(7).window(now, zone("Pacific/Kiritimati")),
+            ViewWindow::DueBetween {
+                start: at("2026-12-07T10:00:00Z"),
+                end: at("2026-12-14T10:00:00Z"),
+            }
+        );
+        assert_eq!(
+            upcoming(1).window(now, zone("Pacific/Pago_Pago")),
+            ViewWindow::DueBetween {
+                start: at("2026-12-06T11:00:00Z"),
+                end: at("2026-12-07T11:00:00Z"),
+            }
+        );
+    }
+
+    #[test]
+    fn upcoming_across_a_dst_change_ends_at_local_midnight() {
+        // Friday noon in Berlin; three days reach Monday 00:00 summer time.
+        assert_eq!(
+            upcoming(3).window(at("2026-03-27T11:00:00Z"), zone("Europe/Berlin")),
+            ViewWindow::DueBetween {
+                start: at("2026-03-26T23:00:00Z"),
+                end: at("2026-03-29T22:00:00Z"),
+            }
+        );
+    }
+
+    #[test]
+    fn overdue_separates_the_start_of_today_from_now() {
+        let now = at("2026-12-07T10:30:00Z");
+        assert_eq!(
+            TaskView::Overdue.window(now, zone("Pacific/Kiritimati")),
+            ViewWindow::Overdue {
+                start_of_today: at("2026-12-07T10:00:00Z"),
+                now,
+            }
+        );
+        assert_eq!(
+            TaskView::Overdue.window(now, zone("Pacific/Pago_Pago")),
+            ViewWindow::Overdue {
+                start_of_today: at("2026-12-06T11:00:00Z"),
+                now,
+            }
+        );
+    }
+
+    #[test]
+    fn windows_at_the_ends_of_time_do_not_panic() {
+        for now in [
+            chrono::DateTime::<chrono::Utc>::MAX_UTC,
+            chrono::DateTime::<chrono::Utc>::MIN_UTC,
+        ] {
+            for zone in [zone("Pacific/Kiritimati"), zone("Pacific/Pago_Pago")] {
+                for view in [TaskView::Today, upcoming(60), TaskView::Overdue] {
+                    let _ = view.window(now, zone);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_date_needs_no_instants() {
+        assert_eq!(
+            TaskView::NoDate.window(at("2026-12-07T10:30:00Z"), TimeZone::UTC),
+            ViewWindow::NoDate
+        );
+    }
+}
