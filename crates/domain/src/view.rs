@@ -51,13 +51,15 @@ pub enum TaskView {
     NoDate,
 }
 
+/// Messages leave the parameter out, like the other query errors; the HTTP
+/// layer names it from [`TaskViewError::field`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TaskViewError {
-    #[error("view must be one of: today, upcoming, overdue, no_date")]
+    #[error("must be one of: today, upcoming, overdue, no_date")]
     UnknownView,
-    #[error("days {0}")]
+    #[error("{0}")]
     Days(UpcomingDaysError),
-    #[error("days is only allowed with view=upcoming")]
+    #[error("is only allowed with view=upcoming")]
     DaysWithoutUpcoming,
 }
 
@@ -218,7 +220,7 @@ mod tests {
             let error = TaskView::parse("upcoming", Some(days)).expect_err("out of range");
             assert_eq!(error, TaskViewError::Days(UpcomingDaysError));
             assert_eq!(error.field(), "days");
-            assert_eq!(error.to_string(), "days must be an integer from 1 to 60");
+            assert_eq!(error.to_string(), "must be an integer from 1 to 60");
         }
         for view in ["today", "overdue", "no_date"] {
             let error = TaskView::parse(view, Some(7)).expect_err("days only with upcoming");
