@@ -14,9 +14,10 @@ import { DEFAULT_FILTERS, isFiltered, type Filters } from "@/components/tasks/ta
 import { newTaskFromDraft, patchFromDraft, type TaskDraft } from "@/components/tasks/task-draft";
 import { toast } from "@/components/ui/sonner";
 import { apiTokens } from "@/lib/api-token";
-import type { Task, TaskQuery } from "@/lib/api/types";
+import { describeRecurrence } from "@/lib/recurrence/describe";
 import { SORT_CHOICES } from "@/lib/task-format";
-import { ApiError, type TaskMove } from "@/lib/tasks-api";
+import { ApiError, type Task, type TaskMove, type TaskQuery } from "@/lib/tasks-api";
+import { dueInWords, moveToDay, startOfDay, todayIn, type DayKey } from "@/lib/zoned-date";
 
 import {
   dropTask,
@@ -27,12 +28,36 @@ import {
   useMoveTask,
   useTaskList,
   useToggleTask,
+  useUndoCompletion,
   useUpdateTask,
 } from "./use-tasks";
+import { useAdoptBrowserTimeZone, useTimeZone } from "./use-preferences";
 import { useCreateLabel, useLabels } from "./use-labels";
 import { useLists } from "./use-lists";
 
 const PAGE_SIZE = 20;
+
+/** The date views in the sidebar, above the lists (`?view=`). */
+export type BoardView = "today" | "upcoming";
+const VIEWS: readonly BoardView[] = ["today", "upcoming"];
+
+/** How many days Upcoming shows, today first. */
+export const UPCOMING_DAYS = 7;
+
+/**
+ * A date view's query: open tasks at every level, soonest first, a hundred a
+ * page. Today's is also the sidebar's count, so the two share one read.
+ */
+export function viewQuery(view: BoardView, labels?: readonly string[]): TaskQuery {
+  return {
+    view,
+    ...(view === "upcoming" ? { days: UPCOMING_DAYS } : {}),
+    sort: "due_at",
+    order: "asc",
+    limit: 100,
+    ...(labels && labels.length > 0 ? { label: [...labels].sort() } : {}),
+  };
+}
 
 /** A top-level task and three levels of subtasks below it, as the API allows. */
 export const MAX_DEPTH = 3;
@@ -58,6 +83,12 @@ function asApiError(error: unknown): ApiError {
   return error instanceof ApiError ? error : new ApiError("unexpected", "Something went wrong. Please try again.");
 }
 
+/** "every week on Monday", as said after "repeats". */
+const describeLower = (task: Task) => {
+  const words = describeRecurrence(task.recurrence ?? "", task.recurrence_basis);
+  return words.charAt(0).toLowerCase() + words.slice(1);
+};
+
 const goneElsewhere = () => toast("That task no longer exists", { description: "It was deleted elsewhere." });
 
 export function useTaskBoard(userId: string) {
@@ -67,6 +98,11 @@ export function useTaskBoard(userId: string) {
   // The list on show is in the address (?list=<id>), so it survives a reload and can be shared; none means the Inbox.
   const searchParams = useSearchParams();
   const requestedList = searchParams.get("list");
+  // Or a date view (?view=today|upcoming), which shows tasks from every list.
+  const requestedView = searchParams.get("view");
+  const view = VIEWS.find((v) => v === requestedView) ?? null;
+  const zone = useTimeZone(userId);
+  useAdoptBrowserTimeZone(userId);
   // Labels chosen in the sidebar or the filters (?label=<id>&label=<id>) narrow the list to the
   // tasks carrying all of them; in the address, so they survive a reload.
   const requestedLabels = searchParams.getAll("label").join(",");
@@ -79,15 +115,20 @@ export function useTaskBoard(userId: string) {
   }, [requestedLabels, labels.data, labelsById]);
   const createLabelMutation = useCreateLabel(userId);
   const lists = useLists(userId);
-  const currentList = lists.data?.find((l) => l.id === requestedList) ?? lists.data?.find((l) => l.is_inbox) ?? null;
+  const currentList = view
+    ? null
+    : (lists.data?.find((l) => l.id === requestedList) ?? lists.data?.find((l) => l.is_inbox) ?? null);
   const listId = currentList?.id;
   const query = React.useMemo(
-    () => ({
-      ...toQuery(filters),
-      list_id: listId,
-      label: labelFilters.length > 0 ? [...labelFilters].sort() : undefined,
-    }),
-    [filters, listId, labelFilters],
+    () =>
+      view
+        ? viewQuery(view, labelFilters)
+        : {
+            ...toQuery(filters),
+            list_id: listId,
+            label: labelFilters.length > 0 ? [...labelFilters].sort() : undefined,
+          },
+    [view, filters, listId, labelFilters],
   );
   // Tasks are read once the list is known (or known to be unreadable: then from every list), and
   // the labels too when some are chosen.
@@ -98,12 +139,13 @@ export function useTaskBoard(userId: string) {
     (labelIds: readonly string[]): string => {
       const params = new URLSearchParams();
       const listParam = currentList ? (currentList.is_inbox ? null : currentList.id) : requestedList;
-      if (listParam) params.set("list", listParam);
+      if (view) params.set("view", view);
+      else if (listParam) params.set("list", listParam);
       for (const id of labelIds) params.append("label", id);
       const search = params.toString();
       return search ? `/dashboard?${search}` : "/dashboard";
     },
-    [currentList, requestedList],
+    [currentList, requestedList, view],
   );
   const setLabelFilters = (labelIds: readonly string[]) =>
     router.push(addressWith([...new Set(labelIds)]), { scroll: false });
@@ -114,6 +156,7 @@ export function useTaskBoard(userId: string) {
   const deleteTask = useDeleteTask(userId);
   const fetchLatest = useFetchLatestTask(userId);
   const moveTask = useMoveTask(userId);
+  const undoCompletion = useUndoCompletion(userId);
 
   const [editingId, setEditingId] = React.useState<string | null>(null);
   // The parents whose subtasks are hidden (shown by default), and the task a subtask is being added to.
@@ -163,7 +206,12 @@ export function useTaskBoard(userId: string) {
 
   async function create(draft: TaskDraft): Promise<FormOutcome> {
     try {
-      const input = newTaskFromDraft(draft);
+      const input = newTaskFromDraft(draft, zone);
+      // Added in Today or Upcoming without a date: due today (all day), so it shows up there.
+      if (view && !input.due_at) {
+        input.due_at = startOfDay(todayIn(zone), zone).toISOString();
+        input.due_all_day = true;
+      }
       // Added while labels are chosen: it carries them, so it shows up here.
       if (labelFilters.length > 0) input.labels = [...new Set([...(input.labels ?? []), ...labelFilters])];
       await createTask.mutateAsync({ ...input, list_id: listId });
@@ -217,7 +265,7 @@ export function useTaskBoard(userId: string) {
   }
 
   async function save(original: Task, draft: TaskDraft): Promise<FormOutcome> {
-    const patch = patchFromDraft(original, draft);
+    const patch = patchFromDraft(original, draft, zone);
     if (Object.keys(patch).length === 0) {
       setEditingId(null);
       return null;
@@ -251,8 +299,17 @@ export function useTaskBoard(userId: string) {
 
   async function toggle(task: Task) {
     try {
-      await toggleTask.mutateAsync(task);
+      const { task: after } = await toggleTask.mutateAsync(task);
       worked();
+      // A repeating task stays open with its next date: say which, with a way back.
+      if (!task.completed && task.recurrence && !after.completed && after.due_at) {
+        const next = dueInWords(after, zone);
+        setAnnouncement(`“${after.title}” is done for now. Next: ${next}.`);
+        toast(`Next: ${next}`, {
+          description: `“${after.title}” repeats ${describeLower(after)}.`,
+          action: { label: "Undo", onClick: () => void undo(after) },
+        });
+      }
     } catch (e) {
       const error = asApiError(e);
       if (handleCommon(error)) return;
@@ -261,6 +318,65 @@ export function useTaskBoard(userId: string) {
         goneElsewhere();
       } else {
         toast.error("Could not update the task", { description: error.message });
+      }
+    }
+  }
+
+  /** Takes back the completion of a repeating task: its previous due date returns. */
+  async function undo(task: Task) {
+    try {
+      const { task: restored } = await undoCompletion.mutateAsync(task);
+      worked();
+      const due = restored.due_at ? ` It is due ${dueInWords(restored, zone)} again.` : "";
+      setAnnouncement(`Completion of “${restored.title}” undone.${due}`);
+      toast("Completion undone", {
+        description: `“${restored.title}”${due ? ` is due ${dueInWords(restored, zone)}` : ""}.`,
+      });
+    } catch (e) {
+      const error = asApiError(e);
+      if (handleCommon(error)) return;
+      if (error.kind === "not_found") {
+        forget(task.id);
+        goneElsewhere();
+      } else {
+        toast.error("Could not undo", { description: error.message });
+      }
+    }
+  }
+
+  /**
+   * Upcoming's drag: the task's due date moves to that day (an all-day task
+   * stays all day, a timed one keeps its time of day). It is read first and
+   * saved with If-Match, so a change made elsewhere since is not overwritten.
+   */
+  async function moveToDate(task: Task, day: DayKey) {
+    if (!task.due_at) return;
+    const due_at = moveToDay(task, day, zone);
+    if (Date.parse(due_at) === Date.parse(task.due_at)) return;
+    try {
+      const latest = await fetchLatest(task.id);
+      if (latest.task.updated_at !== task.updated_at) {
+        toast.error("This task was changed elsewhere", {
+          description: "It was not moved. The latest version is shown; move it again if you still want to.",
+        });
+        return;
+      }
+      const { task: moved } = await updateTask.mutateAsync({ id: task.id, patch: { due_at } });
+      worked();
+      setAnnouncement(`“${moved.title}” is now due ${dueInWords(moved, zone)}.`);
+    } catch (e) {
+      const error = asApiError(e);
+      if (handleCommon(error)) return;
+      if (error.kind === "not_found") {
+        forget(task.id);
+        goneElsewhere();
+      } else if (error.kind === "conflict") {
+        void fetchLatest(task.id).catch(() => undefined);
+        toast.error("This task was changed elsewhere", {
+          description: "It was not moved. The latest version is shown; move it again if you still want to.",
+        });
+      } else {
+        toast.error("Could not move the task", { description: error.message });
       }
     }
   }
@@ -410,7 +526,12 @@ export function useTaskBoard(userId: string) {
       if (labelFilters.length > 0) setLabelFilters([]);
     },
     /** Whether anything narrows the list (so an empty list says "no match", not "no tasks"). */
-    filtered: isFiltered(filters) || labelFilters.length > 0,
+    filtered: (!view && isFiltered(filters)) || labelFilters.length > 0,
+    /** The date view on show (Today, Upcoming), or null for a list. */
+    view,
+    /** The user's time zone: dates are shown, and typed, in it. */
+    zone,
+    moveToDate,
     list,
     busyIds,
     editingId,
@@ -452,7 +573,7 @@ export function useTaskBoard(userId: string) {
       }
     },
     /** Whether the top level is shown in the order chosen by hand (so moving up and down means something). */
-    manualOrder: filters.sort === "position:asc",
+    manualOrder: !view && filters.sort === "position:asc",
     editorGeneration,
     outage: visibleOutage,
     create,

@@ -15,13 +15,24 @@ import {
   useMutationState,
   useQueryClient,
   type InfiniteData,
+  type Query,
   type QueryClient,
 } from "@tanstack/react-query";
 import * as React from "react";
 
 import { apiTokens } from "@/lib/api-token";
-import type { Task, TaskInput, TaskPatch, TaskQuery } from "@/lib/api/types";
-import { TasksApi, type ApiError, type TaskMove, type TaskPage, type TaskWithVersion } from "@/lib/tasks-api";
+import { belongsInList, belongsInView } from "@/lib/live/cache";
+import {
+  TasksApi,
+  type ApiError,
+  type Task,
+  type TaskInput,
+  type TaskMove,
+  type TaskPage,
+  type TaskPatch,
+  type TaskQuery,
+  type TaskWithVersion,
+} from "@/lib/tasks-api";
 
 export const taskKeys = {
   all: (userId: string) => ["tasks", userId] as const,
@@ -47,12 +58,19 @@ export function useTasksApi(userId: string): TasksApi {
 
 /** Does the task belong in a list read with this query (as far as a change can move it out)? */
 function belongsIn(task: Task, query: TaskQuery): boolean {
-  if (query.list_id && task.list_id !== query.list_id) return false;
-  if (query.parent_id === "none" && task.parent_id !== null) return false;
-  if (query.parent_id && query.parent_id !== "none" && task.parent_id !== query.parent_id) return false;
-  if (query.status === "pending") return !task.completed;
-  if (query.status === "completed") return task.completed;
-  return true;
+  return belongsInView(task, query) && belongsInList(task, query);
+}
+
+/** A date view (Today, Upcoming…): a read of it. */
+const isViewQuery = (query: Query) => !!((query.queryKey[3] ?? {}) as TaskQuery).view;
+
+/**
+ * Reads the date views on screen again (Today, Upcoming, the sidebar's
+ * count): a task's due date decides which of them it is in and where, which
+ * a copy replaced in place cannot tell.
+ */
+export function refreshViews(client: QueryClient, userId: string): void {
+  void client.invalidateQueries({ queryKey: taskKeys.lists(userId), predicate: isViewQuery });
 }
 
 /**
@@ -77,6 +95,7 @@ function updateLists(client: QueryClient, userId: string, change: (tasks: Task[]
   // cancelRefetch (the default) replaces a read in flight by a new one.
   void client.invalidateQueries({ queryKey: taskKeys.lists(userId), refetchType: readInFlight ? "all" : "none" });
   void client.invalidateQueries({ queryKey: listKeys.all(userId) });
+  refreshViews(client, userId);
 }
 
 function rememberVersion(client: QueryClient, userId: string, { task, etag }: TaskWithVersion): void {
@@ -198,6 +217,23 @@ export function useToggleTask(userId: string) {
     onSuccess: (updated) => {
       replaceTask(client, userId, updated);
       if (inTree(updated.task)) refreshLists(client, userId);
+    },
+  });
+}
+
+/**
+ * Takes back the completion of a repeating task (`{"completed": false}` right
+ * after completing it): the API restores its previous due date.
+ */
+export function useUndoCompletion(userId: string) {
+  const api = useTasksApi(userId);
+  const client = useQueryClient();
+  return useMutation<TaskWithVersion, ApiError, Task>({
+    mutationKey: taskKeys.busy(userId),
+    mutationFn: (task) => api.setCompleted(task.id, false),
+    onSuccess: (restored) => {
+      replaceTask(client, userId, restored);
+      if (inTree(restored.task)) refreshLists(client, userId);
     },
   });
 }

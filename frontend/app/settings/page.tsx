@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 
 import { ChangePasswordForm } from "@/components/settings/change-password-form";
 import { DeleteAccount } from "@/components/settings/delete-account";
+import { PreferencesForm } from "@/components/settings/preferences-form";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { requireSession } from "@/lib/session";
 
@@ -17,6 +18,17 @@ export default async function SettingsPage() {
           Signed in as {session.user.name} ({session.user.email}).
         </p>
       </div>
+      <Card>
+        <CardHeader>
+          <CardTitle className="text-lg">
+            <h2>Time zone and week</h2>
+          </CardTitle>
+          <CardDescription>Where you are decides when a task is due today, and when it is overdue.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <PreferencesForm userId={session.user.id} />
+        </CardContent>
+      </Card>
       <Card>
         <CardHeader>
           <CardTitle className="text-lg">

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { GripVertical, Inbox, Pencil, Tag } from "lucide-react";
+import { CalendarDays, CalendarClock, GripVertical, Inbox, Pencil, Tag } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import * as React from "react";
@@ -10,8 +10,8 @@ import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/sonner";
 import { labelKeys, useCreateLabel, useDeleteLabel, useFetchLatestLabel, useUpdateLabel } from "@/hooks/use-labels";
 import { useCreateList, useDeleteList, useFetchLatestList, useMoveList, useUpdateList } from "@/hooks/use-lists";
-import type { TaskBoardState } from "@/hooks/use-task-board";
-import { listKeys, taskKeys } from "@/hooks/use-tasks";
+import { viewQuery, type TaskBoardState } from "@/hooks/use-task-board";
+import { listKeys, taskKeys, useTaskList } from "@/hooks/use-tasks";
 import { schemaConstraints } from "@/lib/api/schema-constraints";
 import { ApiError, type Color, type Label, type TaskList } from "@/lib/tasks-api";
 import { cn } from "@/lib/utils";
@@ -248,6 +248,7 @@ export function ListSidebar({
       <p id={moveHint} className="sr-only">
         Alt with the up and down arrows moves the list.
       </p>
+      <DateViewLinks board={board} onNavigate={onNavigate} />
       <ListOrder lists={lists.data ?? []} standalone={!dropTargets} onDrop={(list, target) => void move(list, target)}>
         <ul className="grid gap-1">
           {(lists.data ?? []).map((list) => (
@@ -417,5 +418,45 @@ export function ListSidebar({
         />
       </section>
     </nav>
+  );
+}
+
+/**
+ * Today (with how many open tasks are due today or earlier) and Upcoming,
+ * above the lists. Today's count is the Today view's own read, shared.
+ */
+function DateViewLinks({ board, onNavigate }: { board: TaskBoardState; onNavigate?: () => void }) {
+  const today = useTaskList(board.userId, viewQuery("today"));
+  const count = today.isSuccess ? `${today.tasks.length}${today.hasNextPage ? "+" : ""}` : null;
+  const entries = [
+    { view: "today", name: "Today", Icon: CalendarClock, count },
+    { view: "upcoming", name: "Upcoming", Icon: CalendarDays, count: null },
+  ] as const;
+  return (
+    <ul className="grid gap-1" aria-label="Views">
+      {entries.map(({ view, name, Icon, count }) => (
+        <li key={view}>
+          <Link
+            href={`/dashboard?view=${view}`}
+            aria-current={board.view === view ? "page" : undefined}
+            onClick={onNavigate}
+            data-testid={`view-${view}`}
+            className={cn(
+              "flex min-w-0 items-center gap-2 rounded-md px-2 py-1.5 text-sm outline-none hover:bg-accent focus-visible:ring-2 focus-visible:ring-ring",
+              board.view === view && "bg-accent",
+            )}
+          >
+            <Icon className="size-4 shrink-0 text-muted-foreground" aria-hidden />
+            <span className="truncate">{name}</span>
+            {count !== null ? (
+              <span className="ml-auto text-xs text-muted-foreground" data-testid="today-count">
+                {count}
+                <span className="sr-only"> due today or overdue</span>
+              </span>
+            ) : null}
+          </Link>
+        </li>
+      ))}
+    </ul>
   );
 }

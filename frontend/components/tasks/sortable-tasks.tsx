@@ -17,7 +17,7 @@ import * as React from "react";
 
 import { LIST_SORT } from "@/components/lists/list-sidebar";
 import { MAX_DEPTH, type TaskBoardState } from "@/hooks/use-task-board";
-import type { Task } from "@/lib/api/types";
+import type { Task } from "@/lib/tasks-api";
 
 /** Drop targets in the sidebar are named `list:<id>` (components/lists/list-sidebar.tsx). */
 export const LIST_TARGET = "list:";

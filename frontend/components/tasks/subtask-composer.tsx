@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { FormOutcome } from "@/hooks/use-task-board";
-import type { Task } from "@/lib/api/types";
+import type { Task } from "@/lib/tasks-api";
 
 import { FieldError } from "./task-detail-fields";
 import { TASK_LIMITS, charCount } from "./task-draft";

@@ -6,11 +6,14 @@ import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveChanges } from "@/hooks/use-live-changes";
 import { useTaskBoard } from "@/hooks/use-task-board";
 
+import { DateView } from "./date-views";
 import { OutageBanner } from "./outage-banner";
 import { SortableTasks } from "./sortable-tasks";
 import { TaskComposer } from "./task-composer";
 import { TaskFilters } from "./task-filters";
 import { TaskList } from "./task-list";
+
+export const VIEW_NAMES = { today: "Today", upcoming: "Upcoming" } as const;
 
 /**
  * The dashboard: the lists (a sidebar, a drawer on phones) and the chosen
@@ -32,21 +35,27 @@ export function TaskBoard({ userId }: { userId: string }) {
           <div className="flex items-center gap-3">
             <ListDrawer board={board} />
             <h2 className="text-lg font-semibold" data-testid="current-list">
-              {board.currentList?.name ?? "All tasks"}
+              {board.view ? VIEW_NAMES[board.view] : (board.currentList?.name ?? "All tasks")}
             </h2>
             <LiveIndicator status={live} className="ml-auto" />
           </div>
           {board.outage ? <OutageBanner message={board.outage} onRetry={board.retry} /> : null}
-          <TaskComposer onCreate={board.create} />
-          <TaskFilters
-            filters={board.filters}
-            onChange={board.changeFilters}
-            labels={board.labels.data}
-            chosenLabels={board.labelFilters}
-            onLabelsChange={board.setLabelFilters}
-            onClear={board.clearFilters}
-          />
-          <TaskList board={board} />
+          <TaskComposer onCreate={board.create} zone={board.zone} />
+          {board.view ? (
+            <DateView board={board} />
+          ) : (
+            <>
+              <TaskFilters
+                filters={board.filters}
+                onChange={board.changeFilters}
+                labels={board.labels.data}
+                chosenLabels={board.labelFilters}
+                onLabelsChange={board.setLabelFilters}
+                onClear={board.clearFilters}
+              />
+              <TaskList board={board} />
+            </>
+          )}
           <p className="sr-only" role="status" aria-live="polite">
             {board.announcement}
           </p>

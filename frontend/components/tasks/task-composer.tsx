@@ -18,9 +18,11 @@ import { showApiErrors } from "./task-form-errors";
 interface Props {
   /** Resolves to field errors to show, or null once the task exists. */
   onCreate: (draft: TaskDraft) => Promise<FormOutcome>;
+  /** The user's time zone: the due date and time are typed in it. */
+  zone?: string;
 }
 
-export function TaskComposer({ onCreate }: Props) {
+export function TaskComposer({ onCreate, zone }: Props) {
   const form = useForm<TaskDraft>({
     resolver: zodResolver(taskDraftSchema),
     defaultValues: EMPTY_DRAFT,
@@ -71,7 +73,7 @@ export function TaskComposer({ onCreate }: Props) {
               </Button>
             </div>
             <div id="new-task-details" hidden={!showDetails}>
-              <TaskDetailFields idPrefix="new-task" disabled={busy} />
+              <TaskDetailFields idPrefix="new-task" disabled={busy} zone={zone} />
             </div>
           </form>
         </FormProvider>

@@ -8,8 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { FormOutcome } from "@/hooks/use-task-board";
-import type { Task } from "@/lib/api/types";
-import type { Label as TaskLabel } from "@/lib/tasks-api";
+import type { Label as TaskLabel, Task } from "@/lib/tasks-api";
 
 import { LabelPicker } from "./label-picker";
 
@@ -24,14 +23,16 @@ interface Props {
   onCancel: () => void;
   labels: readonly TaskLabel[];
   onCreateLabel: (name: string) => Promise<{ id: string } | { problem: string }>;
+  /** The user's time zone: the due date and time are shown and typed in it. */
+  zone?: string;
 }
 
 /**
  * Edit in place: Enter in the title saves, Escape anywhere in the form cancels.
  * The board remounts it (new key) to start over from the latest version.
  */
-export function TaskEditor({ task, onSave, onCancel, labels, onCreateLabel }: Props) {
-  const values = React.useMemo(() => draftFromTask(task), [task]);
+export function TaskEditor({ task, onSave, onCancel, labels, onCreateLabel, zone }: Props) {
+  const values = React.useMemo(() => draftFromTask(task, zone), [task, zone]);
   const form = useForm<TaskDraft>({
     resolver: zodResolver(taskDraftSchema),
     // A fresher copy of the task arrives as the editor opens (it fetches
@@ -71,7 +72,7 @@ export function TaskEditor({ task, onSave, onCancel, labels, onCreateLabel }: Pr
         noValidate
       >
         <TitleField prefix={prefix} />
-        <TaskDetailFields idPrefix={prefix} disabled={busy} />
+        <TaskDetailFields idPrefix={prefix} disabled={busy} zone={zone} />
         <LabelPicker idPrefix={prefix} labels={labels} onCreate={onCreateLabel} disabled={busy} />
         <div className="flex justify-end gap-2">
           <Button variant="outline" onClick={onCancel} disabled={busy}>

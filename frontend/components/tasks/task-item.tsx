@@ -9,6 +9,7 @@ import {
   IndentIncrease,
   ListPlus,
   Pencil,
+  Repeat,
   Trash2,
 } from "lucide-react";
 import * as React from "react";
@@ -27,10 +28,11 @@ import {
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
-import { PRIORITY_LABEL, formatDue, isOverdue } from "@/lib/task-format";
+import { PRIORITY_LABEL } from "@/lib/task-format";
+import { describeRecurrence } from "@/lib/recurrence/describe";
+import { browserZone, dueInWords, isOverdueIn } from "@/lib/zoned-date";
 import { COLOR_DOT } from "@/components/lists/list-colors";
-import type { Task } from "@/lib/api/types";
-import type { Label as TaskLabel } from "@/lib/tasks-api";
+import type { Label as TaskLabel, Task } from "@/lib/tasks-api";
 import { cn } from "@/lib/utils";
 
 interface Props {
@@ -43,6 +45,10 @@ interface Props {
   labels?: readonly TaskLabel[];
   /** Where the task sits in its tree, and what can be done there; absent controls are not offered. */
   tree?: TreeControls;
+  /** The user's time zone: the due date is shown (and is overdue) in it. */
+  zone?: string;
+  /** A drag handle outside a tree (Upcoming: a task dragged to another day). */
+  drag?: TreeControls["drag"];
 }
 
 export interface TreeControls {
@@ -78,8 +84,10 @@ const MOVE_KEYS: Record<string, "up" | "down" | "in" | "out"> = {
 
 const priorityVariant = { low: "secondary", medium: "default", high: "warning" } as const;
 
-export function TaskItem({ task, busy, onToggle, onEdit, onDelete, labels = [], tree }: Props) {
-  const overdue = isOverdue(task);
+export function TaskItem({ task, busy, onToggle, onEdit, onDelete, labels = [], tree, zone, drag: ownDrag }: Props) {
+  const shownIn = zone ?? browserZone();
+  const overdue = isOverdueIn(task, shownIn);
+  const drag = tree?.drag ?? ownDrag;
   const checkboxId = `done-${task.id}`;
   const onKeyDown = (event: React.KeyboardEvent) => {
     const key = MOVE_KEYS[event.key];
@@ -111,14 +119,14 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete, labels = [], 
         "group flex items-start gap-3 rounded-lg border bg-card p-3 outline-none focus-visible:ring-2 focus-visible:ring-ring sm:p-4",
         overdue && "border-destructive/60 bg-destructive/5",
         busy && "opacity-60",
-        tree?.drag?.isDragging && "relative z-10 shadow-lg",
+        drag?.isDragging && "relative z-10 shadow-lg",
       )}
     >
-      {tree?.drag ? (
+      {drag ? (
         <DragHandle
-          attachHandle={tree.drag.attachHandle}
-          attributes={tree.drag.attributes}
-          listeners={tree.drag.listeners}
+          attachHandle={drag.attachHandle}
+          attributes={drag.attributes}
+          listeners={drag.listeners}
           label={`Drag "${task.title}"`}
           disabled={busy}
         />
@@ -168,11 +176,18 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete, labels = [], 
             </Badge>
           ))}
           {task.due_at ? (
-            <Badge variant={overdue ? "destructive" : "secondary"}>
+            <Badge variant={overdue ? "destructive" : "secondary"} data-testid="due" data-overdue={overdue}>
               <CalendarClock className="size-3" aria-hidden />
               {overdue ? "Overdue · " : "Due "}
-              {formatDue(task.due_at)}
+              {dueInWords(task, shownIn)}
             </Badge>
+          ) : null}
+          {task.recurrence ? (
+            <span className="inline-flex items-center gap-1 text-xs text-muted-foreground" data-testid="repeats">
+              <Repeat className="size-3" aria-hidden />
+              <span className="sr-only">Repeats: </span>
+              {describeRecurrence(task.recurrence, task.recurrence_basis)}
+            </span>
           ) : null}
         </div>
       </div>

@@ -6,7 +6,7 @@ import { Loader2 } from "lucide-react";
 import type { TaskBoardState } from "@/hooks/use-task-board";
 import { MAX_DEPTH } from "@/hooks/use-task-board";
 import { useTaskList } from "@/hooks/use-tasks";
-import type { Task, TaskQuery } from "@/lib/api/types";
+import type { Task, TaskQuery } from "@/lib/tasks-api";
 
 import { SortableTasks } from "./sortable-tasks";
 import { SubtaskComposer } from "./subtask-composer";
@@ -57,6 +57,7 @@ export function TaskNode({ board, task, depth, siblings, parent, ordered }: Node
           onCancel={board.cancelEditing}
           labels={board.labels.data ?? []}
           onCreateLabel={board.createLabel}
+          zone={board.zone}
         />
       ) : (
         <TaskItem
@@ -66,6 +67,7 @@ export function TaskNode({ board, task, depth, siblings, parent, ordered }: Node
           onEdit={board.startEditing}
           onDelete={board.remove}
           labels={task.labels.flatMap((id) => board.labelsById.get(id) ?? [])}
+          zone={board.zone}
           tree={{
             depth,
             subtasksId,

@@ -26,9 +26,9 @@
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 
 import { labelKeys } from "@/hooks/use-labels";
+import { preferenceKeys } from "@/hooks/use-preferences";
 import { listKeys, taskKeys } from "@/hooks/use-tasks";
-import type { Task, TaskQuery } from "@/lib/api/types";
-import type { Label, TaskList, TaskPage, TaskWithVersion } from "@/lib/tasks-api";
+import type { Label, Task, TaskList, TaskPage, TaskQuery, TaskWithVersion } from "@/lib/tasks-api";
 
 /** One entry of the change feed (`/changes` and the events' data). */
 export interface Change {
@@ -99,8 +99,13 @@ export class LiveCache {
         if (gone) this.dropLabel(change.id);
         else this.upsertLabel(change.data as Label);
         break;
+      case "preferences":
+        // Another tab changed the time zone or week start: all-day tasks moved with the zone.
+        void this.client.invalidateQueries({ queryKey: preferenceKeys.all(this.userId) });
+        this.markStale("tasks");
+        break;
       default:
-        // preferences, completion: nothing in the web app shows them yet.
+        // completion: its task's own change (logged with it) says what the lists show.
         break;
     }
   }
@@ -279,8 +284,24 @@ export class LiveCache {
   }
 }
 
-/** Does the task belong in a list read with this query, as far as its list, parent and status tell? */
+/** Does the task belong in a list read with this query, as far as its list, parent, status and due date tell? */
 export function belongsIn(task: Task, query: TaskQuery): boolean {
+  return belongsInView(task, query) && belongsInList(task, query);
+}
+
+/**
+ * The date views hold open tasks only, with a due date (or, for `no_date`,
+ * without). Which day a due date falls on is the API's to say (in the
+ * user's zone): the views are read again after every change.
+ */
+export function belongsInView(task: Pick<Task, "completed" | "due_at">, query: TaskQuery): boolean {
+  if (!query.view) return true;
+  if (task.completed) return false;
+  return query.view === "no_date" ? task.due_at === null : task.due_at !== null;
+}
+
+/** Does the task belong in a list read with this query, as far as its list, parent and status tell? */
+export function belongsInList(task: Task, query: TaskQuery): boolean {
   if (query.list_id && task.list_id !== query.list_id) return false;
   if (query.parent_id === "none" && task.parent_id !== null) return false;
   if (query.parent_id && query.parent_id !== "none" && task.parent_id !== query.parent_id) return false;

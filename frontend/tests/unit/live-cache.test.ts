@@ -3,9 +3,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { labelKeys } from "@/hooks/use-labels";
 import { listKeys, taskKeys } from "@/hooks/use-tasks";
-import type { Task, TaskQuery } from "@/lib/api/types";
 import { LiveCache, compareTimestamps, parseChange, type Change } from "@/lib/live/cache";
-import type { Label, TaskList, TaskPage, TaskWithVersion } from "@/lib/tasks-api";
+import type { Label, Task, TaskList, TaskPage, TaskQuery, TaskWithVersion } from "@/lib/tasks-api";
 
 const USER = "0b4c2f62-9a3e-4d5c-8f1e-2a6b7c8d9e0f";
 const INBOX = "11111111-1111-4111-8111-111111111111";
@@ -20,6 +19,10 @@ function task(id: string, patch: Partial<Task> = {}): Task {
     completed: false,
     priority: "medium",
     due_at: null,
+    due_all_day: false,
+    recurrence: null,
+    recurrence_basis: "due",
+    next_due_at: null,
     labels: [],
     list_id: INBOX,
     parent_id: null,
