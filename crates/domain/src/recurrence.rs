@@ -830,6 +830,37 @@ mod tests {
     }
 
     #[test]
+    fn completion_basis_keeps_the_local_time_across_dst() {
+        // Due Friday 09:00 CET, done Monday after the spring-forward: the
+        // next is Tuesday 09:00 CEST.
+        assert_eq!(
+            next_due(
+                &rule("FREQ=DAILY"),
+                RecurrenceBasis::Completion,
+                at("2026-03-27T08:00:00Z"),
+                false,
+                at("2026-03-30T10:00:00Z"),
+                0,
+                zone("Europe/Berlin")
+            ),
+            Some(at("2026-03-31T07:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn every_weekday_skips_the_weekend() {
+        // Friday Dec 11 -> Monday Dec 14.
+        assert_eq!(
+            due_next(
+                "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+                "2026-12-11T08:00:00Z",
+                "Europe/Berlin"
+            ),
+            Some(at("2026-12-14T08:00:00Z"))
+        );
+    }
+
+    #[test]
     fn completion_basis_uses_the_local_date_of_the_completion() {
         // Done at 23:30Z on Dec 5 = 00:30 on Dec 6 in Berlin: counts from Dec 6.
         assert_eq!(
