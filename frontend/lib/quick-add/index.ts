@@ -1,5 +1,6 @@
 export {
   parseQuickAdd,
+  trailingToken,
   type QuickAddContext,
   type QuickAddOptions,
   type QuickAddPriority,
@@ -8,3 +9,4 @@ export {
   type TokenKind,
 } from "./parse";
 export { quickAddToCreateBody, type QuickAddCreateBody } from "./create-body";
+export { describeDue, previewParts, type PreviewPart } from "./preview";

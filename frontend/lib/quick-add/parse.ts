@@ -334,3 +334,9 @@ function dueOf(
   );
   return { at, allDay: time === null };
 }
+
+/** The recognised part the user just typed: the one that ends the line (trailing spaces aside), if any. */
+export function trailingToken(text: string, tokens: readonly QuickAddToken[]): QuickAddToken | null {
+  const last = tokens.at(-1);
+  return last && text.slice(last.end).trim() === "" ? last : null;
+}

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import { parseQuickAdd, quickAddToCreateBody, type QuickAddContext } from "@/lib/quick-add";
+import {
+  describeDue,
+  parseQuickAdd,
+  previewParts,
+  quickAddToCreateBody,
+  trailingToken,
+  type QuickAddContext,
+} from "@/lib/quick-add";
 import { localDateString, localDateTimeString, toLocal } from "@/lib/recurrence/zoned";
 
 // Monday 7 December 2026, 10:00 in Berlin (09:00 UTC), whatever zone the machine runs in.
@@ -297,5 +304,46 @@ describe("quickAddToCreateBody", () => {
 
   it("leaves out what was not given", () => {
     expect(quickAddToCreateBody(parseQuickAdd("Just a title", ctx))).toEqual({ title: "Just a title" });
+  });
+});
+
+describe("the part just typed", () => {
+  it("is the token that ends the line", () => {
+    const text = "Gym tomorrow #Home ";
+    expect(trailingToken(text, parseQuickAdd(text, ctx).tokens)?.text).toBe("#Home");
+  });
+
+  it("is none when words follow the last token", () => {
+    const text = "Gym tomorrow with Sam";
+    expect(trailingToken(text, parseQuickAdd(text, ctx).tokens)).toBeNull();
+    expect(trailingToken("", [])).toBeNull();
+  });
+});
+
+describe("preview", () => {
+  const at = (iso: string) => new Date(iso);
+
+  it("says today and tomorrow in the user's zone", () => {
+    expect(describeDue({ at: at("2026-12-06T23:00:00Z"), allDay: true }, ctx)).toBe("Today");
+    expect(describeDue({ at: at("2026-12-08T16:00:00Z"), allDay: false }, ctx)).toBe("Tomorrow, 17:00");
+  });
+
+  it("names other days, with the year when it is not this one", () => {
+    // Intl's punctuation varies a little between ICU versions.
+    expect(describeDue({ at: at("2026-12-17T23:00:00Z"), allDay: true }, ctx)).toMatch(/^Fri,? 18 Dec$/);
+    expect(describeDue({ at: at("2026-12-31T23:00:00Z"), allDay: true }, ctx)).toMatch(/^Fri,? 1 Jan 2027$/);
+  });
+
+  it("lists every part, marking a new label", () => {
+    const result = parseQuickAdd("Pay rent every last friday #Home @bills @diy p2", ctx);
+    expect(previewParts(result, ctx)).toEqual([
+      { kind: "title", text: "Pay rent" },
+      { kind: "date", text: expect.stringMatching(/^Fri,? 25 Dec$/) },
+      { kind: "recurrence", text: "Every last Friday" },
+      { kind: "list", text: "Home" },
+      { kind: "label", text: "bills", isNew: false },
+      { kind: "label", text: "diy", isNew: true },
+      { kind: "priority", text: "Medium priority" },
+    ]);
   });
 });
