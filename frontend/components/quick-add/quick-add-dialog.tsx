@@ -117,7 +117,7 @@ export function QuickAddDialog({ open, onOpenChange, context, onSubmit }: QuickA
           }}
         >
           <Dialog.Title className="text-base font-semibold">Quick add</Dialog.Title>
-          <Dialog.Description id="quick-add-help" className="text-sm text-muted-foreground">
+          <Dialog.Description className="text-sm text-muted-foreground">
             Type the task in plain words: a date (“tomorrow 5pm”), “every …”, #list, @label, p1–p3. Press a highlighted
             part, or Escape right after typing it, to keep it as text.
           </Dialog.Description>
@@ -133,7 +133,7 @@ export function QuickAddDialog({ open, onOpenChange, context, onSubmit }: QuickA
               placeholder="Pay rent every month on the 1st #Home @bills p1"
               value={text}
               onChange={(event) => change(event.target.value)}
-              aria-describedby="quick-add-preview quick-add-help"
+              aria-describedby="quick-add-preview"
               aria-invalid={error ? true : undefined}
               aria-errormessage={error ? "quick-add-error" : undefined}
               disabled={busy}
