@@ -30,6 +30,8 @@ export function TaskComposer({ onCreate, zone }: Props) {
     shouldFocusError: false,
   });
   const [showDetails, setShowDetails] = React.useState(false);
+  // Bumped after each task added: the details start afresh (the repeat picker's "Custom" too).
+  const [added, setAdded] = React.useState(0);
   const busy = form.formState.isSubmitting;
 
   async function create(draft: TaskDraft) {
@@ -39,6 +41,7 @@ export function TaskComposer({ onCreate, zone }: Props) {
       if (showApiErrors(result, form.setError)) setShowDetails(true);
     } else {
       form.reset({ ...EMPTY_DRAFT, priority: draft.priority });
+      setAdded((n) => n + 1);
       form.setFocus("title");
     }
   }
@@ -73,7 +76,7 @@ export function TaskComposer({ onCreate, zone }: Props) {
               </Button>
             </div>
             <div id="new-task-details" hidden={!showDetails}>
-              <TaskDetailFields idPrefix="new-task" disabled={busy} zone={zone} />
+              <TaskDetailFields key={added} idPrefix="new-task" disabled={busy} zone={zone} />
             </div>
           </form>
         </FormProvider>

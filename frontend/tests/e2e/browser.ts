@@ -53,9 +53,14 @@ export interface ContextOptions {
   baseURL: string;
   phone?: boolean;
   dark?: boolean;
+  /** The browser's time zone (an IANA name); the machine's when absent. */
+  timezoneId?: string;
 }
 
-export async function newContext(browser: Browser, { baseURL, phone, dark }: ContextOptions): Promise<BrowserContext> {
+export async function newContext(
+  browser: Browser,
+  { baseURL, phone, dark, timezoneId }: ContextOptions,
+): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL,
     viewport: phone ? { width: 390, height: 844 } : { width: 1280, height: 900 },
@@ -64,6 +69,7 @@ export async function newContext(browser: Browser, { baseURL, phone, dark }: Con
     hasTouch: phone ?? false,
     colorScheme: dark ? "dark" : "light",
     reducedMotion: "reduce",
+    ...(timezoneId ? { timezoneId } : {}),
   });
   await watchPolicies(context);
   context.setDefaultTimeout(15_000);

@@ -170,6 +170,28 @@ describe("LiveCache: tasks", () => {
     expect(listed(all)?.map((t) => [t.id, t.completed])).toEqual([["a", true]]);
   });
 
+  it("takes a task out of the date views once it is done or has no date, and reads the views again (issue 11)", async () => {
+    const { client, cache, listed, invalidated } = setup();
+    const today: TaskQuery = { view: "today", sort: "due_at", order: "asc", limit: 100 };
+    const due = { due_at: "2026-12-08T09:00:00Z" };
+    client.setQueryData(taskKeys.list(USER, today), pages(task("a", due), task("b", due), task("c", due)));
+    cache.apply(upsert("task", task("a", { ...due, completed: true, updated_at: "2026-12-07T10:00:01Z" })));
+    cache.apply(upsert("task", task("b", { due_at: null, updated_at: "2026-12-07T10:00:01Z" })));
+    // A new due date stays until the view is read again: which day it falls on is the API's to say.
+    cache.apply(upsert("task", task("c", { due_at: "2026-12-20T09:00:00Z", updated_at: "2026-12-07T10:00:01Z" })));
+    expect(listed(today)?.map((t) => t.id)).toEqual(["c"]);
+    await settle();
+    expect(invalidated()).toContain(JSON.stringify(taskKeys.lists(USER)));
+  });
+
+  it("reads the preferences and the tasks again when the preferences change elsewhere", async () => {
+    const { cache, invalidated } = setup();
+    cache.apply(upsert("preferences", { id: USER, time_zone: "Asia/Tokyo", week_start: "monday" }));
+    expect(invalidated()).toEqual([JSON.stringify(["preferences", USER])]);
+    await settle();
+    expect(invalidated()).toEqual([JSON.stringify(taskKeys.lists(USER))]);
+  });
+
   it("keeps the task being edited where it is, with the version it was opened at, and reads the lists once the editor closes", async () => {
     let editing: string | null = "a";
     const { client, listed, invalidated } = setup();
