@@ -19,7 +19,8 @@ use diesel::result::QueryResult;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::{
-    Change, ChangeData, ChangeEntity, ChangeLimit, ChangePage, Label, Seq, Timestamp, UserId,
+    Change, ChangeData, ChangeEntity, ChangeLimit, ChangePage, Completion, CompletionId, Label,
+    Preferences, Seq, TaskId, TimeZone, Timestamp, UserId, WeekStart,
 };
 use futures_util::FutureExt;
 use ports::{ChangeLog, PruneChangesError, ReadChangesError};
@@ -30,7 +31,7 @@ use crate::list_repo::{self, SummaryRow};
 use crate::list_rows::{LabelRow, summary};
 use crate::prepared::PreparedExt;
 use crate::rows::{FullTaskRow, full_task, task_from};
-use crate::schema::{change_seqs, labels, tasks};
+use crate::schema::{change_seqs, labels, preferences, task_completions, tasks};
 use crate::task_repo::{PgTaskRepo, Replay};
 
 /// The latest `seq` (0 without a counter row) and up to `$3` entries after
@@ -90,7 +91,13 @@ struct Loaded {
     tasks: Vec<FullTaskRow>,
     lists: Vec<SummaryRow>,
     labels: Vec<LabelRow>,
+    /// `(time_zone, week_start)` of the owner, when an entry needs them.
+    preferences: Option<(String, String)>,
+    /// `(id, task_id, completed_at, due_at)`.
+    completions: Vec<CompletionRow>,
 }
+
+type CompletionRow = (Uuid, Uuid, Timestamp, Timestamp);
 
 /// Keeps, in `seq` order, only the last entry of each `(entity, id)`.
 fn collapse(entries: Vec<Entry>) -> Vec<Entry> {
@@ -188,6 +195,36 @@ async fn read_page(
             .load::<LabelRow>(conn)
             .await?
     };
+    // The preferences entity's id is the owner's: only the owner's own row
+    // is ever read.
+    let preferences = if ids_of(&kept, ChangeEntity::Preferences).is_empty() {
+        None
+    } else {
+        preferences::table
+            .filter(preferences::user_id.eq(Uuid::from(owner)))
+            .select((preferences::time_zone, preferences::week_start))
+            .prepared()
+            .get_result::<(String, String)>(conn)
+            .await
+            .optional()?
+    };
+    let completion_ids = ids_of(&kept, ChangeEntity::Completion);
+    let completions = if completion_ids.is_empty() {
+        Vec::new()
+    } else {
+        task_completions::table
+            .filter(task_completions::user_id.eq(Uuid::from(owner)))
+            .filter(task_completions::id.eq_any(completion_ids))
+            .select((
+                task_completions::id,
+                task_completions::task_id,
+                task_completions::completed_at,
+                task_completions::due_at,
+            ))
+            .prepared()
+            .load::<CompletionRow>(conn)
+            .await?
+    };
     Ok(Found::Page(Loaded {
         kept,
         next,
@@ -195,6 +232,8 @@ async fn read_page(
         tasks,
         lists,
         labels,
+        preferences,
+        completions,
     }))
 }
 
@@ -227,6 +266,32 @@ fn to_page(loaded: Loaded, since: Seq) -> Result<ChangePage, ReadChangesError> {
         let label = Label::try_from(row).map_err(internal)?;
         labels.insert(Uuid::from(label.id), label);
     }
+    let mut completions: HashMap<Uuid, Completion> = loaded
+        .completions
+        .into_iter()
+        .map(|(id, task_id, completed_at, due_at)| {
+            (
+                id,
+                Completion {
+                    id: CompletionId::from_uuid(id),
+                    task_id: TaskId::from_uuid(task_id),
+                    completed_at,
+                    due_at,
+                },
+            )
+        })
+        .collect();
+    let preferences = loaded
+        .preferences
+        .map(
+            |(zone, week_start)| -> Result<Preferences, ReadChangesError> {
+                Ok(Preferences {
+                    time_zone: TimeZone::parse(&zone).map_err(internal)?,
+                    week_start: WeekStart::parse(&week_start).map_err(internal)?,
+                })
+            },
+        )
+        .transpose()?;
     let mut changes = Vec::with_capacity(loaded.kept.len());
     for entry in loaded.kept {
         let entity = ChangeEntity::from_name(&entry.entity).ok_or_else(|| {
@@ -247,18 +312,15 @@ fn to_page(loaded: Loaded, since: Seq) -> Result<ChangePage, ReadChangesError> {
                 ChangeEntity::Label => labels
                     .remove(&entry.id)
                     .map_or(ChangeData::Gone, |l| ChangeData::Label(Box::new(l))),
-                // Nothing writes these yet; the feature that does must
-                // teach the reader its entity.
-                ChangeEntity::Preferences | ChangeEntity::Completion => {
-                    return Err(ReadChangesError::Internal(
-                        format!(
-                            "no reader for {} changes (entry {})",
-                            entity.as_str(),
-                            entry.seq
-                        )
-                        .into(),
-                    ));
+                // The row of a user who deleted nothing: it exists from
+                // the first write on, so a missing one is gone with the
+                // account.
+                ChangeEntity::Preferences => {
+                    preferences.map_or(ChangeData::Gone, |p| ChangeData::Preferences(Box::new(p)))
                 }
+                ChangeEntity::Completion => completions
+                    .remove(&entry.id)
+                    .map_or(ChangeData::Gone, |c| ChangeData::Completion(Box::new(c))),
             }
         };
         changes.push(Change {

@@ -6,10 +6,10 @@ use diesel_async::pooled_connection::PoolError as ManagerError;
 use diesel_async::pooled_connection::deadpool::PoolError;
 use ports::{
     BoxError, CreateLabelError, CreateListError, CreateTaskError, DeleteLabelError,
-    DeleteListError, DeleteTaskError, EnsureInboxError, GetLabelError, GetListError, GetTaskError,
-    ListLabelsError, ListListsError, ListTasksError, MoveListError, MoveTaskError,
-    PruneChangesError, ReadChangesError, RepoUnavailable, UpdateLabelError, UpdateListError,
-    UpdateTaskError,
+    DeleteListError, DeleteTaskError, EnsureInboxError, GetLabelError, GetListError,
+    GetPreferencesError, GetTaskError, ListCompletionsError, ListLabelsError, ListListsError,
+    ListTasksError, MoveListError, MoveTaskError, PruneChangesError, PutPreferencesError,
+    ReadChangesError, RepoUnavailable, UpdateLabelError, UpdateListError, UpdateTaskError,
 };
 
 /// The repository could not be built from its settings. Messages never
@@ -129,7 +129,10 @@ from_store_error!(
     UpdateLabelError,
     DeleteLabelError,
     ReadChangesError,
-    PruneChangesError
+    PruneChangesError,
+    ListCompletionsError,
+    GetPreferencesError,
+    PutPreferencesError
 );
 
 /// The constraint a statement violated, when it failed on one of `kind`:

@@ -1,5 +1,5 @@
 //! PostgreSQL adapter: [`PgTaskRepo`] implements the `TaskRepo`, `ListRepo`,
-//! `LabelRepo` and `ChangeLog` ports with diesel-async over one deadpool pool
+//! `LabelRepo`, `PreferencesRepo` and `ChangeLog` ports with diesel-async over one deadpool pool
 //! (TLS via rustls when the URL asks for it), [`PgChangeListener`] the
 //! `ChangeSignals` port on a dedicated `LISTEN` connection, and
 //! [`run_migrations`] applies the embedded migrations from the top-level
@@ -16,7 +16,9 @@ mod list_rows;
 mod listing;
 mod migrations;
 mod ordering;
+mod preferences_repo;
 mod prepared;
+mod recurring;
 mod rows;
 mod schema;
 mod settings;

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Int2, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use domain::{
     Cursor, ParentFilter, SortKey, SortOrder, SortPosition, StatusFilter, TaskQuery, UserId,
+    ViewWindow,
 };
 use uuid::Uuid;
 
@@ -53,6 +54,9 @@ pub(crate) fn page_query(
         ParentFilter::Of(parent) => q = q.filter(tasks::parent_id.eq(Uuid::from(parent))),
     }
 
+    if let Some(view) = query.view {
+        q = q.filter(view_window(view));
+    }
     if has_filters(query) {
         q = q.filter(filters(query));
     }
@@ -134,6 +138,47 @@ fn filters(query: &TaskQuery) -> Condition<'static> {
             .bind::<Nullable<Timestamptz>, _>(query.due_after)
             .sql("))"),
     )
+}
+
+/// A view's window (issue 11): open tasks only, by due date. Real
+/// conditions rather than generic ones, one statement text per kind of
+/// window (4 more shapes), so that the plan can range-scan the partial
+/// index of open tasks by due date (`tasks_user_open_due_idx`): `NOT
+/// completed` is written literally because a bound `completed = $n` would
+/// not match the index's predicate in a generic plan.
+fn view_window(view: ViewWindow) -> Condition<'static> {
+    match view {
+        ViewWindow::DueBefore { before } => Box::new(
+            sql::<Bool>("(NOT tasks.completed AND tasks.due_at < ")
+                .bind::<Timestamptz, _>(before)
+                .sql(")"),
+        ),
+        ViewWindow::DueBetween { start, end } => Box::new(
+            sql::<Bool>("(NOT tasks.completed AND tasks.due_at >= ")
+                .bind::<Timestamptz, _>(start)
+                .sql(" AND tasks.due_at < ")
+                .bind::<Timestamptz, _>(end)
+                .sql(")"),
+        ),
+        // An all-day task is overdue from the day after its date, a timed
+        // one from its instant. The start of today is never after now, so
+        // `due_at < now` bounds the range scan for both.
+        ViewWindow::Overdue {
+            start_of_today,
+            now,
+        } => Box::new(
+            sql::<Bool>("(NOT tasks.completed AND tasks.due_at < ")
+                .bind::<Timestamptz, _>(now.max(start_of_today))
+                .sql(" AND ((tasks.due_all_day AND tasks.due_at < ")
+                .bind::<Timestamptz, _>(start_of_today)
+                .sql(") OR (NOT tasks.due_all_day AND tasks.due_at < ")
+                .bind::<Timestamptz, _>(now)
+                .sql(")))"),
+        ),
+        ViewWindow::NoDate => Box::new(sql::<Bool>(
+            "(NOT tasks.completed AND tasks.due_at IS NULL)",
+        )),
+    }
 }
 
 /// `%`, `_` and the escape character itself match literally in a search.

@@ -9,8 +9,8 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::{
-    Description, LabelId, ListId, Position, Priority, SubtaskCounts, Task, TaskFields, TaskId,
-    TaskLabels, TaskPatch, Title, UserId, Version,
+    Description, LabelId, ListId, Position, Priority, Recurrence, RecurrenceBasis, SubtaskCounts,
+    Task, TaskFields, TaskId, TaskLabels, TaskPatch, Title, UserId, Version,
 };
 use uuid::Uuid;
 
@@ -32,6 +32,61 @@ pub(crate) struct TaskRow {
     list_id: Uuid,
     parent_id: Option<Uuid>,
     position: String,
+    due_all_day: bool,
+    recurrence: Option<String>,
+    recurrence_basis: String,
+    next_due_at: Option<DateTime<Utc>>,
+}
+
+impl TaskRow {
+    /// The columns a recurring write starts from.
+    pub(crate) fn schedule(&self) -> Result<Schedule, CorruptRow> {
+        let corrupt = |column: &'static str| {
+            let id = self.id;
+            move |e: &dyn std::fmt::Display| CorruptRow::new("task", id, column, e)
+        };
+        Ok(Schedule {
+            due_at: self.due_at,
+            all_day: self.due_all_day,
+            recurrence: self
+                .recurrence
+                .as_deref()
+                .map(Recurrence::parse)
+                .transpose()
+                .map_err(|e| corrupt("recurrence")(&e))?,
+            basis: RecurrenceBasis::parse(&self.recurrence_basis)
+                .map_err(|e| corrupt("recurrence_basis")(&e))?,
+        })
+    }
+
+    pub(crate) const fn id(&self) -> Uuid {
+        self.id
+    }
+
+    pub(crate) const fn next_due_at(&self) -> Option<DateTime<Utc>> {
+        self.next_due_at
+    }
+}
+
+/// What decides a task's occurrences: its due date, whether it is all-day,
+/// its rule and basis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Schedule {
+    pub(crate) due_at: Option<DateTime<Utc>>,
+    pub(crate) all_day: bool,
+    pub(crate) recurrence: Option<Recurrence>,
+    pub(crate) basis: RecurrenceBasis,
+}
+
+impl Schedule {
+    pub(crate) fn of(fields: &TaskFields) -> Self {
+        Self {
+            due_at: fields.due_at,
+            all_day: fields.due_all_day,
+            recurrence: fields.recurrence.clone(),
+            basis: fields.recurrence_basis,
+        }
+    }
 }
 
 /// The label ids of the task in the enclosing statement, sorted (as
@@ -120,6 +175,14 @@ pub(crate) fn task_from((row, labels, counts): FullTaskRow) -> Result<Task, Corr
             return Err(corrupt("version")(&"must be at least 1"));
         }
         let position = Position::parse(&row.position).map_err(|e| corrupt("position")(&e))?;
+        let recurrence = row
+            .recurrence
+            .as_deref()
+            .map(Recurrence::parse)
+            .transpose()
+            .map_err(|e| corrupt("recurrence")(&e))?;
+        let recurrence_basis = RecurrenceBasis::parse(&row.recurrence_basis)
+            .map_err(|e| corrupt("recurrence_basis")(&e))?;
         let labels = TaskLabels::new(labels.into_iter().map(LabelId::from_uuid).collect())
             .map_err(|e| corrupt("labels")(&e))?;
         let count = |i: usize| {
@@ -140,6 +203,9 @@ pub(crate) fn task_from((row, labels, counts): FullTaskRow) -> Result<Task, Corr
                 description,
                 priority,
                 due_at: row.due_at,
+                due_all_day: row.due_all_day,
+                recurrence,
+                recurrence_basis,
                 completed: row.completed,
                 labels,
             },
@@ -147,6 +213,7 @@ pub(crate) fn task_from((row, labels, counts): FullTaskRow) -> Result<Task, Corr
             parent_id: row.parent_id.map(TaskId::from_uuid),
             position,
             subtasks,
+            next_due_at: row.next_due_at,
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: Version::new(row.version),
@@ -165,6 +232,10 @@ pub(crate) struct NewTaskRow<'a> {
     completed: bool,
     priority: i16,
     due_at: Option<DateTime<Utc>>,
+    due_all_day: bool,
+    recurrence: Option<&'a str>,
+    recurrence_basis: &'static str,
+    next_due_at: Option<DateTime<Utc>>,
     list_id: Uuid,
     parent_id: Option<Uuid>,
     position: &'a str,
@@ -178,6 +249,7 @@ impl<'a> NewTaskRow<'a> {
         list_id: Uuid,
         parent_id: Option<Uuid>,
         position: &'a Position,
+        next_due_at: Option<DateTime<Utc>>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -187,6 +259,10 @@ impl<'a> NewTaskRow<'a> {
             completed: fields.completed,
             priority: fields.priority.rank(),
             due_at: fields.due_at,
+            due_all_day: fields.due_all_day,
+            recurrence: fields.recurrence.as_ref().map(Recurrence::as_str),
+            recurrence_basis: fields.recurrence_basis.as_str(),
+            next_due_at,
             list_id,
             parent_id,
             position: position.as_str(),
@@ -204,6 +280,10 @@ pub(crate) struct TaskChanges<'a> {
     completed: Option<bool>,
     priority: Option<i16>,
     due_at: Option<Option<DateTime<Utc>>>,
+    due_all_day: Option<bool>,
+    recurrence: Option<Option<&'a str>>,
+    recurrence_basis: Option<&'static str>,
+    next_due_at: Option<Option<DateTime<Utc>>>,
 }
 
 impl<'a> TaskChanges<'a> {
@@ -215,7 +295,18 @@ impl<'a> TaskChanges<'a> {
             completed: Some(fields.completed),
             priority: Some(fields.priority.rank()),
             due_at: Some(fields.due_at),
+            due_all_day: Some(fields.due_all_day),
+            recurrence: Some(fields.recurrence.as_ref().map(Recurrence::as_str)),
+            recurrence_basis: Some(fields.recurrence_basis.as_str()),
+            next_due_at: None,
         }
+    }
+
+    /// Also sets `next_due_at` (computed for the result of the write).
+    #[must_use]
+    pub(crate) fn with_next_due(mut self, next_due_at: Option<DateTime<Utc>>) -> Self {
+        self.next_due_at = Some(next_due_at);
+        self
     }
 
     /// Whether no column is set.
@@ -225,6 +316,10 @@ impl<'a> TaskChanges<'a> {
             && self.completed.is_none()
             && self.priority.is_none()
             && self.due_at.is_none()
+            && self.due_all_day.is_none()
+            && self.recurrence.is_none()
+            && self.recurrence_basis.is_none()
+            && self.next_due_at.is_none()
     }
 
     /// Only the columns the patch mentions (labels and the location are
@@ -239,6 +334,16 @@ impl<'a> TaskChanges<'a> {
             completed: patch.completed,
             priority: patch.priority.map(Priority::rank),
             due_at: patch.due_at,
+            due_all_day: patch.due_all_day,
+            recurrence: patch
+                .recurrence
+                .as_ref()
+                .map(|r| r.as_ref().map(Recurrence::as_str)),
+            recurrence_basis: patch.recurrence_basis.map(RecurrenceBasis::as_str),
+            // A patch that ends the recurrence clears it in the same
+            // statement; one that changes the schedule otherwise has it
+            // computed (`with_next_due`).
+            next_due_at: matches!(patch.recurrence, Some(None)).then_some(None),
         }
     }
 }
@@ -263,6 +368,10 @@ mod tests {
             list_id: Uuid::now_v7(),
             parent_id: None,
             position: "a0".into(),
+            due_all_day: false,
+            recurrence: None,
+            recurrence_basis: "due".into(),
+            next_due_at: None,
         }
     }
 

@@ -19,6 +19,45 @@ diesel::table! {
         parent_id -> Nullable<Uuid>,
         /// A fractional-index key, `COLLATE "C"`.
         position -> Text,
+        /// Migration 2026-12-08-000001: an all-day `due_at` is 00:00 local
+        /// (kept so by a trigger).
+        due_all_day -> Bool,
+        /// An RRULE; NULL: not recurring.
+        recurrence -> Nullable<Text>,
+        /// `due` or `completion`.
+        recurrence_basis -> Text,
+        /// The occurrence after `due_at`, computed by the adapter.
+        next_due_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    /// One row per user who stored preferences (migration
+    /// 2026-12-08-000001); none reads as the defaults.
+    preferences (user_id) {
+        user_id -> Uuid,
+        time_zone -> Text,
+        /// `monday` or `sunday`.
+        week_start -> Text,
+        version -> Int8,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// The completions of recurring tasks (migration 2026-12-08-000001).
+    task_completions (user_id, id) {
+        user_id -> Uuid,
+        id -> Uuid,
+        task_id -> Uuid,
+        completed_at -> Timestamptz,
+        /// The occurrence completed.
+        due_at -> Timestamptz,
+        /// Where the completion moved the task; NULL when it completed for
+        /// good.
+        next_due_at -> Nullable<Timestamptz>,
+        /// The task's version right after the completion.
+        task_version -> Int8,
     }
 }
 
@@ -89,5 +128,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     labels,
     task_labels,
     change_seqs,
-    changes
+    changes,
+    preferences,
+    task_completions
 );

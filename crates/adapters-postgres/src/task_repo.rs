@@ -15,14 +15,14 @@ use diesel_async::pooled_connection::{
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use domain::{
-    CompletionChange, Placement, Task, TaskFields, TaskId, TaskLocation, TaskMove, TaskPage,
-    TaskPatch, TaskQuery, UserId, Version,
+    CompletionChange, CompletionPage, CompletionQuery, Placement, Task, TaskFields, TaskId,
+    TaskLocation, TaskMove, TaskPage, TaskPatch, TaskQuery, UserId, Version,
 };
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use ports::{
-    BoxError, CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, MoveTaskError,
-    RepoUnavailable, TaskRepo, UpdateTaskError,
+    BoxError, CreateTaskError, DeleteTaskError, GetTaskError, ListCompletionsError, ListTasksError,
+    MoveTaskError, RepoUnavailable, TaskRepo, UpdateTaskError,
 };
 use secrecy::ExposeSecret;
 use uuid::Uuid;
@@ -31,7 +31,8 @@ use crate::connect::{ConnectPlan, Transport};
 use crate::errors::{PgSetupError, StoreError};
 use crate::listing::page_query;
 use crate::prepared::PreparedExt;
-use crate::rows::{FullTaskRow, NewTaskRow, TaskChanges, full_task, task_from};
+use crate::recurring;
+use crate::rows::{FullTaskRow, NewTaskRow, Schedule, TaskChanges, full_task, task_from};
 use crate::schema::tasks;
 use crate::settings::{PgSettings, PoolerMode};
 use crate::task_tree::{self, DefaultList, Placed, Refusal, Target};
@@ -422,17 +423,21 @@ macro_rules! update_task {
                             .prepared()
                             .get_result::<FullTaskRow>(conn)
                             .await
-                            .optional()?,
+                            .optional(),
                         None => update
                             .returning(full_task!())
                             .prepared()
                             .get_result::<FullTaskRow>(conn)
                             .await
-                            .optional()?,
+                            .optional(),
                     };
                     match row {
-                        Some(row) => Ok(Ok(row)),
-                        None => Ok(Err(PgTaskRepo::miss(conn, owner, id, expected).await?)),
+                        Ok(Some(row)) => Ok(Ok(row)),
+                        Ok(None) => Ok(Err(PgTaskRepo::miss(conn, owner, id, expected).await?)),
+                        Err(error) => match Refusal::of_check(&error) {
+                            Some(refusal) => Ok(Err(Miss::Refused(refusal))),
+                            None => Err(error),
+                        },
                     }
                 }
                 .boxed()
@@ -443,6 +448,7 @@ macro_rules! update_task {
             Ok(row) => to_task(row).map_err(UpdateTaskError::from),
             Err(Miss::Stale) => Err(UpdateTaskError::VersionMismatch),
             Err(Miss::Absent) => Err(UpdateTaskError::NotFound),
+            Err(Miss::Refused(refusal)) => Err(UpdateTaskError::from(refusal)),
         }
     }};
 }
@@ -622,7 +628,7 @@ impl Drop for InFlight<'_> {
 
 /// What an insert found.
 enum Inserted {
-    Row(FullTaskRow),
+    Row(Box<FullTaskRow>),
     Refused(Refusal),
     /// The id exists: the first attempt committed before its connection
     /// died, or (never seen) a UUIDv7 collision.
@@ -632,6 +638,8 @@ enum Inserted {
 enum Miss {
     Absent,
     Stale,
+    /// A CHECK constraint refused the write.
+    Refused(Refusal),
 }
 
 fn to_task(row: FullTaskRow) -> Result<Task, StoreError> {
@@ -653,6 +661,8 @@ impl From<Refusal> for CreateTaskError {
             Refusal::LabelNotFound => Self::LabelNotFound,
             Refusal::TooDeep => Self::TooDeep,
             Refusal::LimitReached => Self::LimitReached,
+            Refusal::RecurrenceNeedsDue => Self::RecurrenceNeedsDue,
+            Refusal::AllDayNeedsDue => Self::AllDayNeedsDue,
             other => Self::Internal(impossible(other)),
         }
     }
@@ -672,6 +682,8 @@ impl From<Refusal> for UpdateTaskError {
             Refusal::TooDeep => Self::TooDeep,
             Refusal::Cycle => Self::Cycle,
             Refusal::LimitReached => Self::LimitReached,
+            Refusal::RecurrenceNeedsDue => Self::RecurrenceNeedsDue,
+            Refusal::AllDayNeedsDue => Self::AllDayNeedsDue,
             Refusal::AnchorNotFound => Self::Internal(impossible(refusal)),
         }
     }
@@ -689,9 +701,22 @@ impl From<Refusal> for MoveTaskError {
             Refusal::Cycle => Self::Cycle,
             Refusal::AnchorNotFound => Self::AnchorNotFound,
             Refusal::LimitReached => Self::LimitReached,
-            Refusal::LabelNotFound => Self::Internal(impossible(refusal)),
+            Refusal::LabelNotFound | Refusal::RecurrenceNeedsDue | Refusal::AllDayNeedsDue => {
+                Self::Internal(impossible(refusal))
+            }
         }
     }
+}
+
+/// Whether the patch may change a recurring task's next occurrence (its
+/// due date, all-day flag, rule or basis): then `next_due_at` is computed
+/// for the result, in the transaction. Ending the recurrence needs no
+/// computation (`next_due_at` becomes NULL in the same statement).
+fn touches_schedule(patch: &TaskPatch) -> bool {
+    patch.due_at.is_some()
+        || patch.due_all_day.is_some()
+        || patch.recurrence_basis.is_some()
+        || matches!(patch.recurrence, Some(Some(_)))
 }
 
 /// Everything a replace or a slow-path patch writes.
@@ -754,65 +779,98 @@ async fn write_task(
         return Ok(Err(Refusal::LabelNotFound));
     }
     let changes = match &write.columns {
+        Columns::Patch(patch) if touches_schedule(patch) => {
+            // The result's schedule is the stored one with the patch on it
+            // (the task is locked: nothing changes it meanwhile).
+            let Some(row) = find_row(conn, owner, id).await? else {
+                return Ok(Err(Refusal::NotFound));
+            };
+            let stored = row
+                .0
+                .schedule()
+                .map_err(|e| DieselError::DeserializationError(Box::new(e)))?;
+            let schedule = Schedule {
+                due_at: patch.due_at.unwrap_or(stored.due_at),
+                all_day: patch.due_all_day.unwrap_or(stored.all_day),
+                recurrence: patch.recurrence.clone().unwrap_or(stored.recurrence),
+                basis: patch.recurrence_basis.unwrap_or(stored.basis),
+            };
+            let next = recurring::next_due_for(conn, owner, Some(uuid), &schedule).await?;
+            TaskChanges::patching(patch).with_next_due(next)
+        }
         Columns::Patch(patch) => TaskChanges::patching(patch),
-        Columns::Replace(fields) => TaskChanges::replacing(fields),
+        Columns::Replace(fields) => {
+            let next =
+                recurring::next_due_for(conn, owner, Some(uuid), &Schedule::of(fields)).await?;
+            TaskChanges::replacing(fields).with_next_due(next)
+        }
     };
     let update = diesel::update(tasks::table)
         .filter(tasks::user_id.eq(Uuid::from(owner)))
         .filter(tasks::id.eq(uuid));
-    let list = match &placed {
-        Some(Placed {
-            list,
-            parent,
-            position,
-        }) => {
-            // An empty changeset is a query builder error: the location
-            // columns are always there.
-            if changes.is_empty() {
-                update
-                    .set((
-                        tasks::list_id.eq(*list),
-                        tasks::parent_id.eq(*parent),
-                        tasks::position.eq(position.as_str()),
-                        tasks::version.eq(tasks::version + 1),
-                    ))
-                    .prepared()
-                    .execute(conn)
-                    .await?;
-            } else {
-                update
-                    .set((
-                        changes,
-                        tasks::list_id.eq(*list),
-                        tasks::parent_id.eq(*parent),
-                        tasks::position.eq(position.as_str()),
-                        tasks::version.eq(tasks::version + 1),
-                    ))
-                    .prepared()
-                    .execute(conn)
-                    .await?;
+    let written: QueryResult<Uuid> = async {
+        Ok(match &placed {
+            Some(Placed {
+                list,
+                parent,
+                position,
+            }) => {
+                // An empty changeset is a query builder error: the location
+                // columns are always there.
+                if changes.is_empty() {
+                    update
+                        .set((
+                            tasks::list_id.eq(*list),
+                            tasks::parent_id.eq(*parent),
+                            tasks::position.eq(position.as_str()),
+                            tasks::version.eq(tasks::version + 1),
+                        ))
+                        .prepared()
+                        .execute(conn)
+                        .await?;
+                } else {
+                    update
+                        .set((
+                            changes,
+                            tasks::list_id.eq(*list),
+                            tasks::parent_id.eq(*parent),
+                            tasks::position.eq(position.as_str()),
+                            tasks::version.eq(tasks::version + 1),
+                        ))
+                        .prepared()
+                        .execute(conn)
+                        .await?;
+                }
+                if position.is_long() {
+                    task_tree::rebalance(conn, owner, *list, *parent).await?;
+                }
+                *list
             }
-            if position.is_long() {
-                task_tree::rebalance(conn, owner, *list, *parent).await?;
+            None => {
+                if changes.is_empty() {
+                    update
+                        .set(tasks::version.eq(tasks::version + 1))
+                        .prepared()
+                        .execute(conn)
+                        .await?;
+                } else {
+                    update
+                        .set((changes, tasks::version.eq(tasks::version + 1)))
+                        .prepared()
+                        .execute(conn)
+                        .await?;
+                }
+                now.list
             }
-            *list
-        }
-        None => {
-            if changes.is_empty() {
-                update
-                    .set(tasks::version.eq(tasks::version + 1))
-                    .prepared()
-                    .execute(conn)
-                    .await?;
-            } else {
-                update
-                    .set((changes, tasks::version.eq(tasks::version + 1)))
-                    .prepared()
-                    .execute(conn)
-                    .await?;
-            }
-            now.list
-        }
+        })
+    }
+    .await;
+    let list = match written {
+        Ok(list) => list,
+        Err(error) => match Refusal::of_check(&error) {
+            Some(refusal) => return Ok(Err(refusal)),
+            None => return Err(error),
+        },
     };
     if let Some(labels) = &write.labels {
         task_tree::set_labels(conn, owner, uuid, labels).await?;
@@ -853,6 +911,8 @@ impl TaskRepo for PgTaskRepo {
                     if !task_tree::labels_are_owners(conn, owner, &fields.labels).await? {
                         return Ok(Inserted::Refused(Refusal::LabelNotFound));
                     }
+                    let next_due =
+                        recurring::next_due_for(conn, owner, None, &Schedule::of(&fields)).await?;
                     let inserted = diesel::insert_into(tasks::table)
                         .values(NewTaskRow::new(
                             id,
@@ -861,6 +921,7 @@ impl TaskRepo for PgTaskRepo {
                             placed.list,
                             placed.parent,
                             &placed.position,
+                            next_due,
                         ))
                         .returning(full_task!())
                         .prepared()
@@ -873,6 +934,7 @@ impl TaskRepo for PgTaskRepo {
                             DatabaseErrorKind::ForeignKeyViolation,
                             _,
                         )) => return Ok(Inserted::Refused(Refusal::UnknownOwner)),
+
                         // A fresh UUIDv7 collides only with itself: the
                         // first attempt was committed before its connection
                         // died. Looked up in an operation of its own: the
@@ -883,16 +945,21 @@ impl TaskRepo for PgTaskRepo {
                                 _,
                             ),
                         ) => return Ok(Inserted::Collision(error)),
-                        Err(error) => return Err(error),
+                        Err(error) => {
+                            return match Refusal::of_check(&error) {
+                                Some(refusal) => Ok(Inserted::Refused(refusal)),
+                                None => Err(error),
+                            };
+                        }
                     };
                     if fields.labels.is_empty() {
                         // What RETURNING read is complete: no labels, no
                         // subtasks yet.
-                        return Ok(Inserted::Row(row));
+                        return Ok(Inserted::Row(Box::new(row)));
                     }
                     task_tree::set_labels(conn, owner, Uuid::from(id), &fields.labels).await?;
                     match find_row(conn, owner, id).await? {
-                        Some(row) => Ok(Inserted::Row(row)),
+                        Some(row) => Ok(Inserted::Row(Box::new(row))),
                         None => Err(DieselError::NotFound),
                     }
                 }
@@ -900,7 +967,7 @@ impl TaskRepo for PgTaskRepo {
             })
             .await?;
         match inserted {
-            Inserted::Row(row) => to_task(row).map_err(Into::into),
+            Inserted::Row(row) => to_task(*row).map_err(Into::into),
             Inserted::Refused(refusal) => Err(refusal.into()),
             Inserted::Collision(error) => self
                 .find(owner, id)
@@ -977,7 +1044,11 @@ impl TaskRepo for PgTaskRepo {
                 _ => Ok(task),
             };
         }
-        if patch.labels.is_none() && !patch.moves() && patch.completed != Some(true) {
+        if patch.labels.is_none()
+            && !patch.moves()
+            && patch.completed != Some(true)
+            && !touches_schedule(&patch)
+        {
             // The common case: columns only, one statement.
             return update_task!(
                 self,
@@ -1009,61 +1080,83 @@ impl TaskRepo for PgTaskRepo {
         change: CompletionChange,
         expected: Option<Version>,
     ) -> Result<Task, UpdateTaskError> {
-        match change {
-            CompletionChange::Set(false) => {
-                update_task!(self, Replay::Safe, owner, id, expected, (), |_u| {
-                    tasks::completed.eq(false)
-                })
-            }
-            // Completing may complete a subtree: one transaction. Toggling
-            // happens in the UPDATE itself (`NOT completed`), so two
-            // concurrent toggles flip twice rather than both reading the
-            // same old value.
-            CompletionChange::Set(true) | CompletionChange::Toggle => {
-                let replay = if expected.is_some() || change == CompletionChange::Toggle {
-                    Replay::Never
-                } else {
-                    Replay::Safe
-                };
-                let row = self
-                    .run_write_tx(owner, replay, move |conn| {
-                        async move {
-                            let uuid = Uuid::from(id);
-                            let now = match task_tree::lock_in_place(
-                                conn,
-                                owner,
-                                uuid,
-                                expected.map(Version::get),
-                            )
-                            .await?
-                            {
-                                Ok(now) => now,
-                                Err(refusal) => return Ok(Err(refusal)),
-                            };
-                            let completed = change.apply_to(now.completed);
-                            diesel::update(tasks::table)
-                                .filter(tasks::user_id.eq(Uuid::from(owner)))
-                                .filter(tasks::id.eq(uuid))
-                                .set((
-                                    tasks::completed.eq(completed),
-                                    tasks::version.eq(tasks::version + 1),
-                                ))
-                                .prepared()
-                                .execute(conn)
-                                .await?;
-                            if completed {
-                                task_tree::complete_descendants(conn, owner, now.list, uuid)
-                                    .await?;
-                            }
-                            Ok(find_row(conn, owner, id).await?.ok_or(Refusal::NotFound))
-                        }
-                        .boxed()
-                    })
+        // One transaction: completing may complete a subtree, and a
+        // recurring task records the completion and moves on (or undoes
+        // one). The task is locked first, so two completions of one
+        // occurrence run one after the other: with the same `expected` the
+        // second is refused, without it each advances one occurrence.
+        // Toggling is decided on the locked row, so two concurrent toggles
+        // flip twice rather than both reading the same old value.
+        let replay = if expected.is_some() || change == CompletionChange::Toggle {
+            Replay::Never
+        } else {
+            Replay::Safe
+        };
+        let row = self
+            .run_write_tx(owner, replay, move |conn| {
+                async move {
+                    let uuid = Uuid::from(id);
+                    let now = match task_tree::lock_in_place(
+                        conn,
+                        owner,
+                        uuid,
+                        expected.map(Version::get),
+                    )
                     .await?
-                    .map_err(UpdateTaskError::from)?;
-                to_task(row).map_err(Into::into)
-            }
-        }
+                    {
+                        Ok(now) => now,
+                        Err(refusal) => return Ok(Err(refusal)),
+                    };
+                    let completed = change.apply_to(now.completed);
+                    if now.recurring && !now.completed {
+                        let handled = if completed {
+                            recurring::complete_occurrence(conn, owner, id, now.list, now.version)
+                                .await?
+                                .is_some()
+                        } else {
+                            recurring::undo_latest(conn, owner, id, now.version).await?
+                        };
+                        if handled {
+                            return Ok(find_row(conn, owner, id).await?.ok_or(Refusal::NotFound));
+                        }
+                    }
+                    diesel::update(tasks::table)
+                        .filter(tasks::user_id.eq(Uuid::from(owner)))
+                        .filter(tasks::id.eq(uuid))
+                        .set((
+                            tasks::completed.eq(completed),
+                            tasks::version.eq(tasks::version + 1),
+                        ))
+                        .prepared()
+                        .execute(conn)
+                        .await?;
+                    if completed {
+                        task_tree::complete_descendants(conn, owner, now.list, uuid).await?;
+                    }
+                    Ok(find_row(conn, owner, id).await?.ok_or(Refusal::NotFound))
+                }
+                .boxed()
+            })
+            .await?
+            .map_err(UpdateTaskError::from)?;
+        to_task(row).map_err(Into::into)
+    }
+
+    async fn completions(
+        &self,
+        owner: UserId,
+        id: TaskId,
+        query: CompletionQuery,
+    ) -> Result<CompletionPage, ListCompletionsError> {
+        self.run(Replay::Safe, move |conn| {
+            recurring::history(conn, owner, id, query).boxed()
+        })
+        .await
+        .map_err(ListCompletionsError::from)?
+        .map_err(|refusal| match refusal {
+            Refusal::NotFound => ListCompletionsError::NotFound,
+            other => ListCompletionsError::Internal(impossible(other)),
+        })
     }
 
     async fn move_task(
@@ -1159,6 +1252,7 @@ impl TaskRepo for PgTaskRepo {
             None => Ok(()),
             Some(Miss::Stale) => Err(DeleteTaskError::VersionMismatch),
             Some(Miss::Absent) => Err(DeleteTaskError::NotFound),
+            Some(Miss::Refused(refusal)) => Err(DeleteTaskError::Internal(impossible(refusal))),
         }
     }
 

@@ -35,6 +35,28 @@ pub(crate) enum Refusal {
     Cycle,
     AnchorNotFound,
     LimitReached,
+    /// `tasks_recurrence_needs_due` refused the write.
+    RecurrenceNeedsDue,
+    /// `tasks_all_day_needs_due` refused the write.
+    AllDayNeedsDue,
+}
+
+impl Refusal {
+    /// The refusal a violated CHECK constraint of `tasks` stands for: the
+    /// rules that need the row's final state (after a patch) are left to the
+    /// database, which names them.
+    pub(crate) fn of_check(error: &DieselError) -> Option<Self> {
+        match error {
+            DieselError::DatabaseError(diesel::result::DatabaseErrorKind::CheckViolation, info) => {
+                match info.constraint_name() {
+                    Some("tasks_recurrence_needs_due") => Some(Self::RecurrenceNeedsDue),
+                    Some("tasks_all_day_needs_due") => Some(Self::AllDayNeedsDue),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
 }
 
 /// An outcome inside a transaction: a database error aborts it; a refusal
@@ -346,6 +368,8 @@ pub(crate) struct Current {
     pub(crate) parent: Option<Uuid>,
     pub(crate) version: i64,
     pub(crate) completed: bool,
+    /// It has a recurrence rule (issue 11).
+    pub(crate) recurring: bool,
 }
 
 async fn current(
@@ -362,6 +386,7 @@ async fn current(
             tasks::parent_id,
             tasks::version,
             tasks::completed,
+            tasks::recurrence.is_not_null(),
         ));
     if lock {
         q.for_no_key_update()

@@ -8,7 +8,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
-use crate::{Label, ListSummary, Task};
+use crate::{Completion, Label, ListSummary, Preferences, Task};
 
 /// A position in one user's change log: the number of changes made so far
 /// when read as "the last one seen". `0` is before the first change.
@@ -59,8 +59,7 @@ impl fmt::Display for Seq {
     }
 }
 
-/// What kind of entity a change is about. `Preferences` and `Completion`
-/// are written by later features; they are part of the wire contract now.
+/// What kind of entity a change is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeEntity {
     Task,
@@ -118,6 +117,10 @@ pub enum ChangeData {
     Task(Box<Task>),
     List(Box<ListSummary>),
     Label(Box<Label>),
+    /// The owner's preferences (the entry's id is the owner's id).
+    Preferences(Box<Preferences>),
+    /// One completion of a recurring task.
+    Completion(Box<Completion>),
     /// The entity no longer exists: deleted by this change or by a later
     /// one (whose own entry follows).
     Gone,

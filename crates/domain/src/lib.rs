@@ -5,6 +5,7 @@
 
 mod change;
 mod color;
+mod completion;
 mod description;
 mod ids;
 mod label;
@@ -27,6 +28,7 @@ pub use change::{
     SeqError,
 };
 pub use color::{Color, ColorError};
+pub use completion::{Completion, CompletionCursor, CompletionId, CompletionPage, CompletionQuery};
 pub use description::{Description, DescriptionError};
 pub use ids::{LabelId, ListId, TaskId, UserId};
 pub use label::{Label, LabelPatch, NewLabel};

@@ -1,7 +1,7 @@
 //! Listing tasks: filters, sort order and keyset pagination.
 
 use crate::text::{char_len, has_control};
-use crate::{ListId, Position, Priority, Task, TaskId, TaskLabels, Timestamp};
+use crate::{ListId, Position, Priority, Task, TaskId, TaskLabels, Timestamp, ViewWindow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StatusFilter {
@@ -277,6 +277,13 @@ pub struct TaskQuery {
     pub due_before: Option<Timestamp>,
     /// Only tasks due strictly after this instant.
     pub due_after: Option<Timestamp>,
+    /// Only open tasks in this view's window (Today, Upcoming, Overdue, No
+    /// date), computed in the owner's time zone by
+    /// [`crate::TaskView::window`]. Combines with every other filter. The
+    /// order stays `sort`/`order`: a caller that wants Upcoming by due date
+    /// (the default for it) sets [`SortKey::DueAt`] ascending, as
+    /// [`TaskQuery::for_view`] does.
+    pub view: Option<ViewWindow>,
     pub sort: SortKey,
     pub order: SortOrder,
     pub limit: PageLimit,
@@ -295,6 +302,19 @@ impl TaskQuery {
         }
         self.cursor = Some(cursor);
         Ok(self)
+    }
+
+    /// The query a view implies when the caller chose no sort: Upcoming
+    /// (a window between two instants) by due date, soonest first; the
+    /// others as given.
+    #[must_use]
+    pub fn for_view(mut self, view: ViewWindow, sort_given: bool) -> Self {
+        if !sort_given && matches!(view, ViewWindow::DueBetween { .. }) {
+            self.sort = SortKey::DueAt;
+            self.order = SortOrder::Asc;
+        }
+        self.view = Some(view);
+        self
     }
 
     pub fn cursor(&self) -> Option<&Cursor> {
@@ -332,6 +352,7 @@ mod tests {
             parent_id: None,
             position: Position::first(),
             subtasks: crate::SubtaskCounts::default(),
+            next_due_at: None,
             created_at: now,
             updated_at: now,
             version: Version::INITIAL,

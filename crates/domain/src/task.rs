@@ -1,6 +1,7 @@
 use crate::limits::MAX_LABELS_PER_TASK;
 use crate::{
-    Description, LabelId, ListId, Placement, Position, Priority, TaskId, Timestamp, Title, UserId,
+    Description, LabelId, ListId, Placement, Position, Priority, Recurrence, RecurrenceBasis,
+    TaskId, Timestamp, Title, UserId,
 };
 
 /// A task's revision counter. Every successful write increments it; clients
@@ -73,6 +74,14 @@ pub struct TaskFields {
     pub description: Option<Description>,
     pub priority: Priority,
     pub due_at: Option<Timestamp>,
+    /// Due on a date rather than at an instant: `due_at` is stored (and
+    /// returned) as 00:00 of its date in the owner's time zone. Needs a
+    /// `due_at`.
+    pub due_all_day: bool,
+    /// The schedule of a recurring task; needs a `due_at`.
+    pub recurrence: Option<Recurrence>,
+    /// What the next occurrence counts from.
+    pub recurrence_basis: RecurrenceBasis,
     pub completed: bool,
     pub labels: TaskLabels,
 }
@@ -85,9 +94,17 @@ impl TaskFields {
             description: None,
             priority: Priority::default(),
             due_at: None,
+            due_all_day: false,
+            recurrence: None,
+            recurrence_basis: RecurrenceBasis::Due,
             completed: false,
             labels: TaskLabels::default(),
         }
+    }
+
+    /// Whether the task recurs.
+    pub const fn is_recurring(&self) -> bool {
+        self.recurrence.is_some()
     }
 }
 
@@ -120,6 +137,10 @@ pub struct Task {
     /// Its place among its siblings (same list, same parent).
     pub position: Position,
     pub subtasks: SubtaskCounts,
+    /// For a recurring task, the occurrence after the current one (`due_at`)
+    /// in the owner's time zone; `None` when not recurring or when the rule
+    /// has no further occurrence. Computed by the store.
+    pub next_due_at: Option<Timestamp>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub version: Version,
@@ -148,6 +169,10 @@ pub struct TaskPatch {
     pub description: Option<Option<Description>>,
     pub priority: Option<Priority>,
     pub due_at: Option<Option<Timestamp>>,
+    pub due_all_day: Option<bool>,
+    /// `Some(None)` stops the recurrence.
+    pub recurrence: Option<Option<Recurrence>>,
+    pub recurrence_basis: Option<RecurrenceBasis>,
     pub completed: Option<bool>,
     pub labels: Option<TaskLabels>,
     /// A move to another list (the subtree comes along; the task becomes
@@ -175,6 +200,9 @@ impl TaskPatch {
             description: self.description.unwrap_or(current.description),
             priority: self.priority.unwrap_or(current.priority),
             due_at: self.due_at.unwrap_or(current.due_at),
+            due_all_day: self.due_all_day.unwrap_or(current.due_all_day),
+            recurrence: self.recurrence.unwrap_or(current.recurrence),
+            recurrence_basis: self.recurrence_basis.unwrap_or(current.recurrence_basis),
             completed: self.completed.unwrap_or(current.completed),
             labels: self.labels.unwrap_or(current.labels),
         }
@@ -209,6 +237,9 @@ mod tests {
             description: Some(Description::parse("quarterly").unwrap()),
             priority: Priority::High,
             due_at: Some(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap()),
+            due_all_day: false,
+            recurrence: None,
+            recurrence_basis: RecurrenceBasis::Due,
             completed: false,
             labels: TaskLabels::new(vec![LabelId::from_uuid(uuid::Uuid::from_u128(7))]).unwrap(),
         }
@@ -245,6 +276,8 @@ mod tests {
         assert_eq!(f.priority, Priority::Medium);
         assert!(!f.completed);
         assert!(f.description.is_none() && f.labels.is_empty() && f.due_at.is_none());
+        assert!(!f.due_all_day && !f.is_recurring());
+        assert_eq!(f.recurrence_basis, RecurrenceBasis::Due);
     }
 
     #[test]

@@ -57,6 +57,12 @@ pub enum CreateTaskError {
     /// tasks.
     #[error("the number of tasks per list is limited")]
     LimitReached,
+    /// A recurring task needs a due date (`recurrence` without `due_at`).
+    #[error("a recurring task needs a due date")]
+    RecurrenceNeedsDue,
+    /// An all-day task needs a due date (`due_all_day` without `due_at`).
+    #[error("an all-day task needs a due date")]
+    AllDayNeedsDue,
     #[error(transparent)]
     Unavailable(#[from] RepoUnavailable),
     #[error("unexpected task store failure")]
@@ -116,6 +122,12 @@ pub enum UpdateTaskError {
     /// tasks.
     #[error("the number of tasks per list is limited")]
     LimitReached,
+    /// A recurring task needs a due date (`recurrence` without `due_at`).
+    #[error("a recurring task needs a due date")]
+    RecurrenceNeedsDue,
+    /// An all-day task needs a due date (`due_all_day` without `due_at`).
+    #[error("an all-day task needs a due date")]
+    AllDayNeedsDue,
     #[error(transparent)]
     Unavailable(#[from] RepoUnavailable),
     #[error("unexpected task store failure")]
@@ -165,6 +177,43 @@ pub enum DeleteTaskError {
     NotFound,
     #[error("task was modified concurrently")]
     VersionMismatch,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+/// Outcomes of reading a task's completion history.
+#[derive(Debug, thiserror::Error)]
+pub enum ListCompletionsError {
+    /// The owner has no such task (someone else's is indistinguishable).
+    #[error("task not found")]
+    NotFound,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GetPreferencesError {
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PutPreferencesError {
+    /// The time zone is unknown to the store's own zone database (the
+    /// domain knew it, but PostgreSQL, which normalises all-day dates with
+    /// it, does not): the same refusal as an unknown name.
+    #[error("unknown time zone")]
+    UnknownTimeZone,
+    /// The owner no longer exists (the account was deleted while a token
+    /// issued to it was still valid).
+    #[error("the owner does not exist")]
+    UnknownOwner,
     #[error(transparent)]
     Unavailable(#[from] RepoUnavailable),
     #[error("unexpected task store failure")]

@@ -1,5 +1,6 @@
-//! Ports: what the application asks of storage, of the change log and its
-//! signals, and of token verification.
+//! Ports: what the application asks of storage (tasks, lists, labels,
+//! preferences), of the change log and its signals, and of token
+//! verification.
 //! Adapters implement these traits; the HTTP layer depends only on them.
 
 mod change_log;
@@ -7,6 +8,7 @@ mod change_signals;
 mod errors;
 mod label_repo;
 mod list_repo;
+mod preferences_repo;
 mod task_repo;
 mod token_verifier;
 
@@ -14,13 +16,15 @@ pub use change_log::ChangeLog;
 pub use change_signals::{ChangeSignals, ChangeWakeups};
 pub use errors::{
     BoxError, CreateLabelError, CreateListError, CreateTaskError, DeleteLabelError,
-    DeleteListError, DeleteTaskError, EnsureInboxError, GetLabelError, GetListError, GetTaskError,
-    ListLabelsError, ListListsError, ListTasksError, MoveListError, MoveTaskError,
-    PruneChangesError, ReadChangesError, RepoUnavailable, StoreTooSlow, UpdateLabelError,
-    UpdateListError, UpdateTaskError,
+    DeleteListError, DeleteTaskError, EnsureInboxError, GetLabelError, GetListError,
+    GetPreferencesError, GetTaskError, ListCompletionsError, ListLabelsError, ListListsError,
+    ListTasksError, MoveListError, MoveTaskError, PruneChangesError, PutPreferencesError,
+    ReadChangesError, RepoUnavailable, StoreTooSlow, UpdateLabelError, UpdateListError,
+    UpdateTaskError,
 };
 pub use label_repo::LabelRepo;
 pub use list_repo::ListRepo;
+pub use preferences_repo::PreferencesRepo;
 pub use task_repo::TaskRepo;
 pub use token_verifier::{AuthError, TokenVerifier};
 
@@ -32,6 +36,8 @@ pub use change_signals::MockChangeSignals;
 pub use label_repo::MockLabelRepo;
 #[cfg(feature = "mocks")]
 pub use list_repo::MockListRepo;
+#[cfg(feature = "mocks")]
+pub use preferences_repo::MockPreferencesRepo;
 #[cfg(feature = "mocks")]
 pub use task_repo::MockTaskRepo;
 #[cfg(feature = "mocks")]

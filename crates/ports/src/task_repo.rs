@@ -1,12 +1,12 @@
 use async_trait::async_trait;
 use domain::{
-    CompletionChange, Task, TaskFields, TaskId, TaskLocation, TaskMove, TaskPage, TaskPatch,
-    TaskQuery, UserId, Version,
+    CompletionChange, CompletionPage, CompletionQuery, Task, TaskFields, TaskId, TaskLocation,
+    TaskMove, TaskPage, TaskPatch, TaskQuery, UserId, Version,
 };
 
 use crate::errors::{
-    CreateTaskError, DeleteTaskError, GetTaskError, ListTasksError, MoveTaskError, RepoUnavailable,
-    UpdateTaskError,
+    CreateTaskError, DeleteTaskError, GetTaskError, ListCompletionsError, ListTasksError,
+    MoveTaskError, RepoUnavailable, UpdateTaskError,
 };
 
 /// Storage of tasks. Every method takes the owner, and an implementation
@@ -24,6 +24,11 @@ use crate::errors::{
 /// descendants, and deleting a task deletes its subtree, each in one
 /// transaction. A list, parent or label that is someone else's is reported
 /// exactly like a missing one.
+///
+/// Due dates follow the owner's time zone (see `PreferencesRepo`): an
+/// all-day task's `due_at` is stored as 00:00 of its date there, and a
+/// recurring task's `next_due_at` is computed there by every write that
+/// changes its due date, rule or basis.
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait TaskRepo: Send + Sync + 'static {
@@ -36,7 +41,9 @@ pub trait TaskRepo: Send + Sync + 'static {
     /// `ListNotFound`, `ParentNotFound`, `ParentInAnotherList`, `TooDeep`
     /// for a location that is not `owner`'s or not allowed; `LabelNotFound`
     /// when a label is not `owner`'s; `LimitReached` when the list is full;
-    /// `Unavailable` or `Internal` when the store fails.
+    /// `RecurrenceNeedsDue` / `AllDayNeedsDue` for a recurring or all-day
+    /// task without a due date; `Unavailable` or `Internal` when the store
+    /// fails.
     async fn create(
         &self,
         owner: UserId,
@@ -63,8 +70,10 @@ pub trait TaskRepo: Send + Sync + 'static {
     /// `NotFound` when `owner` has no task `id`; `VersionMismatch` when
     /// `expected` is stale; `ListNotFound`, `ParentNotFound`,
     /// `ParentInAnotherList`, `TooDeep`, `Cycle`, `LabelNotFound`,
-    /// `LimitReached` as for a create or a move; `Unavailable` or `Internal`
-    /// when the store fails.
+    /// `LimitReached` as for a create or a move; `RecurrenceNeedsDue` /
+    /// `AllDayNeedsDue` when the result would be a recurring or all-day
+    /// task without a due date; `Unavailable` or `Internal` when the store
+    /// fails.
     async fn replace(
         &self,
         owner: UserId,
@@ -89,6 +98,20 @@ pub trait TaskRepo: Send + Sync + 'static {
 
     /// Toggles or sets `completed`, atomically with respect to other writes.
     /// Completing a task completes its open descendants too.
+    ///
+    /// A recurring task is different. Completing it while open (`Set(true)`
+    /// or `Toggle`) records a completion of the current occurrence and
+    /// moves `due_at` to the next one (in the owner's time zone), reopens
+    /// its whole subtree and leaves it open; when the rule has no further
+    /// occurrence it completes for good like any task. Two completions
+    /// with the same `expected` version advance it once (the other gets
+    /// `VersionMismatch`); without `expected` they run one after the other,
+    /// each advancing one occurrence (none is skipped). `Set(false)` on an
+    /// open recurring task whose latest completion is the last change made
+    /// to it (its version is the one that completion left) undoes that
+    /// completion: the due date goes back and the record is deleted.
+    /// Otherwise `Set(false)` on an open task changes nothing but the
+    /// version, as for any task.
     ///
     /// # Errors
     /// As for [`TaskRepo::replace`].
@@ -129,6 +152,19 @@ pub trait TaskRepo: Send + Sync + 'static {
         id: TaskId,
         expected: Option<Version>,
     ) -> Result<(), DeleteTaskError>;
+
+    /// A page of the completion history of `owner`'s task `id`, newest
+    /// first.
+    ///
+    /// # Errors
+    /// [`ListCompletionsError::NotFound`] when `owner` has no task `id`;
+    /// `Unavailable` or `Internal` when the store fails.
+    async fn completions(
+        &self,
+        owner: UserId,
+        id: TaskId,
+        query: CompletionQuery,
+    ) -> Result<CompletionPage, ListCompletionsError>;
 
     /// Whether the store answers right now; used by the readiness probe.
     ///

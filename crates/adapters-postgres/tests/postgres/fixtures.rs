@@ -58,6 +58,9 @@ pub fn full_fields(s: &str, due_at: Timestamp) -> TaskFields {
         description: Some(Description::parse("first line\nsecond line").unwrap()),
         priority: Priority::High,
         due_at: Some(due_at),
+        due_all_day: false,
+        recurrence: None,
+        recurrence_basis: domain::RecurrenceBasis::Due,
         completed: false,
         labels: TaskLabels::default(),
     }

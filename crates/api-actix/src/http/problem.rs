@@ -606,6 +606,12 @@ impl From<CreateTaskError> for Problem {
             CreateTaskError::TooDeep => reference("parent_id", too_deep()),
             CreateTaskError::LabelNotFound => reference("labels", LABEL_UNKNOWN),
             CreateTaskError::LimitReached => list_full(),
+            CreateTaskError::RecurrenceNeedsDue => {
+                reference("recurrence", "A recurring task needs a due date (due_at).")
+            }
+            CreateTaskError::AllDayNeedsDue => {
+                reference("due_all_day", "An all-day task needs a due date (due_at).")
+            }
             CreateTaskError::Unavailable(e) => unavailable(&e),
             CreateTaskError::Internal(e) => internal(&*e),
         }
@@ -624,6 +630,12 @@ impl From<UpdateTaskError> for Problem {
             UpdateTaskError::Cycle => reference("parent_id", CYCLE),
             UpdateTaskError::LabelNotFound => reference("labels", LABEL_UNKNOWN),
             UpdateTaskError::LimitReached => list_full(),
+            UpdateTaskError::RecurrenceNeedsDue => {
+                reference("recurrence", "A recurring task needs a due date (due_at).")
+            }
+            UpdateTaskError::AllDayNeedsDue => {
+                reference("due_all_day", "An all-day task needs a due date (due_at).")
+            }
             UpdateTaskError::Unavailable(e) => unavailable(&e),
             UpdateTaskError::Internal(e) => internal(&*e),
         }

@@ -210,6 +210,10 @@ pub fn task_fields(
                 description,
                 priority,
                 due_at,
+                // Issue 11's fields are not on the wire yet: the defaults.
+                due_all_day: false,
+                recurrence: None,
+                recurrence_basis: domain::RecurrenceBasis::Due,
                 completed,
                 labels,
             },
@@ -264,6 +268,8 @@ pub fn task_patch(object: &Map<String, Value>) -> Result<TaskPatch, Vec<FieldErr
             labels,
             list_id,
             parent_id,
+            // Issue 11's fields are not on the wire yet.
+            ..TaskPatch::default()
         }),
         _ => None,
     };

@@ -56,6 +56,7 @@ pub fn sample_task(id: TaskId, title: &str, version: i64) -> Task {
         parent_id: None,
         position: domain::Position::first(),
         subtasks: domain::SubtaskCounts::default(),
+        next_due_at: None,
         created_at: created,
         updated_at: created + chrono::Duration::seconds(version),
         version: Version::new(version),
