@@ -105,11 +105,15 @@ function parserFor(locale: string): chrono.Chrono {
 /** Words chrono reads as dates that, on their own, are more often something else ("sun roof", "SAT exam"). */
 const WEAK_WORDS = new Set(["sun", "sat", "wed", "second", "mar", "may", "march", "sec", "min"]);
 
+/** "next week", "next month", "next year": the first day of that period. */
+const NEXT_PERIOD = /^next\s+(week|month|year)$/i;
+
 function isWeak(result: chrono.ParsedResult): boolean {
   const text = result.text.trim().toLowerCase();
   if (/^\d+$/.test(text) || WEAK_WORDS.has(text)) return true;
   const s = result.start;
-  const dated = s.isCertain("day") || s.isCertain("weekday") || s.isCertain("hour");
+  if (NEXT_PERIOD.test(text)) return false;
+  const dated = s.isCertain("day") || s.isCertain("weekday") || s.isCertain("hour") || hourOf(result) !== null;
   // A month or a year alone ("March", "in 1984") is not a due date.
   if (!dated) return true;
   if (result.tags().has("result/relativeDate")) {
@@ -119,10 +123,25 @@ function isWeak(result: chrono.ParsedResult): boolean {
   return false;
 }
 
+/** Parts of the day chrono-node knows, at the hours a to-do list means by them. */
+const PARTS_OF_DAY: [string, number][] = [
+  ["casualReference/morning", 9],
+  ["casualReference/afternoon", 15],
+  ["casualReference/evening", 19],
+  ["casualReference/tonight", 20],
+];
+
+/** The hour the words name ("5pm", "at 9:30", "tomorrow morning"), or null for a date alone. */
+function hourOf(found: chrono.ParsedResult): number | null {
+  if (found.start.isCertain("hour")) return meridiemGuess(found);
+  const tags = found.tags();
+  return PARTS_OF_DAY.find(([tag]) => tags.has(tag))?.[1] ?? null;
+}
+
 function isTimeOnly(result: chrono.ParsedResult): boolean {
   const s = result.start;
   return (
-    s.isCertain("hour") &&
+    hourOf(result) !== null &&
     !s.isCertain("day") &&
     !s.isCertain("weekday") &&
     !s.isCertain("month") &&
@@ -219,36 +238,41 @@ export function parseQuickAdd(text: string, ctx: QuickAddContext, options: Quick
   }
 
   // Recurrence phrases: the first one counts.
-  for (const r of findRecurrences(masked())) {
-    if (result.recurrence) break;
-    accept({
-      kind: "recurrence",
-      start: r.start,
-      end: r.end,
-      apply: () => (result.recurrence = { rrule: r.rrule, basis: r.basis }),
-    });
-  }
-
-  // Dates and times, on the wall clock of the user's zone.
   const nowLocal = toLocal(ctx.now, ctx.timeZone);
   const reference = {
     instant: new Date(Date.UTC(nowLocal.year, nowLocal.month - 1, nowLocal.day, nowLocal.hour, nowLocal.minute)),
     timezone: 0,
   };
+  const parser = parserFor(ctx.locale);
+  const phrases = masked();
+  for (const r of findRecurrences(phrases)) {
+    if (result.recurrence) break;
+    // "… 5 times", "… until Friday": the rule's end belongs to the phrase.
+    const limit = recurrenceLimit(phrases, r.end, parser, reference, nowLocal, ctx);
+    const rrule = limit ? `${r.rrule};${limit.part}` : r.rrule;
+    accept({
+      kind: "recurrence",
+      start: r.start,
+      end: limit?.end ?? r.end,
+      apply: () => (result.recurrence = { rrule, basis: r.basis }),
+    });
+  }
+
+  // Dates and times, on the wall clock of the user's zone.
   let date: LocalDate | null = null;
   let time: { hour: number; minute: number } | null = null;
   const source = masked();
-  for (const found of strongDates(parserFor(ctx.locale), source, reference)) {
+  for (const found of strongDates(parser, source, reference)) {
     const timeOnly = isTimeOnly(found);
     if (timeOnly ? time : date) continue;
     let start = found.index;
     const end = found.index + found.text.length;
-    // "on Friday", "by 5pm", "due tomorrow": the little word goes with the date.
-    const lead = /(?:^|\s)((?:on|at|by|due)\s+)$/i.exec(source.slice(0, start));
+    // "on Friday", "by 5pm", "due tomorrow", "starting Jan 1": the little word goes with the date.
+    const lead = /(?:^|\s)((?:on|at|by|due|in the|starting|from)\s+)$/i.exec(source.slice(0, start));
     if (lead) start -= lead[1]!.length;
     if (!free(start, end)) continue;
     const s = found.start;
-    const hour = s.isCertain("hour") ? meridiemGuess(found) : null;
+    const hour = hourOf(found);
     accept({
       kind: "date",
       start,
@@ -263,7 +287,11 @@ export function parseQuickAdd(text: string, ctx: QuickAddContext, options: Quick
   result.due = dueOf(date, time, result.recurrence?.rrule ?? null, nowLocal, ctx.timeZone);
 
   const titleChars = [...text].map((ch, i) => (taken[i] && !literals.some(([a, b]) => i >= a && i < b) ? " " : ch));
-  result.title = titleChars.join("").replace(/\s+/g, " ").trim();
+  result.title = titleChars
+    .join("")
+    .replace(/\s+/g, " ")
+    .replace(/ ([.,;:!?])(?= |$)/g, "$1")
+    .trim();
   tokens.sort((a, b) => a.start - b.start);
   return result;
 }
@@ -287,6 +315,39 @@ function strongDates(parser: chrono.Chrono, source: string, reference: chrono.Pa
   return parser.parse(text, reference, { forwardDate: true }).filter((r) => !isWeak(r));
 }
 
+/**
+ * A recurrence's end right after its phrase: "5 times" / "for 5 times"
+ * (COUNT) or "until <date>" (UNTIL: the end of that day in the user's zone,
+ * in UTC as RFC 5545 asks of a rule with a zoned start).
+ */
+function recurrenceLimit(
+  source: string,
+  from: number,
+  parser: chrono.Chrono,
+  reference: chrono.ParsingReference,
+  now: LocalDateTime,
+  ctx: QuickAddContext,
+): { end: number; part: string } | null {
+  const rest = source.slice(from);
+  const count = /^\s+(?:for\s+)?(\d{1,3})\s+times(?![\w])/i.exec(rest);
+  if (count && Number(count[1]) > 0) return { end: from + count[0].length, part: `COUNT=${Number(count[1])}` };
+  const until = /^\s+until\s+/i.exec(rest);
+  if (!until) return null;
+  const at = from + until[0].length;
+  const found = strongDates(parser, source.slice(at), reference)[0];
+  if (!found || found.index !== 0 || isTimeOnly(found)) return null;
+  // "until Dec 24 at 9am": the time is the task's, not the rule's end.
+  const time = hourOf(found) === null ? null : /\s+(?:at\s+)?\d{1,2}(?::\d{2})?\s*(?:am|pm)?$/i.exec(found.text);
+  if (hourOf(found) !== null && !time) return null;
+  const last = dateOf(found, now, ctx.weekStart);
+  const end = fromLocal({ ...last, hour: 23, minute: 59 }, ctx.timeZone).getTime() + 59_000;
+  const stamp = new Date(end)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
+  return { end: at + found.text.length - (time?.[0].length ?? 0), part: `UNTIL=${stamp}` };
+}
+
 /** "at 5" without am or pm is 5 pm: few tasks are set for before dawn. */
 function meridiemGuess(found: chrono.ParsedResult): number {
   const hour = found.start.get("hour") ?? 0;
@@ -303,12 +364,19 @@ function meridiemGuess(found: chrono.ParsedResult): number {
 }
 
 function dateOf(found: chrono.ParsedResult, now: LocalDateTime, weekStart: "monday" | "sunday"): LocalDate {
-  if (/^next\s+week$/i.test(found.text.trim())) {
+  const period = NEXT_PERIOD.exec(found.text.trim())?.[1]?.toLowerCase();
+  if (period === "week") {
     // The first day of next week, by the user's week start.
     const first = weekStart === "monday" ? 1 : 0;
     const intoWeek = (weekdayOf(now) - first + 7) % 7;
     return addDays(now, 7 - intoWeek);
   }
+  if (period === "month") {
+    return now.month === 12
+      ? { year: now.year + 1, month: 1, day: 1 }
+      : { year: now.year, month: now.month + 1, day: 1 };
+  }
+  if (period === "year") return { year: now.year + 1, month: 1, day: 1 };
   const s = found.start;
   return { year: s.get("year") ?? now.year, month: s.get("month") ?? now.month, day: s.get("day") ?? now.day };
 }

@@ -92,6 +92,14 @@ const CASES: [string, Expected][] = [
   ["Visit Jan 5", { title: "Visit", due: "2027-01-05" }],
   ["Due date next monday", { title: "Due date", due: "2026-12-14" }],
 
+  ["Pay the council next month", { title: "Pay the council", due: "2027-01-01" }],
+  ["Plan holidays next year", { title: "Plan holidays", due: "2027-01-01" }],
+  ["Run tomorrow morning", { title: "Run", due: "2026-12-08T09:00" }],
+  ["Call the school this afternoon", { title: "Call the school", due: "2026-12-07T15:00" }],
+  ["Read tonight", { title: "Read", due: "2026-12-07T20:00" }],
+  ["Meet Alex in the evening", { title: "Meet Alex", due: "2026-12-07T19:00" }],
+  ["Release v2.0 on 12/1", { title: "Release v2.0", due: "2027-01-12" }],
+
   // Not dates: words chrono-node would otherwise take.
   ["Fix the sun roof", { title: "Fix the sun roof" }],
   ["SAT exam prep", { title: "SAT exam prep" }],
@@ -153,13 +161,25 @@ const CASES: [string, Expected][] = [
   ["Every day read", { title: "read", due: "2026-12-07", rrule: "FREQ=DAILY" }],
   ["Newsletter every friday at 10", { title: "Newsletter", due: "2026-12-11T10:00", rrule: "FREQ=WEEKLY;BYDAY=FR" }],
   [
-    "Pay rent every month on the 1st starting Dec 1",
-    { title: "Pay rent starting", due: "2027-12-01", rrule: "FREQ=MONTHLY;BYMONTHDAY=1" },
+    "Pay rent every month on the 1st starting Jan 1",
+    { title: "Pay rent", due: "2027-01-01", rrule: "FREQ=MONTHLY;BYMONTHDAY=1" },
   ],
+  [
+    "Stretch every day until friday",
+    { title: "Stretch", due: "2026-12-07", rrule: "FREQ=DAILY;UNTIL=20261211T225959Z" },
+  ],
+  [
+    "Water every day until Dec 24 at 9am",
+    { title: "Water", due: "2026-12-08T09:00", rrule: "FREQ=DAILY;UNTIL=20261224T225959Z" },
+  ],
+  ["Pills every day for 10 times", { title: "Pills", due: "2026-12-07", rrule: "FREQ=DAILY;COUNT=10" }],
+  ["Physio every monday 6 times", { title: "Physio", due: "2026-12-07", rrule: "FREQ=WEEKLY;BYDAY=MO;COUNT=6" }],
 
   // Lists, labels, priority.
   ["Draft plan #work projects p3", { title: "Draft plan", list: "Work Projects", priority: "low" }],
   ["Fix tap #home", { title: "Fix tap", list: "Home" }],
+  ["Fix tap #Home.", { title: "Fix tap.", list: "Home" }],
+  ["Buy milk, eggs #Home, bread", { title: "Buy milk, eggs, bread", list: "Home" }],
   ["Buy stamps #Nowhere", { title: "Buy stamps #Nowhere" }],
   ["C# tutorial", { title: "C# tutorial" }],
   ["Email a@b.com", { title: "Email a@b.com" }],
