@@ -107,6 +107,8 @@ export function QuickAddDialog({ open, onOpenChange, context, onSubmit }: QuickA
           className="fixed top-[15vh] left-1/2 z-50 grid w-[calc(100%-2rem)] max-w-xl -translate-x-1/2 gap-3 rounded-xl border bg-card p-4 text-card-foreground shadow-lg"
           onOpenAutoFocus={(event) => {
             event.preventDefault();
+            // A line kept from an earlier opening is read against the time now.
+            setNow(new Date());
             inputRef.current?.focus();
           }}
           onEscapeKeyDown={(event) => {

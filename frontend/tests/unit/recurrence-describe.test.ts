@@ -4,6 +4,7 @@ import { parseQuickAdd } from "@/lib/quick-add";
 import { describeRecurrence, ordinal } from "@/lib/recurrence/describe";
 import { presetFor, recurrencePresets } from "@/lib/recurrence/presets";
 import { firstOccurrence, formatRule, parseRule } from "@/lib/recurrence/rrule";
+import { fromLocal, toLocal } from "@/lib/recurrence/zoned";
 
 const WORDS: [string, "due" | "completion", string][] = [
   ["FREQ=DAILY", "due", "Every day"],
@@ -138,5 +139,25 @@ describe("recurrence presets", () => {
     expect(presetFor("BYDAY=TH;FREQ=WEEKLY", presets)).toBe("weekly");
     expect(presetFor("FREQ=WEEKLY;INTERVAL=2", presets)).toBe("custom");
     expect(presetFor(null, presets)).toBeNull();
+  });
+});
+
+describe("wall clock in a zone", () => {
+  it("round-trips a local time", () => {
+    const local = { year: 2026, month: 7, day: 1, hour: 9, minute: 30 };
+    expect(fromLocal(local, "America/New_York").toISOString()).toBe("2026-07-01T13:30:00.000Z");
+    expect(toLocal(fromLocal(local, "Pacific/Kiritimati"), "Pacific/Kiritimati")).toEqual(local);
+  });
+
+  it("moves a time skipped by spring-forward to the same wall time after it", () => {
+    // Berlin skips 02:00–03:00 on 28 March 2027: 02:30 becomes 03:30 CEST.
+    const gap = fromLocal({ year: 2027, month: 3, day: 28, hour: 2, minute: 30 }, "Europe/Berlin");
+    expect(gap.toISOString()).toBe("2027-03-28T01:30:00.000Z");
+  });
+
+  it("takes the first of a time repeated by fall-back", () => {
+    // New York has 01:30 twice on 1 November 2026; the first is EDT (UTC-4).
+    const twice = fromLocal({ year: 2026, month: 11, day: 1, hour: 1, minute: 30 }, "America/New_York");
+    expect(twice.toISOString()).toBe("2026-11-01T05:30:00.000Z");
   });
 });
