@@ -1,15 +1,16 @@
 //! `PreferencesRepo` on PostgreSQL, implemented by the same [`PgTaskRepo`]
 //! (one pool for every port). A user without a `preferences` row has the
-//! defaults; the row is created by the first write.
+//! defaults at version 1 (the row's own first version); the row is created
+//! by the first write, which moves it to version 2.
 
 use async_trait::async_trait;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::{Bool, Text, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
-use domain::{Preferences, TimeZone, UserId, WeekStart};
+use domain::{Preferences, TimeZone, UserId, Version, WeekStart};
 use futures_util::FutureExt;
-use ports::{GetPreferencesError, PreferencesRepo, PutPreferencesError};
+use ports::{GetPreferencesError, PreferencesRepo, PutPreferencesError, StoredPreferences};
 use uuid::Uuid;
 
 use crate::errors::StoreError;
@@ -62,30 +63,41 @@ fn preferences_from(
 
 /// What a write found.
 enum Put {
-    Stored((String, String)),
+    Stored((String, String), i64),
     UnknownZone,
     UnknownOwner,
+    VersionMismatch,
 }
 
 #[async_trait]
 impl PreferencesRepo for PgTaskRepo {
-    async fn get(&self, owner: UserId) -> Result<Preferences, GetPreferencesError> {
+    async fn get(&self, owner: UserId) -> Result<StoredPreferences, GetPreferencesError> {
         let row = self
             .run(Replay::Safe, move |conn| {
                 preferences::table
                     .filter(preferences::user_id.eq(Uuid::from(owner)))
-                    .select((preferences::time_zone, preferences::week_start))
+                    .select((
+                        preferences::time_zone,
+                        preferences::week_start,
+                        preferences::version,
+                    ))
                     .prepared()
-                    .get_result::<(String, String)>(conn)
+                    .get_result::<(String, String, i64)>(conn)
                     .map(|r| r.optional())
                     .boxed()
             })
             .await?;
         match row {
-            None => Ok(Preferences::default()),
-            Some(row) => {
-                preferences_from(owner, row).map_err(|e| GetPreferencesError::Internal(Box::new(e)))
-            }
+            None => Ok(StoredPreferences {
+                preferences: Preferences::default(),
+                version: Version::INITIAL,
+            }),
+            Some((zone, week, version)) => preferences_from(owner, (zone, week))
+                .map(|preferences| StoredPreferences {
+                    preferences,
+                    version: Version::new(version),
+                })
+                .map_err(|e| GetPreferencesError::Internal(Box::new(e))),
         }
     }
 
@@ -93,11 +105,18 @@ impl PreferencesRepo for PgTaskRepo {
         &self,
         owner: UserId,
         new: Preferences,
-    ) -> Result<Preferences, PutPreferencesError> {
+        expected: Option<Version>,
+    ) -> Result<StoredPreferences, PutPreferencesError> {
         // Repeating a committed first attempt writes the same values again
-        // (and moves nothing: the zone is already the new one).
+        // (and moves nothing: the zone is already the new one); not so a
+        // conditional write, which would then find another version.
+        let replay = if expected.is_some() {
+            Replay::Never
+        } else {
+            Replay::Safe
+        };
         let outcome = self
-            .run_write_tx(owner, Replay::Safe, move |conn| {
+            .run_write_tx(owner, replay, move |conn| {
                 async move {
                     let zone = new.time_zone.name();
                     let known: Known = diesel::sql_query(ZONE_KNOWN)
@@ -107,6 +126,20 @@ impl PreferencesRepo for PgTaskRepo {
                         .await?;
                     if !known.known {
                         return Ok(Put::UnknownZone);
+                    }
+                    // A missing row is at the defaults' version: a stale
+                    // tag is refused before the row is created.
+                    if let Some(expected) = expected {
+                        let current: Option<i64> = preferences::table
+                            .filter(preferences::user_id.eq(Uuid::from(owner)))
+                            .select(preferences::version)
+                            .prepared()
+                            .get_result(conn)
+                            .await
+                            .optional()?;
+                        if current.unwrap_or(Version::INITIAL.get()) != expected.get() {
+                            return Ok(Put::VersionMismatch);
+                        }
                     }
                     let ensured = diesel::sql_query(ENSURE_ROW)
                         .bind::<SqlUuid, _>(Uuid::from(owner))
@@ -123,14 +156,19 @@ impl PreferencesRepo for PgTaskRepo {
                         }
                         Err(error) => return Err(error),
                     }
-                    let old: String = preferences::table
+                    let (old, version): (String, i64) = preferences::table
                         .filter(preferences::user_id.eq(Uuid::from(owner)))
-                        .select(preferences::time_zone)
+                        .select((preferences::time_zone, preferences::version))
                         .for_update()
                         .prepared()
                         .get_result(conn)
                         .await?;
-                    let stored: (String, String) = diesel::update(preferences::table)
+                    // Checked again under the row lock: a concurrent write
+                    // may have come first.
+                    if expected.is_some_and(|e| e.get() != version) {
+                        return Ok(Put::VersionMismatch);
+                    }
+                    let stored: (String, String, i64) = diesel::update(preferences::table)
                         .filter(preferences::user_id.eq(Uuid::from(owner)))
                         .set((
                             preferences::time_zone.eq(zone),
@@ -138,7 +176,11 @@ impl PreferencesRepo for PgTaskRepo {
                             preferences::version.eq(preferences::version + 1),
                             preferences::updated_at.eq(diesel::dsl::now),
                         ))
-                        .returning((preferences::time_zone, preferences::week_start))
+                        .returning((
+                            preferences::time_zone,
+                            preferences::week_start,
+                            preferences::version,
+                        ))
                         .prepared()
                         .get_result(conn)
                         .await?;
@@ -152,17 +194,23 @@ impl PreferencesRepo for PgTaskRepo {
                             .await?;
                         recurring::recompute_all(conn, owner, new.time_zone).await?;
                     }
-                    Ok(Put::Stored(stored))
+                    let (zone, week, version) = stored;
+                    Ok(Put::Stored((zone, week), version))
                 }
                 .boxed()
             })
             .await
             .map_err(PutPreferencesError::from)?;
         match outcome {
-            Put::Stored(row) => preferences_from(owner, row)
+            Put::Stored(row, version) => preferences_from(owner, row)
+                .map(|preferences| StoredPreferences {
+                    preferences,
+                    version: Version::new(version),
+                })
                 .map_err(|e| PutPreferencesError::from(StoreError::Internal(Box::new(e)))),
             Put::UnknownZone => Err(PutPreferencesError::UnknownTimeZone),
             Put::UnknownOwner => Err(PutPreferencesError::UnknownOwner),
+            Put::VersionMismatch => Err(PutPreferencesError::VersionMismatch),
         }
     }
 }

@@ -210,6 +210,9 @@ pub enum PutPreferencesError {
     /// it, does not): the same refusal as an unknown name.
     #[error("unknown time zone")]
     UnknownTimeZone,
+    /// The stored preferences are not at the expected version.
+    #[error("the preferences changed since the expected version")]
+    VersionMismatch,
     /// The owner no longer exists (the account was deleted while a token
     /// issued to it was still valid).
     #[error("the owner does not exist")]

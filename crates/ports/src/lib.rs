@@ -24,7 +24,7 @@ pub use errors::{
 };
 pub use label_repo::LabelRepo;
 pub use list_repo::ListRepo;
-pub use preferences_repo::PreferencesRepo;
+pub use preferences_repo::{PreferencesRepo, StoredPreferences};
 pub use task_repo::TaskRepo;
 pub use token_verifier::{AuthError, TokenVerifier};
 

@@ -50,19 +50,53 @@ async fn rows(url: &str) -> i64 {
 async fn a_user_without_preferences_reads_the_defaults_and_nothing_is_written() {
     let (db, repo) = migrated().await;
     let owner = db.insert_user().await;
-    assert_eq!(
-        prefs(&repo).get(owner).await.unwrap(),
-        Preferences::default()
-    );
+    let defaults = prefs(&repo).get(owner).await.unwrap();
+    assert_eq!(defaults.preferences, Preferences::default());
+    assert_eq!(defaults.version, Version::INITIAL);
     assert_eq!(rows(db.url()).await, 0);
 
     let wanted = Preferences {
         time_zone: TimeZone::parse("Asia/Kolkata").unwrap(),
         week_start: WeekStart::Sunday,
     };
-    assert_eq!(prefs(&repo).put(owner, wanted).await.unwrap(), wanted);
-    assert_eq!(prefs(&repo).get(owner).await.unwrap(), wanted);
+    let stored = prefs(&repo).put(owner, wanted, None).await.unwrap();
+    assert_eq!(stored.preferences, wanted);
+    assert!(stored.version > Version::INITIAL);
+    assert_eq!(prefs(&repo).get(owner).await.unwrap(), stored);
     assert_eq!(rows(db.url()).await, 1);
+}
+
+#[tokio::test]
+async fn a_conditional_write_needs_the_current_version() {
+    let (db, repo) = migrated().await;
+    let owner = db.insert_user().await;
+    let berlin = Preferences {
+        time_zone: TimeZone::parse("Europe/Berlin").unwrap(),
+        week_start: WeekStart::Monday,
+    };
+    // Before any row: only the defaults' version matches, and a stale
+    // tag creates nothing.
+    assert!(matches!(
+        prefs(&repo).put(owner, berlin, Some(Version::new(7))).await,
+        Err(PutPreferencesError::VersionMismatch)
+    ));
+    assert_eq!(rows(db.url()).await, 0);
+    let first = prefs(&repo)
+        .put(owner, berlin, Some(Version::INITIAL))
+        .await
+        .unwrap();
+    assert!(matches!(
+        prefs(&repo)
+            .put(owner, Preferences::default(), Some(Version::INITIAL))
+            .await,
+        Err(PutPreferencesError::VersionMismatch)
+    ));
+    let second = prefs(&repo)
+        .put(owner, Preferences::default(), Some(first.version))
+        .await
+        .unwrap();
+    assert!(second.version > first.version);
+    assert_eq!(second.preferences, Preferences::default());
 }
 
 #[tokio::test]
@@ -71,7 +105,7 @@ async fn preferences_of_a_deleted_account_are_refused() {
     let owner = db.insert_user().await;
     db.delete_user(owner).await;
     assert!(matches!(
-        prefs(&repo).put(owner, Preferences::default()).await,
+        prefs(&repo).put(owner, Preferences::default(), None).await,
         Err(PutPreferencesError::UnknownOwner)
     ));
 }

@@ -29,6 +29,7 @@ pub(crate) async fn set_zone(repo: &PgTaskRepo, owner: UserId, zone: &str) {
                 time_zone: TimeZone::parse(zone).unwrap(),
                 week_start: WeekStart::Monday,
             },
+            None,
         )
         .await
         .unwrap();
