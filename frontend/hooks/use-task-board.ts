@@ -345,14 +345,14 @@ export function useTaskBoard(userId: string) {
   }
 
   /**
-   * Upcoming's drag: the task's due date moves to that day (an all-day task
-   * stays all day, a timed one keeps its time of day). It is read first and
+   * Upcoming's drag (and the t / T keys): the task's due date moves to that
+   * day (an all-day task stays all day, a timed one keeps its time of day;
+   * one without a date becomes due that day, all day). It is read first and
    * saved with If-Match, so a change made elsewhere since is not overwritten.
    */
   async function moveToDate(task: Task, day: DayKey) {
-    if (!task.due_at) return;
     const due_at = moveToDay(task, day, zone);
-    if (Date.parse(due_at) === Date.parse(task.due_at)) return;
+    if (task.due_at && Date.parse(due_at) === Date.parse(task.due_at)) return;
     try {
       const latest = await fetchLatest(task.id);
       if (latest.task.updated_at !== task.updated_at) {
@@ -361,7 +361,8 @@ export function useTaskBoard(userId: string) {
         });
         return;
       }
-      const { task: moved } = await updateTask.mutateAsync({ id: task.id, patch: { due_at } });
+      const patch = task.due_at ? { due_at } : { due_at, due_all_day: true };
+      const { task: moved } = await updateTask.mutateAsync({ id: task.id, patch });
       worked();
       setAnnouncement(`“${moved.title}” is now due ${dueInWords(moved, zone)}.`);
     } catch (e) {
