@@ -131,13 +131,30 @@ async fn schedule_of(
 /// the rule has none, completes the task (and its subtree) for good. One
 /// version bump either way. `Ok(None)` when the task turned out not to be
 /// recurring after all (the caller completes it normally).
+///
+/// `completion` is the new record's id, chosen once per request: when it
+/// exists already, this is a repeat of an attempt that committed before its
+/// connection died (see `Replay`), and nothing more is done, so that a
+/// repeat never completes a second occurrence.
 pub(crate) async fn complete_occurrence(
     conn: &mut AsyncPgConnection,
     owner: UserId,
     id: TaskId,
     list: Uuid,
     version: i64,
+    completion: CompletionId,
 ) -> QueryResult<Option<()>> {
+    let done_before: Option<Uuid> = task_completions::table
+        .filter(task_completions::user_id.eq(Uuid::from(owner)))
+        .filter(task_completions::id.eq(Uuid::from(completion)))
+        .select(task_completions::id)
+        .prepared()
+        .get_result(conn)
+        .await
+        .optional()?;
+    if done_before.is_some() {
+        return Ok(Some(()));
+    }
     let Some((_, schedule)) = schedule_of(conn, owner, id).await? else {
         return Err(DieselError::NotFound);
     };
@@ -153,7 +170,7 @@ pub(crate) async fn complete_occurrence(
     diesel::insert_into(task_completions::table)
         .values((
             task_completions::user_id.eq(Uuid::from(owner)),
-            task_completions::id.eq(Uuid::from(CompletionId::new_v7())),
+            task_completions::id.eq(Uuid::from(completion)),
             task_completions::task_id.eq(uuid),
             task_completions::completed_at.eq(now),
             task_completions::due_at.eq(due),

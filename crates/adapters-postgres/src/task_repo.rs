@@ -15,8 +15,8 @@ use diesel_async::pooled_connection::{
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use domain::{
-    CompletionChange, CompletionPage, CompletionQuery, Placement, Task, TaskFields, TaskId,
-    TaskLocation, TaskMove, TaskPage, TaskPatch, TaskQuery, UserId, Version,
+    CompletionChange, CompletionId, CompletionPage, CompletionQuery, Placement, Task, TaskFields,
+    TaskId, TaskLocation, TaskMove, TaskPage, TaskPatch, TaskQuery, UserId, Version,
 };
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
@@ -1092,6 +1092,9 @@ impl TaskRepo for PgTaskRepo {
         } else {
             Replay::Safe
         };
+        // Chosen once, so that a repeat of a committed completion of a
+        // recurring task is recognised (and not made twice).
+        let completion = CompletionId::new_v7();
         let row = self
             .run_write_tx(owner, replay, move |conn| {
                 async move {
@@ -1110,9 +1113,16 @@ impl TaskRepo for PgTaskRepo {
                     let completed = change.apply_to(now.completed);
                     if now.recurring && !now.completed {
                         let handled = if completed {
-                            recurring::complete_occurrence(conn, owner, id, now.list, now.version)
-                                .await?
-                                .is_some()
+                            recurring::complete_occurrence(
+                                conn,
+                                owner,
+                                id,
+                                now.list,
+                                now.version,
+                                completion,
+                            )
+                            .await?
+                            .is_some()
                         } else {
                             recurring::undo_latest(conn, owner, id, now.version).await?
                         };
