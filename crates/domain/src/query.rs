@@ -431,6 +431,26 @@ mod tests {
     }
 
     #[test]
+    fn upcoming_sorts_by_due_date_unless_a_sort_was_given() {
+        let now = Utc::now();
+        let between = ViewWindow::DueBetween {
+            start: now,
+            end: now + chrono::Duration::days(7),
+        };
+        let q = TaskQuery::default().for_view(between, false);
+        assert_eq!((q.sort, q.order), (SortKey::DueAt, SortOrder::Asc));
+        assert_eq!(q.view, Some(between));
+        let given = TaskQuery {
+            sort: SortKey::Title,
+            ..TaskQuery::default()
+        }
+        .for_view(between, true);
+        assert_eq!((given.sort, given.order), (SortKey::Title, SortOrder::Desc));
+        let today = TaskQuery::default().for_view(ViewWindow::DueBefore { before: now }, false);
+        assert_eq!(today.sort, SortKey::CreatedAt);
+    }
+
+    #[test]
     fn positions_follow_the_key() {
         let t = task();
         for key in SortKey::ALL {

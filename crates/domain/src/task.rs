@@ -271,6 +271,28 @@ mod tests {
     }
 
     #[test]
+    fn a_patch_changes_the_schedule_and_can_end_the_recurrence() {
+        let daily = crate::Recurrence::parse("FREQ=DAILY").unwrap();
+        let patch = TaskPatch {
+            due_all_day: Some(true),
+            recurrence: Some(Some(daily.clone())),
+            recurrence_basis: Some(RecurrenceBasis::Completion),
+            ..TaskPatch::default()
+        };
+        let after = patch.apply_to(fields());
+        assert!(after.due_all_day && after.is_recurring());
+        assert_eq!(after.recurrence, Some(daily));
+        assert_eq!(after.recurrence_basis, RecurrenceBasis::Completion);
+        let ended = TaskPatch {
+            recurrence: Some(None),
+            ..TaskPatch::default()
+        }
+        .apply_to(after);
+        assert!(!ended.is_recurring());
+        assert!(ended.due_all_day, "untouched fields stay");
+    }
+
+    #[test]
     fn new_fields_have_documented_defaults() {
         let f = TaskFields::new(Title::parse("x").unwrap());
         assert_eq!(f.priority, Priority::Medium);
