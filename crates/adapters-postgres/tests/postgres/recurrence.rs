@@ -645,3 +645,31 @@ async fn completions_and_preferences_appear_in_the_change_log() {
         ]
     );
 }
+
+#[tokio::test]
+async fn an_all_day_task_advances_to_local_midnight_of_its_next_date() {
+    let (db, repo) = migrated().await;
+    let owner = db.insert_user().await;
+    set_zone(&repo, owner, "Pacific/Pago_Pago").await;
+    // Monday 2026-12-07 in Pago Pago (UTC-11) starts at 11:00 UTC.
+    let task = create(
+        &repo,
+        owner,
+        TaskFields {
+            due_all_day: true,
+            ..recurring("Gym", "2026-12-07T20:00:00Z", "FREQ=WEEKLY;BYDAY=MO,TH")
+        },
+    )
+    .await;
+    assert_eq!(due(&task), at("2026-12-07T11:00:00Z"));
+    assert_eq!(
+        task.next_due_at,
+        Some(at("2026-12-10T11:00:00Z")),
+        "Thursday"
+    );
+    let thursday = complete(&repo, owner, &task).await;
+    assert_eq!(due(&thursday), at("2026-12-10T11:00:00Z"));
+    assert!(thursday.fields.due_all_day);
+    let monday = complete(&repo, owner, &thursday).await;
+    assert_eq!(due(&monday), at("2026-12-14T11:00:00Z"));
+}
