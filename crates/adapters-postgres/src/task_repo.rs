@@ -380,6 +380,69 @@ impl PgTaskRepo {
         to_task(row).map_err(Into::into)
     }
 
+    /// Applies `patch` in one statement when the task does not recur;
+    /// `None` when it matched nothing (a recurring task, a missing one or a
+    /// stale version: the caller's transaction tells which).
+    async fn patch_unless_recurring(
+        &self,
+        owner: UserId,
+        id: TaskId,
+        patch: &TaskPatch,
+        expected: Option<Version>,
+    ) -> Result<Option<Task>, UpdateTaskError> {
+        let replay = if expected.is_some() {
+            Replay::Never
+        } else {
+            Replay::Safe
+        };
+        let outcome = self
+            .run_write(owner, replay, |conn| {
+                let patch = patch.clone();
+                async move {
+                    let update = diesel::update(tasks::table)
+                        .filter(tasks::id.eq(Uuid::from(id)))
+                        .filter(tasks::user_id.eq(Uuid::from(owner)))
+                        .filter(tasks::recurrence.is_null())
+                        .set((
+                            TaskChanges::patching(&patch),
+                            tasks::version.eq(tasks::version + 1),
+                        ));
+                    let row = match expected {
+                        Some(expected) => {
+                            update
+                                .filter(tasks::version.eq(expected.get()))
+                                .returning(full_task!())
+                                .prepared()
+                                .get_result::<FullTaskRow>(conn)
+                                .await
+                        }
+                        None => {
+                            update
+                                .returning(full_task!())
+                                .prepared()
+                                .get_result::<FullTaskRow>(conn)
+                                .await
+                        }
+                    };
+                    match row.optional() {
+                        Ok(row) => Ok(Ok(row)),
+                        Err(error) => match Refusal::of_check(&error) {
+                            Some(refusal) => Ok(Err(refusal)),
+                            None => Err(error),
+                        },
+                    }
+                }
+                .boxed()
+            })
+            .await
+            .map_err(UpdateTaskError::from)?;
+        match outcome {
+            Ok(Some(row)) => to_task(row).map(Some).map_err(Into::into),
+            Ok(None) => Ok(None),
+            Err(refusal) => Err(refusal.into()),
+        }
+    }
+
     async fn find(&self, owner: UserId, id: TaskId) -> Result<Option<Task>, StoreError> {
         let row = self
             .run(Replay::Safe, move |conn| find_row(conn, owner, id).boxed())
@@ -1047,18 +1110,29 @@ impl TaskRepo for PgTaskRepo {
         if patch.labels.is_none()
             && !patch.moves()
             && patch.completed != Some(true)
-            && !touches_schedule(&patch)
+            && !matches!(patch.recurrence, Some(Some(_)))
         {
-            // The common case: columns only, one statement.
-            return update_task!(
-                self,
-                Replay::Safe,
-                owner,
-                id,
-                expected,
-                patch.clone(),
-                |p| { TaskChanges::patching(p) }
-            );
+            if !touches_schedule(&patch) {
+                // The common case: columns only, one statement.
+                return update_task!(
+                    self,
+                    Replay::Safe,
+                    owner,
+                    id,
+                    expected,
+                    patch.clone(),
+                    |p| { TaskChanges::patching(p) }
+                );
+            }
+            // A new due date of a task that does not recur has no next
+            // occurrence to compute: one statement too. A recurring task
+            // (or a miss) takes the transaction below.
+            if let Some(task) = self
+                .patch_unless_recurring(owner, id, &patch, expected)
+                .await?
+            {
+                return Ok(task);
+            }
         }
         let write = Write {
             completes: patch.completed == Some(true),
