@@ -17,7 +17,9 @@ use crate::http::limits::HttpLimits;
 use crate::http::problem::{PROBLEM_JSON, Problem, generic_problem_response};
 use crate::http::rate_limit::Outcome;
 use crate::openapi;
-use crate::routes::{changes, events, health, labels, lists, openapi_json, tasks};
+use crate::routes::{
+    changes, completions, events, health, labels, lists, openapi_json, preferences, tasks,
+};
 use crate::state::AppState;
 
 /// One route: method, path pattern (the same syntax in actix and OpenAPI)
@@ -43,6 +45,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     const TASK: &str = "/api/{user_id}/tasks/{id}";
     const COMPLETE: &str = "/api/{user_id}/tasks/{id}/complete";
     const MOVE: &str = "/api/{user_id}/tasks/{id}/move";
+    const COMPLETIONS: &str = "/api/{user_id}/tasks/{id}/completions";
+    const PREFERENCES: &str = "/api/{user_id}/preferences";
     const LISTS: &str = "/api/{user_id}/lists";
     const LIST: &str = "/api/{user_id}/lists/{list_id}";
     const MOVE_LIST: &str = "/api/{user_id}/lists/{list_id}/move";
@@ -57,6 +61,9 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Method::DELETE, TASK, || web::to(tasks::delete)),
         e(Method::PATCH, COMPLETE, || web::to(tasks::complete)),
         e(Method::POST, MOVE, || web::to(tasks::move_task)),
+        e(Method::GET, COMPLETIONS, || web::to(completions::list)),
+        e(Method::GET, PREFERENCES, || web::to(preferences::get)),
+        e(Method::PUT, PREFERENCES, || web::to(preferences::put)),
         e(Method::GET, LISTS, || web::to(lists::list)),
         e(Method::POST, LISTS, || web::to(lists::create)),
         e(Method::GET, LIST, || web::to(lists::get)),

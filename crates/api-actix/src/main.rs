@@ -125,6 +125,7 @@ async fn serve() -> ExitCode {
         verifier,
         lists: repo.clone(),
         labels: repo.clone(),
+        preferences: repo.clone(),
         changes: repo,
         signals: listener.clone(),
     };

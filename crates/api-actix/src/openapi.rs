@@ -19,16 +19,20 @@ use crate::http::error_responses::{
     Unauthorized, UnsupportedMediaType, UriTooLong, ValidationFailed,
 };
 use crate::http::problem::{FieldError, ProblemDocument};
-use crate::routes::{changes, events, health, labels, lists, openapi_json, tasks};
+use crate::routes::{
+    changes, completions, events, health, labels, lists, openapi_json, preferences, tasks,
+};
 use crate::wire::changes::{ChangeDataDto, ChangeDto, ChangeEntityDoc, ChangeOpDoc, ChangePageDto};
+use crate::wire::completions::CompletionDto;
 use crate::wire::cursor::MAX_CURSOR_CHARS;
 use crate::wire::dto::{
-    ColorDto, CompletionDoc, PriorityDto, StatusDto, SubtaskCountsDto, TaskDto, TaskInputDoc,
-    TaskMoveDoc, TaskPatchDoc,
+    ColorDto, CompletionDoc, PriorityDto, RecurrenceBasisDto, StatusDto, SubtaskCountsDto, TaskDto,
+    TaskInputDoc, TaskMoveDoc, TaskPatchDoc,
 };
 use crate::wire::labels::{LabelDto, LabelInputDoc, LabelPatchDoc};
-use crate::wire::list_query::{SortKeyDoc, SortOrderDoc, StatusFilterDoc};
+use crate::wire::list_query::{SortKeyDoc, SortOrderDoc, StatusFilterDoc, TaskViewDoc};
 use crate::wire::lists::{ListDto, ListInputDoc, ListMoveDoc, ListPatchDoc};
+use crate::wire::preferences::{PreferencesDto, PreferencesInputDoc, WeekStartDto};
 
 /// What `str::trim` removes (Unicode `White_Space`), as a regex class body.
 const WHITE_SPACE: &str =
@@ -265,7 +269,8 @@ impl Modify for OptionalBodies {
 
 /// utoipa writes an untagged enum as `oneOf`, but a List object also
 /// satisfies the Label schema (which allows further properties), so a
-/// change's `data` is `anyOf` its kinds; `entity` says which it is.
+/// change's `data` is `anyOf` its kinds (Task, List, Label, Preferences,
+/// Completion); `entity` says which it is.
 struct ChangeDataAnyOf;
 
 impl Modify for ChangeDataAnyOf {
@@ -300,8 +305,12 @@ impl Modify for ChangeDataAnyOf {
             looked at), 401, 429 (user over their rate), 403, 400, 413/415, 408 (body too slow; the \
             connection is closed), 400 (body), 422, 404, 409/412, 503. A list, parent or label id \
             that is not the caller's is 422 naming the field, the same whether it exists or not. \
-            Rate limits: per user on the task, list and label routes, \
-            per client address on failed authentication; see RateLimit-Policy and RateLimit.",
+            Rate limits: per user on the task, list, label and preferences routes, \
+            per client address on failed authentication; see RateLimit-Policy and RateLimit. \
+            Dates: every instant is RFC 3339 and answered in UTC; \"today\", all-day due dates \
+            (`due_all_day`), recurrences and the date views of the task listing (`view`) are read in the \
+            user's time zone (`GET|PUT /api/{user_id}/preferences`, UTC until set), so a daily 09:00 task \
+            stays at 09:00 local across daylight-saving changes.",
         license(name = "MIT", identifier = "MIT"),
     ),
     paths(
@@ -313,6 +322,9 @@ impl Modify for ChangeDataAnyOf {
         tasks::complete,
         tasks::move_task,
         tasks::delete,
+        completions::list,
+        preferences::get,
+        preferences::put,
         health::healthz,
         health::readyz,
         lists::list,
@@ -336,7 +348,8 @@ impl Modify for ChangeDataAnyOf {
             SubtaskCountsDto, StatusDto, ProblemDocument, FieldError, StatusFilterDoc, SortKeyDoc,
             SortOrderDoc, ColorDto, ListDto, ListInputDoc, ListPatchDoc, ListMoveDoc, LabelDto,
             LabelInputDoc, LabelPatchDoc, ChangeDto, ChangePageDto, ChangeDataDto, ChangeEntityDoc,
-            ChangeOpDoc
+            ChangeOpDoc, RecurrenceBasisDto, TaskViewDoc, CompletionDto, PreferencesDto,
+            PreferencesInputDoc, WeekStartDto
         ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, PreconditionFailed, PayloadTooLarge,
@@ -355,8 +368,10 @@ impl Modify for ChangeDataAnyOf {
         (name = "tasks", description = "The caller's tasks."),
         (name = "lists", description = "The caller's lists (projects), the Inbox first."),
         (name = "labels", description = "The caller's labels."),
-        (name = "changes", description = "The caller's change feed: every change to their tasks, lists and \
-            labels, numbered by `seq`, polled (`…/changes`) or pushed (`…/events`)."),
+        (name = "preferences", description = "The caller's time zone and week start, in which dates are read."),
+        (name = "changes", description = "The caller's change feed: every change to their tasks, lists, \
+            labels, preferences and completions, numbered by `seq`, polled (`…/changes`) or pushed \
+            (`…/events`)."),
         (name = "health", description = "Probes."),
         (name = "meta", description = "This document."),
     )

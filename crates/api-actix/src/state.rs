@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use ports::{ChangeLog, ChangeSignals, LabelRepo, ListRepo, TaskRepo, TokenVerifier};
+use ports::{
+    ChangeLog, ChangeSignals, LabelRepo, ListRepo, PreferencesRepo, TaskRepo, TokenVerifier,
+};
 
 /// The ports the routes work through.
 #[derive(Clone)]
@@ -13,6 +15,9 @@ pub struct AppState {
     pub verifier: Arc<dyn TokenVerifier>,
     pub lists: Arc<dyn ListRepo>,
     pub labels: Arc<dyn LabelRepo>,
+    /// Time zone and week start (`…/preferences`, and the zone of the
+    /// listing's date views).
+    pub preferences: Arc<dyn PreferencesRepo>,
     /// The per-user change log (`GET …/changes`, event stream replays).
     pub changes: Arc<dyn ChangeLog>,
     /// Wake-ups when a user's change log grows (event streams).

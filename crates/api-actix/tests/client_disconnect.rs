@@ -70,7 +70,8 @@ async fn serve(db: &TestDatabase) -> SocketAddr {
         repo: repo.clone(),
         verifier,
         lists: repo.clone(),
-        labels: repo,
+        labels: repo.clone(),
+        preferences: repo,
         changes: Arc::new(ports::MockChangeLog::new()),
         signals: Arc::new(ports::MockChangeSignals::new()),
     };

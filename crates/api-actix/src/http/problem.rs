@@ -11,9 +11,10 @@ use domain::limits::{MAX_DEPTH, MAX_TASKS_PER_LIST};
 use domain::{Placement, TaskId};
 use ports::{
     CreateLabelError, CreateListError, CreateTaskError, DeleteLabelError, DeleteListError,
-    DeleteTaskError, EnsureInboxError, GetLabelError, GetListError, GetTaskError, ListLabelsError,
-    ListListsError, ListTasksError, MoveListError, MoveTaskError, ReadChangesError,
-    RepoUnavailable, UpdateLabelError, UpdateListError, UpdateTaskError,
+    DeleteTaskError, EnsureInboxError, GetLabelError, GetListError, GetPreferencesError,
+    GetTaskError, ListCompletionsError, ListLabelsError, ListListsError, ListTasksError,
+    MoveListError, MoveTaskError, PutPreferencesError, ReadChangesError, RepoUnavailable,
+    UpdateLabelError, UpdateListError, UpdateTaskError,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -339,6 +340,14 @@ impl Problem {
         )
     }
 
+    /// 412 for preferences whose version is not the one `If-Match` names.
+    pub fn preferences_changed() -> Self {
+        Self::new(
+            ProblemKind::PreconditionFailed,
+            "The preferences have changed since the ETag in If-Match; fetch them again.",
+        )
+    }
+
     /// 409: the caller already has a `what` of that name (ignoring case);
     /// `errors` names the field.
     pub fn duplicate_name(what: &str) -> Self {
@@ -542,6 +551,8 @@ const PARENT_ELSEWHERE: &str =
     "is a task in another list than list_id (a subtask lives in its parent's list)";
 const CYCLE: &str = "is the task itself or one of its subtasks";
 const LABEL_UNKNOWN: &str = "must all be your labels";
+const RECURRENCE_NEEDS_DUE: &str = "needs a due date: a recurring task must have a due_at";
+const ALL_DAY_NEEDS_DUE: &str = "needs a due date: an all-day task must have a due_at";
 const ANCHOR_UNKNOWN: &str =
     "is not a sibling at the destination (a task in the same list, under the same parent)";
 
@@ -606,12 +617,8 @@ impl From<CreateTaskError> for Problem {
             CreateTaskError::TooDeep => reference("parent_id", too_deep()),
             CreateTaskError::LabelNotFound => reference("labels", LABEL_UNKNOWN),
             CreateTaskError::LimitReached => list_full(),
-            CreateTaskError::RecurrenceNeedsDue => {
-                reference("recurrence", "A recurring task needs a due date (due_at).")
-            }
-            CreateTaskError::AllDayNeedsDue => {
-                reference("due_all_day", "An all-day task needs a due date (due_at).")
-            }
+            CreateTaskError::RecurrenceNeedsDue => reference("recurrence", RECURRENCE_NEEDS_DUE),
+            CreateTaskError::AllDayNeedsDue => reference("due_all_day", ALL_DAY_NEEDS_DUE),
             CreateTaskError::Unavailable(e) => unavailable(&e),
             CreateTaskError::Internal(e) => internal(&*e),
         }
@@ -630,12 +637,8 @@ impl From<UpdateTaskError> for Problem {
             UpdateTaskError::Cycle => reference("parent_id", CYCLE),
             UpdateTaskError::LabelNotFound => reference("labels", LABEL_UNKNOWN),
             UpdateTaskError::LimitReached => list_full(),
-            UpdateTaskError::RecurrenceNeedsDue => {
-                reference("recurrence", "A recurring task needs a due date (due_at).")
-            }
-            UpdateTaskError::AllDayNeedsDue => {
-                reference("due_all_day", "An all-day task needs a due date (due_at).")
-            }
+            UpdateTaskError::RecurrenceNeedsDue => reference("recurrence", RECURRENCE_NEEDS_DUE),
+            UpdateTaskError::AllDayNeedsDue => reference("due_all_day", ALL_DAY_NEEDS_DUE),
             UpdateTaskError::Unavailable(e) => unavailable(&e),
             UpdateTaskError::Internal(e) => internal(&*e),
         }
@@ -702,6 +705,42 @@ impl From<DeleteTaskError> for Problem {
             DeleteTaskError::VersionMismatch => Problem::precondition_failed(),
             DeleteTaskError::Unavailable(e) => unavailable(&e),
             DeleteTaskError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<ListCompletionsError> for Problem {
+    fn from(error: ListCompletionsError) -> Self {
+        match error {
+            ListCompletionsError::NotFound => Problem::task_not_found(),
+            ListCompletionsError::Unavailable(e) => unavailable(&e),
+            ListCompletionsError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<GetPreferencesError> for Problem {
+    fn from(error: GetPreferencesError) -> Self {
+        match error {
+            GetPreferencesError::Unavailable(e) => unavailable(&e),
+            GetPreferencesError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<PutPreferencesError> for Problem {
+    fn from(error: PutPreferencesError) -> Self {
+        match error {
+            // The domain knew the name but the database's zone list does
+            // not: the same refusal as for an unknown name.
+            PutPreferencesError::UnknownTimeZone => Problem::validation(vec![FieldError::new(
+                "time_zone",
+                domain::UnknownTimeZone.to_string(),
+            )]),
+            PutPreferencesError::VersionMismatch => Problem::preferences_changed(),
+            PutPreferencesError::UnknownOwner => unknown_owner(),
+            PutPreferencesError::Unavailable(e) => unavailable(&e),
+            PutPreferencesError::Internal(e) => internal(&*e),
         }
     }
 }

@@ -4,9 +4,11 @@
 //! (`app.rs`) and the OpenAPI document (`openapi.rs`) list them.
 
 pub mod changes;
+pub mod completions;
 pub mod events;
 pub mod health;
 pub mod labels;
 pub mod lists;
 pub mod openapi_json;
+pub mod preferences;
 pub mod tasks;

@@ -9,6 +9,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
 use domain::{Task, TaskId, UserId, Version};
 use ports::TaskRepo;
 
@@ -64,9 +65,15 @@ const IF_NONE_MATCH_DOC: &str = "Optional. `*` or ETag(s) the client holds, e.g.
 /// List the caller's tasks, newest first unless sorted otherwise.
 ///
 /// Keyset pagination: when more tasks match, a `Link: <…>; rel="next"`
-/// header carries the URL of the next page (same filters plus an opaque
-/// `cursor`). Unknown or repeated query parameters are 400; an empty value
-/// is the same as an absent parameter.
+/// header carries the URL of the next page (same view, filters, sort and
+/// limit plus an opaque `cursor`). Unknown or repeated query parameters
+/// are 400; an empty value is the same as an absent parameter.
+///
+/// `view` narrows the listing to the open tasks of a date view (Today,
+/// Upcoming, Overdue, No date), computed in the caller's time zone (`GET
+/// …/preferences`; UTC until set) at the time of each request; it
+/// combines with every other filter. An unknown view, `days` outside
+/// 1–60, or `days` without `view=upcoming` is 400 naming the parameter.
 #[utoipa::path(
     get,
     path = "/api/{user_id}/tasks",
@@ -82,14 +89,20 @@ const IF_NONE_MATCH_DOC: &str = "Optional. `*` or ETag(s) the client holds, e.g.
 )]
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let owner = authorize_owner(&req, state.verifier.as_ref()).await?;
-    let query = list_query::parse(req.query_string()).map_err(Problem::invalid_query)?;
+    let listing = list_query::parse(req.query_string()).map_err(Problem::invalid_query)?;
+    let mut query = listing.query.clone();
+    // Only a view needs the caller's zone: one read by primary key.
+    if let Some(view) = listing.view {
+        let zone = state.preferences.get(owner).await?.preferences.time_zone;
+        query.view = Some(view.window(Utc::now(), zone));
+    }
     let page = state.repo.list(owner, &query).await?;
     let mut response = HttpResponse::Ok();
-    if page.has_more {
-        if let Some(last) = page.tasks.last() {
-            let url = list_query::next_page_url(owner, &query, &query.next_cursor(last));
-            response.insert_header((header::LINK, format!("<{url}>; rel=\"next\"")));
-        }
+    if page.has_more
+        && let Some(last) = page.tasks.last()
+    {
+        let url = list_query::next_page_url(owner, &listing, &query.next_cursor(last));
+        response.insert_header((header::LINK, format!("<{url}>; rel=\"next\"")));
     }
     let body: Vec<TaskDto> = page.tasks.iter().map(TaskDto::from).collect();
     Ok(response.json(body))
@@ -252,6 +265,28 @@ pub async fn patch(
 
 /// Toggle a task's completion, or set it with `{"completed": bool}`.
 /// Completing a task completes its open subtasks in the same step.
+///
+/// A recurring task (one with a `recurrence`) is different:
+/// - Completing it while open (`{"completed": true}`, or no body) records
+///   a completion of the current occurrence (see `GET …/completions`),
+///   moves `due_at` to the next occurrence (computed in the caller's time
+///   zone, so 09:00 stays 09:00 local across daylight-saving changes; with
+///   `recurrence_basis` `completion`, counted from the day it is done),
+///   reopens its subtasks and leaves it open: the answer shows the new
+///   `due_at` and `next_due_at`. When the rule has no further occurrence
+///   (COUNT or UNTIL reached) it completes for good, like any task.
+/// - Undo: `{"completed": false}` on the open task while its latest
+///   completion is still the last change made to it (no other write since)
+///   restores the previous `due_at` and removes that completion record.
+///   Otherwise `{"completed": false}` on an open task changes nothing (200).
+/// - Concurrency: two completions sent with the same `If-Match` advance
+///   the task once; one gets 200, the other 412 (fetch the task again).
+///   Without `If-Match` they run one after the other, each advancing one
+///   occurrence: none is skipped. Send `If-Match` to complete exactly the
+///   occurrence shown.
+///
+/// The change feed shows the task's upsert and, for a recurring task, the
+/// `completion` upsert (or its delete on undo).
 #[utoipa::path(
     patch,
     path = "/api/{user_id}/tasks/{id}/complete",

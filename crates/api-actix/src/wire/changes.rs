@@ -8,14 +8,17 @@ use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::completions::CompletionDto;
 use super::dto::TaskDto;
 use super::labels::LabelDto;
 use super::lists::ListDto;
+use super::preferences::PreferencesDto;
 use crate::http::problem::FieldError;
 
-/// What kind of entity changed. `preferences` and `completion` are
-/// reserved for later features; clients should ignore kinds they do not
-/// know.
+/// What kind of entity changed: a task, list or label; the user's
+/// `preferences` (the change's id is the user's id); a `completion` of a
+/// recurring task (its `delete` is an undo). Clients should ignore kinds
+/// they do not know: later versions may add some.
 #[derive(Debug, ToSchema)]
 #[schema(as = ChangeEntity)]
 pub enum ChangeEntityDoc {
@@ -43,8 +46,10 @@ pub enum ChangeOpDoc {
 }
 
 /// The entity's current state, exactly as its own GET returns it: a Task
-/// when `entity` is `task`, a List for `list`, a Label for `label`.
-/// (`anyOf`, not `oneOf`: a List object also satisfies the Label schema.)
+/// when `entity` is `task`, a List for `list`, a Label for `label`,
+/// Preferences for `preferences`, a Completion (as an item of `GET
+/// …/tasks/{id}/completions`) for `completion`. (`anyOf`, not `oneOf`: a
+/// List object also satisfies the Label schema.)
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(untagged)]
 #[schema(as = ChangeData)]
@@ -52,6 +57,8 @@ pub enum ChangeDataDto {
     Task(TaskDto),
     List(ListDto),
     Label(LabelDto),
+    Preferences(PreferencesDto),
+    Completion(CompletionDto),
 }
 
 /// One change of the caller's data.
@@ -69,8 +76,8 @@ pub struct ChangeDto {
     /// The entity's id.
     pub id: Uuid,
     /// The entity as it is now (read when the change is read, not when it
-    /// was made): a Task, List or Label as their GETs return them; null
-    /// when it no longer exists.
+    /// was made): a Task, List, Label, Preferences or Completion as their
+    /// GETs return them; null when it no longer exists.
     #[schema(required = true)]
     pub data: Option<ChangeDataDto>,
 }
@@ -81,8 +88,13 @@ impl From<&Change> for ChangeDto {
             ChangeData::Task(task) => Some(ChangeDataDto::Task(TaskDto::from(task.as_ref()))),
             ChangeData::List(list) => Some(ChangeDataDto::List(ListDto::from(list.as_ref()))),
             ChangeData::Label(label) => Some(ChangeDataDto::Label(LabelDto::from(label.as_ref()))),
-            // Not on the wire yet (issue 11's HTTP layer adds them).
-            ChangeData::Gone | ChangeData::Preferences(_) | ChangeData::Completion(_) => None,
+            ChangeData::Preferences(preferences) => Some(ChangeDataDto::Preferences(
+                PreferencesDto::from(preferences.as_ref()),
+            )),
+            ChangeData::Completion(completion) => Some(ChangeDataDto::Completion(
+                CompletionDto::from(completion.as_ref()),
+            )),
+            ChangeData::Gone => None,
         };
         Self {
             seq: change.seq.get(),

@@ -31,6 +31,28 @@ impl From<domain::Priority> for PriorityDto {
     }
 }
 
+/// What the next due date of a recurring task counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[schema(as = RecurrenceBasis)]
+pub enum RecurrenceBasisDto {
+    /// The schedule: the next occurrence after the current due date,
+    /// however late the task is completed ("every").
+    Due,
+    /// The completion: the schedule starts again from the day the task was
+    /// completed, at the due date's time of day ("every!").
+    Completion,
+}
+
+impl From<domain::RecurrenceBasis> for RecurrenceBasisDto {
+    fn from(basis: domain::RecurrenceBasis) -> Self {
+        match basis {
+            domain::RecurrenceBasis::Due => Self::Due,
+            domain::RecurrenceBasis::Completion => Self::Completion,
+        }
+    }
+}
+
 /// How many direct subtasks a task has, and how many of them are
 /// completed (subtasks of subtasks count under their own parent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -79,10 +101,28 @@ pub struct TaskDto {
     #[schema(max_items = 20)]
     pub labels: Vec<Uuid>,
     pub subtasks: SubtaskCountsDto,
+    /// When the task is due, or null. For an all-day task, 00:00 of its
+    /// date in the user's time zone.
     // Written by `timestamp`, the one text form of an instant on the wire.
     #[schema(required = true)]
     #[serde(serialize_with = "timestamp::serialize_option")]
     pub due_at: Option<DateTime<Utc>>,
+    /// `true`: the task is due on a calendar date rather than at an
+    /// instant; `due_at` is 00:00 of that date in the user's time zone
+    /// (and moves with the zone when the user changes it).
+    pub due_all_day: bool,
+    /// An RFC 5545 RRULE value without `RRULE:` (canonical upper case),
+    /// e.g. `FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH`; null for a task that does
+    /// not recur.
+    #[schema(required = true, max_length = 500)]
+    pub recurrence: Option<String>,
+    pub recurrence_basis: RecurrenceBasisDto,
+    /// The occurrence after the current one (`due_at`), computed in the
+    /// user's time zone; null when the task does not recur or its rule
+    /// has no further occurrence (COUNT or UNTIL reached).
+    #[schema(required = true)]
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    pub next_due_at: Option<DateTime<Utc>>,
     #[serde(serialize_with = "timestamp::serialize")]
     pub created_at: DateTime<Utc>,
     #[serde(serialize_with = "timestamp::serialize")]
@@ -105,6 +145,10 @@ impl From<&Task> for TaskDto {
             labels: f.labels.as_slice().iter().map(|l| *l.as_uuid()).collect(),
             subtasks: task.subtasks.into(),
             due_at: f.due_at,
+            due_all_day: f.due_all_day,
+            recurrence: f.recurrence.as_ref().map(|r| r.as_str().to_owned()),
+            recurrence_basis: f.recurrence_basis.into(),
+            next_due_at: task.next_due_at,
             created_at: task.created_at,
             updated_at: task.updated_at,
         }
@@ -113,9 +157,10 @@ impl From<&Task> for TaskDto {
 
 /// The body of `POST /api/{user_id}/tasks` and `PUT /api/{user_id}/tasks/{id}`.
 /// Every editable field; those omitted take their default (null, `medium`,
-/// `false`, no labels, the Inbox). Unknown and read-only fields (`id`,
-/// `user_id`, `position`, `subtasks`, `created_at`, `updated_at`) are
-/// rejected by name, and so is `category`, which labels replaced in 0.2.0.
+/// `false`, `due`, no labels, the Inbox). Unknown and read-only fields
+/// (`id`, `user_id`, `position`, `subtasks`, `next_due_at`, `created_at`,
+/// `updated_at`) are rejected by name, and so is `category`, which labels
+/// replaced in 0.2.0.
 ///
 /// A list, parent or label that does not exist or is someone else's is 422
 /// naming the field, whichever it is. On PUT, where the task is counts as a
@@ -139,8 +184,37 @@ pub struct TaskInputDoc {
     #[schema(nullable = false, default = "medium")]
     pub priority: Option<PriorityDto>,
     /// An RFC 3339 date-time with an offset (`Z` or `±hh:mm`), stored in
-    /// UTC. `null` or absent: no due date.
+    /// UTC. `null` or absent: no due date. With `due_all_day`, any instant
+    /// on the intended date (read in the user's time zone) will do.
     pub due_at: Option<DateTime<Utc>>,
+    /// Default `false`; not null. `true`: due on the date `due_at` falls on
+    /// in the user's time zone, stored and returned as 00:00 of that date
+    /// there. Needs a `due_at` (422 naming `due_all_day` otherwise).
+    #[schema(nullable = false, default = false)]
+    pub due_all_day: Option<bool>,
+    /// An RFC 5545 RRULE value, e.g. `FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH`
+    /// (a leading `RRULE:` is dropped; names and values are
+    /// case-insensitive and returned in upper case), at most 500
+    /// characters. Supported: `FREQ` (`DAILY`, `WEEKLY`, `MONTHLY`,
+    /// `YEARLY`; required) with `INTERVAL` (1–1000), `BYDAY`,
+    /// `BYMONTHDAY`, `BYMONTH`, `BYSETPOS`, and either `COUNT` (1–10000
+    /// occurrences in all, the first due date included: each completion
+    /// uses one) or
+    /// `UNTIL` (a date, a floating date-time read in the user's zone, or a
+    /// UTC date-time ending in `Z`), each at most once. Anything else
+    /// (other parts such as `BYHOUR` or `WKST`, `DTSTART`, several lines,
+    /// a rule that never occurs) is 422 naming `recurrence`. The time of
+    /// day comes from `due_at`, and a recurring task needs one (422 naming
+    /// `recurrence` otherwise). `null` or absent: not recurring.
+    #[schema(max_length = 500, example = "FREQ=WEEKLY;BYDAY=MO,TH")]
+    pub recurrence: Option<String>,
+    /// Default `due`; not null. What the next due date counts from when an
+    /// occurrence is completed: `due`, the schedule (the next occurrence
+    /// after the current due date, however late it is done); `completion`,
+    /// the day it was done (the schedule restarts there, at the due date's
+    /// time of day). Anything else is 422 naming `recurrence_basis`.
+    #[schema(nullable = false, default = "due")]
+    pub recurrence_basis: Option<RecurrenceBasisDto>,
     /// Default `false`; not null. `true` completes the task's open
     /// subtasks too (on PUT).
     #[schema(nullable = false, default = false)]
@@ -162,9 +236,10 @@ pub struct TaskInputDoc {
 }
 
 /// The body of `PATCH /api/{user_id}/tasks/{id}`: only the fields present
-/// change; `null` clears `description` or `due_at`, and makes the task
-/// top-level for `parent_id`. `title`, `priority`, `completed`, `list_id`
-/// and `labels` cannot be null.
+/// change; `null` clears `description`, `due_at` or `recurrence`, and
+/// makes the task top-level for `parent_id`. `title`, `priority`,
+/// `due_all_day`, `recurrence_basis`, `completed`, `list_id` and `labels`
+/// cannot be null.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = TaskPatch)]
@@ -179,8 +254,20 @@ pub struct TaskPatchDoc {
     /// Not null.
     #[schema(nullable = false)]
     pub priority: Option<PriorityDto>,
-    /// As in `TaskInput`; `null` clears it.
+    /// As in `TaskInput`; `null` clears it (422 naming `recurrence` for a
+    /// recurring task, `due_all_day` for an all-day one).
     pub due_at: Option<DateTime<Utc>>,
+    /// As in `TaskInput`. Not null. Checked against the task as it will
+    /// be: `true` on a task without a due date is 422.
+    #[schema(nullable = false)]
+    pub due_all_day: Option<bool>,
+    /// As in `TaskInput`; `null` stops the recurrence. Checked against the
+    /// task as it will be: a rule on a task without a due date is 422.
+    #[schema(max_length = 500, example = "FREQ=MONTHLY;BYMONTHDAY=15")]
+    pub recurrence: Option<String>,
+    /// As in `TaskInput`. Not null.
+    #[schema(nullable = false)]
+    pub recurrence_basis: Option<RecurrenceBasisDto>,
     /// Not null. `true` completes the task's open subtasks too.
     #[schema(nullable = false)]
     pub completed: Option<bool>,
@@ -230,7 +317,9 @@ pub struct TaskMoveDoc {
 }
 
 /// The optional body of `PATCH /api/{user_id}/tasks/{id}/complete`. Without
-/// a body (or with `{}`) the task's completion is toggled.
+/// a body (or with `{}`) the task's completion is toggled: an open task is
+/// completed (a recurring one advances to its next occurrence), a
+/// completed one reopened.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = CompletionInput)]

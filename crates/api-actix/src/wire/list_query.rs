@@ -5,11 +5,17 @@
 //! such as `sotr=title` is reported instead of silently ignored (`label`
 //! alone may repeat: each one narrows the listing). An empty value (`q=`)
 //! means the parameter is absent, as HTML forms send it.
+//!
+//! A date view (`view`, with `days` for Upcoming) is parsed here but
+//! turned into instants by the handler, which alone knows the caller's
+//! time zone and the time: [`TaskListing`] carries both the query and the
+//! view.
 
 use domain::limits::MAX_LABELS_PER_TASK;
 use domain::{
-    LabelId, ListId, PageLimit, ParentFilter, Priority, SearchTerm, SortKey, SortOrder,
-    StatusFilter, TaskId, TaskLabels, TaskQuery, UserId,
+    CursorMismatch, LabelId, ListId, PageLimit, ParentFilter, Priority, SearchTerm, SortKey,
+    SortOrder, StatusFilter, TaskId, TaskLabels, TaskQuery, TaskView, TaskViewError,
+    UpcomingDaysError, UserId,
 };
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -18,7 +24,9 @@ use super::dto::PriorityDto;
 use super::{cursor, timestamp};
 use crate::http::problem::FieldError;
 
-pub const PARAMETERS: [&str; 12] = [
+pub const PARAMETERS: [&str; 14] = [
+    "view",
+    "days",
     "status",
     "priority",
     "list_id",
@@ -49,6 +57,22 @@ pub enum StatusFilterDoc {
     Pending,
     #[schema(rename = "completed")]
     Completed,
+}
+
+/// A date view, read in the caller's time zone (`GET|PUT
+/// …/preferences`; UTC until set): `today`, `upcoming`, `overdue` or
+/// `no_date`. Every view lists open tasks only.
+#[derive(Debug, ToSchema)]
+#[schema(as = TaskView)]
+pub enum TaskViewDoc {
+    #[schema(rename = "today")]
+    Today,
+    #[schema(rename = "upcoming")]
+    Upcoming,
+    #[schema(rename = "overdue")]
+    Overdue,
+    #[schema(rename = "no_date")]
+    NoDate,
 }
 
 /// The sort key.
@@ -87,6 +111,26 @@ pub enum SortOrderDoc {
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TaskListQuery {
+    /// Only the open tasks of a date view, in the caller's time zone (see
+    /// `GET …/preferences`; UTC until set), combined with every other
+    /// filter:
+    /// - `today`: due before the start of tomorrow (overdue tasks
+    ///   included);
+    /// - `upcoming`: due from the start of today to the start of the day
+    ///   `days` days later (today included: `days=1` is today only), by
+    ///   `due_at` ascending unless `sort` is given;
+    /// - `overdue`: all-day tasks due before today, timed tasks due before
+    ///   now;
+    /// - `no_date`: without a due date.
+    ///
+    /// "Today" is the caller's local date when the request is served; the
+    /// next page of a view is read with the window of its own request.
+    /// Anything else is 400.
+    pub view: Option<TaskViewDoc>,
+    /// Only with `view=upcoming` (else 400): how many local days it spans,
+    /// today included, an integer from 1 to 60, default 7.
+    #[param(minimum = 1, maximum = 60)]
+    pub days: Option<u8>,
     /// `all` (default), `pending` or `completed`.
     pub status: Option<StatusFilterDoc>,
     /// Only tasks of this priority.
@@ -111,12 +155,13 @@ pub struct TaskListQuery {
     pub due_before: Option<chrono::DateTime<chrono::Utc>>,
     /// Only tasks due strictly after this instant (RFC 3339).
     pub due_after: Option<chrono::DateTime<chrono::Utc>>,
-    /// Sort key: `position` (the order chosen by hand among siblings; the
-    /// default with `list_id`), else `created_at` by default. Tasks
-    /// without a due date sort last. Ties are broken by id.
+    /// Sort key: `due_at` by default with `view=upcoming`, else `position`
+    /// (the order chosen by hand among siblings; the default with
+    /// `list_id`), else `created_at` by default. Tasks without a due date
+    /// sort last. Ties are broken by id.
     pub sort: Option<SortKeyDoc>,
-    /// `asc` (the default for `position`) or `desc` (the default for the
-    /// other keys).
+    /// `asc` (the default for `position`, and for `view=upcoming` without
+    /// `sort`) or `desc` (the default otherwise).
     pub order: Option<SortOrderDoc>,
     /// Page size, an integer from 1 to 100, default 50.
     #[param(minimum = 1, maximum = 100)]
@@ -125,6 +170,69 @@ pub struct TaskListQuery {
     /// most 2048 characters). Valid only with the same `sort` and `order`;
     /// anything else is 400.
     pub cursor: Option<String>,
+}
+
+/// A parsed listing request: the store's query, and the date view asked
+/// for, which the handler turns into the query's window
+/// ([`TaskView::window`]) in the caller's time zone.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TaskListing {
+    pub query: TaskQuery,
+    pub view: Option<TaskView>,
+}
+
+impl TaskListing {
+    /// The same listing resumed after `cursor`.
+    ///
+    /// # Errors
+    /// A cursor made for another sort key or order.
+    pub fn with_cursor(self, cursor: domain::Cursor) -> Result<Self, CursorMismatch> {
+        Ok(Self {
+            query: self.query.with_cursor(cursor)?,
+            view: self.view,
+        })
+    }
+}
+
+const DAYS_WITHOUT_UPCOMING: &str = "is only allowed with view=upcoming";
+
+/// `view` and `days` together: `days` means something for Upcoming only.
+fn task_view(
+    errors: &mut Vec<FieldError>,
+    view: Option<&str>,
+    days: Option<&str>,
+) -> Option<TaskView> {
+    let days = match days.map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(days)) => Some(days),
+        Some(Err(_)) => {
+            let message = if view == Some("upcoming") {
+                UpcomingDaysError.to_string()
+            } else {
+                DAYS_WITHOUT_UPCOMING.to_owned()
+            };
+            errors.push(FieldError::new("days", message));
+            return None;
+        }
+    };
+    let Some(view) = view else {
+        if days.is_some() {
+            errors.push(FieldError::new("days", DAYS_WITHOUT_UPCOMING));
+        }
+        return None;
+    };
+    TaskView::parse(view, days)
+        .map_err(|e| {
+            let message = match &e {
+                TaskViewError::UnknownView => {
+                    "must be one of: today, upcoming, overdue, no_date".to_owned()
+                }
+                TaskViewError::Days(e) => e.to_string(),
+                TaskViewError::DaysWithoutUpcoming => DAYS_WITHOUT_UPCOMING.to_owned(),
+            };
+            errors.push(FieldError::new(e.field(), message));
+        })
+        .ok()
 }
 
 fn record<T, E: ToString>(
@@ -148,11 +256,12 @@ fn parent_filter(value: &str) -> Result<ParentFilter, &'static str> {
 
 /// # Errors
 /// One entry per bad, unknown or repeated parameter.
-pub fn parse(query_string: &str) -> Result<TaskQuery, Vec<FieldError>> {
+pub fn parse(query_string: &str) -> Result<TaskListing, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     let mut query = TaskQuery::default();
     let mut raw_cursor = None;
+    let (mut raw_view, mut raw_days) = (None, None);
     let mut labels: Vec<LabelId> = Vec::new();
     let (mut sort_given, mut order_given) = (false, false);
     for (name, value) in form_urlencoded::parse(query_string.as_bytes()) {
@@ -172,6 +281,8 @@ pub fn parse(query_string: &str) -> Result<TaskQuery, Vec<FieldError>> {
         }
         let e = &mut errors;
         match name.as_ref() {
+            "view" => raw_view = Some(value.into_owned()),
+            "days" => raw_days = Some(value.into_owned()),
             "status" => {
                 query.status = record(e, "status", StatusFilter::parse(&value)).unwrap_or_default();
             }
@@ -221,9 +332,16 @@ pub fn parse(query_string: &str) -> Result<TaskQuery, Vec<FieldError>> {
         }),
     )
     .unwrap_or_default();
-    // Inside one list the order chosen by hand is what people expect; and
-    // that order reads from the first item down.
-    if !sort_given && query.list_id.is_some() {
+    let view = task_view(&mut errors, raw_view.as_deref(), raw_days.as_deref());
+    // Upcoming reads as an agenda: soonest first. Inside one list the
+    // order chosen by hand is what people expect; and that order reads
+    // from the first item down.
+    if !sort_given && matches!(view, Some(TaskView::Upcoming { .. })) {
+        query.sort = SortKey::DueAt;
+        if !order_given {
+            query.order = SortOrder::Asc;
+        }
+    } else if !sort_given && query.list_id.is_some() {
         query.sort = SortKey::Position;
     }
     if !order_given && query.sort == SortKey::Position {
@@ -241,17 +359,24 @@ pub fn parse(query_string: &str) -> Result<TaskQuery, Vec<FieldError>> {
         }
     }
     if errors.is_empty() {
-        Ok(query)
+        Ok(TaskListing { query, view })
     } else {
         Err(errors)
     }
 }
 
-/// The relative URL of the page after the one that `query` produced and
-/// that ended with the task whose cursor is `next`: the same filters, sort,
-/// order and limit, plus the cursor.
-pub fn next_page_url(owner: UserId, query: &TaskQuery, next: &domain::Cursor) -> String {
+/// The relative URL of the page after the one that `listing` produced and
+/// that ended with the task whose cursor is `next`: the same view, filters,
+/// sort, order and limit, plus the cursor.
+pub fn next_page_url(owner: UserId, listing: &TaskListing, next: &domain::Cursor) -> String {
+    let query = &listing.query;
     let mut params = form_urlencoded::Serializer::new(String::new());
+    if let Some(view) = listing.view {
+        params.append_pair("view", view.as_str());
+        if let TaskView::Upcoming { days } = view {
+            params.append_pair("days", &days.get().to_string());
+        }
+    }
     let status = match query.status {
         StatusFilter::All => None,
         StatusFilter::Pending => Some("pending"),
@@ -308,6 +433,14 @@ mod tests {
 
     fn names(errors: &[FieldError]) -> Vec<&str> {
         errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    /// The store's query alone (no view asked for).
+    fn parse(query_string: &str) -> Result<TaskQuery, Vec<FieldError>> {
+        super::parse(query_string).map(|listing| {
+            assert_eq!(listing.view, None);
+            listing.query
+        })
     }
 
     #[test]
@@ -451,18 +584,124 @@ mod tests {
                 format!("list_id={LIST}&parent_id={PARENT}&label={LABEL_1}&label={LABEL_2}"),
                 SortPosition::Position(Position::first()),
             ),
+            (
+                "view=upcoming&days=14&priority=high".to_owned(),
+                SortPosition::DueAt(Some(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap())),
+            ),
+            (
+                "view=upcoming&list_id=".to_owned() + LIST,
+                SortPosition::DueAt(None),
+            ),
+            (
+                "view=today&sort=title&order=asc".to_owned(),
+                SortPosition::Title("t".into()),
+            ),
+            (
+                "view=no_date&list_id=".to_owned() + LIST,
+                SortPosition::Position(Position::first()),
+            ),
         ] {
-            let query = parse(&qs).unwrap();
+            let listing = super::parse(&qs).unwrap();
             let next = Cursor {
-                order: query.order,
+                order: listing.query.order,
                 position,
                 after: TaskId::new_v7(),
             };
-            let url = next_page_url(owner, &query, &next);
+            let url = next_page_url(owner, &listing, &next);
             let (path, again) = url.split_once('?').unwrap();
             assert_eq!(path, format!("/api/{owner}/tasks"));
-            let again = parse(again).unwrap();
-            assert_eq!(again, query.with_cursor(next).unwrap(), "{qs}");
+            let again = super::parse(again).unwrap();
+            assert_eq!(again, listing.with_cursor(next).unwrap(), "{qs}");
         }
+    }
+
+    #[test]
+    fn views_are_parsed_with_their_days() {
+        let view = |qs: &str| super::parse(qs).map(|l| l.view);
+        assert_eq!(view(""), Ok(None));
+        assert_eq!(view("view=&days="), Ok(None));
+        assert_eq!(view("view=today"), Ok(Some(TaskView::Today)));
+        assert_eq!(view("view=overdue"), Ok(Some(TaskView::Overdue)));
+        assert_eq!(view("view=no_date"), Ok(Some(TaskView::NoDate)));
+        let upcoming = |days: i64| {
+            Ok(Some(TaskView::Upcoming {
+                days: domain::UpcomingDays::parse(days).unwrap(),
+            }))
+        };
+        assert_eq!(view("view=upcoming"), upcoming(7));
+        assert_eq!(view("view=upcoming&days=1"), upcoming(1));
+        assert_eq!(view("days=60&view=upcoming"), upcoming(60));
+        for (qs, field, message) in [
+            (
+                "view=later",
+                "view",
+                "must be one of: today, upcoming, overdue, no_date",
+            ),
+            (
+                "view=Today",
+                "view",
+                "must be one of: today, upcoming, overdue, no_date",
+            ),
+            (
+                "view=upcoming&days=0",
+                "days",
+                "must be an integer from 1 to 60",
+            ),
+            (
+                "view=upcoming&days=61",
+                "days",
+                "must be an integer from 1 to 60",
+            ),
+            (
+                "view=upcoming&days=7.5",
+                "days",
+                "must be an integer from 1 to 60",
+            ),
+            ("view=today&days=3", "days", DAYS_WITHOUT_UPCOMING),
+            ("view=today&days=x", "days", DAYS_WITHOUT_UPCOMING),
+            ("days=3", "days", DAYS_WITHOUT_UPCOMING),
+        ] {
+            let errors = super::parse(qs).unwrap_err();
+            assert_eq!(errors, [FieldError::new(field, message)], "{qs}");
+        }
+        assert_eq!(
+            names(&super::parse("view=today&view=today").unwrap_err()),
+            ["view"]
+        );
+    }
+
+    #[test]
+    fn upcoming_sorts_by_due_date_unless_told_otherwise() {
+        let order = |qs: &str| {
+            let q = super::parse(qs).unwrap().query;
+            (q.sort, q.order)
+        };
+        assert_eq!(order("view=upcoming"), (SortKey::DueAt, SortOrder::Asc));
+        assert_eq!(
+            order(&format!("view=upcoming&list_id={LIST}")),
+            (SortKey::DueAt, SortOrder::Asc)
+        );
+        assert_eq!(
+            order("view=upcoming&order=desc"),
+            (SortKey::DueAt, SortOrder::Desc)
+        );
+        assert_eq!(
+            order("view=upcoming&sort=title"),
+            (SortKey::Title, SortOrder::Desc)
+        );
+        assert_eq!(order("view=today"), (SortKey::CreatedAt, SortOrder::Desc));
+        // A cursor of the view's own ordering is accepted without repeating it.
+        let cursor = Cursor {
+            order: SortOrder::Asc,
+            position: SortPosition::DueAt(None),
+            after: TaskId::new_v7(),
+        };
+        let text = cursor::encode(&cursor);
+        let listing = super::parse(&format!("view=upcoming&cursor={text}")).unwrap();
+        assert_eq!(listing.query.cursor(), Some(&cursor));
+        assert_eq!(
+            names(&super::parse(&format!("view=today&cursor={text}")).unwrap_err()),
+            ["cursor"]
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! What travels in request and response bodies and query strings: the
-//! JSON shapes (`dto`, `lists`, `labels`, also the OpenAPI schemas), the
+//! JSON shapes (`dto`, `lists`, `labels`, `preferences`, `completions`,
+//! also the OpenAPI schemas), the
 //! parsers that turn a request into domain values field by field
 //! (`fields`, `task_input`, `lists`, `labels`, `list_query`),
 //! the opaque pagination `cursor`, and the one text form of an instant
@@ -10,11 +11,13 @@
 //! actix requests, routes or the app.
 
 pub mod changes;
+pub mod completions;
 pub mod cursor;
 pub mod dto;
 pub mod fields;
 pub mod labels;
 pub mod list_query;
 pub mod lists;
+pub mod preferences;
 pub mod task_input;
 pub mod timestamp;

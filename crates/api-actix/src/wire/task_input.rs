@@ -7,11 +7,16 @@
 //!
 //! Only the form of the ids is checked here: whether a list, parent or
 //! label is the caller's is the store's to say (also 422, naming the field).
+//! So are the rules that tie fields together on the stored task (a
+//! recurring or all-day task needs a due date): a PATCH may send one
+//! without the other, and only the store sees the result (422 naming
+//! `recurrence` or `due_all_day`).
 
 use domain::limits::MAX_LABELS_PER_TASK;
 use domain::{
-    CompletionChange, Description, LabelId, ListId, Placement, Priority, TaskFields, TaskId,
-    TaskLabels, TaskLocation, TaskMove, TaskPatch, Timestamp, Title,
+    CompletionChange, Description, LabelId, ListId, Placement, Priority, Recurrence,
+    RecurrenceBasis, TaskFields, TaskId, TaskLabels, TaskLocation, TaskMove, TaskPatch, Timestamp,
+    Title,
 };
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -21,11 +26,14 @@ use super::timestamp;
 use crate::http::problem::FieldError;
 
 /// The fields a client may send when creating, replacing or patching.
-pub const EDITABLE_FIELDS: [&str; 8] = [
+pub const EDITABLE_FIELDS: [&str; 11] = [
     "title",
     "description",
     "priority",
     "due_at",
+    "due_all_day",
+    "recurrence",
+    "recurrence_basis",
     "completed",
     "list_id",
     "parent_id",
@@ -33,11 +41,12 @@ pub const EDITABLE_FIELDS: [&str; 8] = [
 ];
 
 /// Fields of the task representation that only the server sets.
-pub const READ_ONLY_FIELDS: [&str; 6] = [
+pub const READ_ONLY_FIELDS: [&str; 7] = [
     "id",
     "user_id",
     "position",
     "subtasks",
+    "next_due_at",
     "created_at",
     "updated_at",
 ];
@@ -98,6 +107,28 @@ fn completed(value: &Value) -> Result<bool, String> {
         Value::Bool(b) => Ok(*b),
         Value::Null => Err(NOT_NULL.into()),
         _ => Err("must be true or false".into()),
+    }
+}
+
+/// `due_all_day`: a boolean, like `completed`.
+fn all_day(value: &Value) -> Result<bool, String> {
+    completed(value)
+}
+
+/// `null` stops (or means no) recurrence.
+fn recurrence(value: &Value) -> Result<Option<Recurrence>, String> {
+    nullable(
+        value,
+        |s| Recurrence::parse(s).map_err(|e| e.to_string()),
+        "must be an RRULE string (e.g. FREQ=WEEKLY;BYDAY=MO) or null",
+    )
+}
+
+fn recurrence_basis(value: &Value) -> Result<RecurrenceBasis, String> {
+    match value {
+        Value::String(s) => RecurrenceBasis::parse(s).map_err(|e| e.to_string()),
+        Value::Null => Err(NOT_NULL.into()),
+        _ => Err(domain::RecurrenceBasisError.to_string()),
     }
 }
 
@@ -179,17 +210,29 @@ pub fn task_fields(
         .parse("priority", priority)
         .unwrap_or(Some(Priority::default()));
     let due_at = f.parse("due_at", due_at).unwrap_or(Some(None));
+    let due_all_day = f.parse("due_all_day", all_day).unwrap_or(Some(false));
+    let recurrence = f.parse("recurrence", recurrence).unwrap_or(Some(None));
+    let recurrence_basis = f
+        .parse("recurrence_basis", recurrence_basis)
+        .unwrap_or(Some(RecurrenceBasis::default()));
     let completed = f.parse("completed", completed).unwrap_or(Some(false));
     let labels = f
         .parse("labels", labels)
         .unwrap_or(Some(TaskLabels::default()));
     let list_id = valid(f.parse("list_id", list_id));
     let parent_id = f.parse("parent_id", parent_id).unwrap_or(Some(None));
+    let schedule = match (due_all_day, recurrence, recurrence_basis) {
+        (Some(due_all_day), Some(recurrence), Some(recurrence_basis)) => {
+            Some((due_all_day, recurrence, recurrence_basis))
+        }
+        _ => None,
+    };
     let assembled = match (
         parsed_title.flatten(),
         description,
         priority,
         due_at,
+        schedule,
         completed,
         labels,
         list_id,
@@ -200,6 +243,7 @@ pub fn task_fields(
             Some(description),
             Some(priority),
             Some(due_at),
+            Some((due_all_day, recurrence, recurrence_basis)),
             Some(completed),
             Some(labels),
             Ok(list_id),
@@ -210,10 +254,9 @@ pub fn task_fields(
                 description,
                 priority,
                 due_at,
-                // Issue 11's fields are not on the wire yet: the defaults.
-                due_all_day: false,
-                recurrence: None,
-                recurrence_basis: domain::RecurrenceBasis::Due,
+                due_all_day,
+                recurrence,
+                recurrence_basis,
                 completed,
                 labels,
             },
@@ -236,15 +279,25 @@ pub fn task_patch(object: &Map<String, Value>) -> Result<TaskPatch, Vec<FieldErr
     let description = valid(f.parse("description", description));
     let priority = valid(f.parse("priority", priority));
     let due_at = valid(f.parse("due_at", due_at));
+    let due_all_day = valid(f.parse("due_all_day", all_day));
+    let recurrence = valid(f.parse("recurrence", recurrence));
+    let recurrence_basis = valid(f.parse("recurrence_basis", recurrence_basis));
     let completed = valid(f.parse("completed", completed));
     let labels = valid(f.parse("labels", labels));
     let list_id = valid(f.parse("list_id", list_id));
     let parent_id = valid(f.parse("parent_id", parent_id));
+    let schedule = match (due_all_day, recurrence, recurrence_basis) {
+        (Ok(due_all_day), Ok(recurrence), Ok(recurrence_basis)) => {
+            Ok((due_all_day, recurrence, recurrence_basis))
+        }
+        _ => Err(()),
+    };
     let patch = match (
         title,
         description,
         priority,
         due_at,
+        schedule,
         completed,
         labels,
         list_id,
@@ -255,6 +308,7 @@ pub fn task_patch(object: &Map<String, Value>) -> Result<TaskPatch, Vec<FieldErr
             Ok(description),
             Ok(priority),
             Ok(due_at),
+            Ok((due_all_day, recurrence, recurrence_basis)),
             Ok(completed),
             Ok(labels),
             Ok(list_id),
@@ -264,12 +318,13 @@ pub fn task_patch(object: &Map<String, Value>) -> Result<TaskPatch, Vec<FieldErr
             description,
             priority,
             due_at,
+            due_all_day,
+            recurrence,
+            recurrence_basis,
             completed,
             labels,
             list_id,
             parent_id,
-            // Issue 11's fields are not on the wire yet.
-            ..TaskPatch::default()
         }),
         _ => None,
     };
@@ -586,6 +641,70 @@ mod tests {
         names.sort_unstable();
         assert_eq!(names, ["after", "before", "list_id", "parent_id", "title"]);
         assert_eq!(message(&errors, "before"), "must not be null");
+    }
+
+    #[test]
+    fn schedule_fields_default_parse_and_name_their_errors() {
+        let (fields, _) = task_fields(&object(json!({"title": "x"}))).unwrap();
+        assert!(!fields.due_all_day);
+        assert_eq!(fields.recurrence, None);
+        assert_eq!(fields.recurrence_basis, RecurrenceBasis::Due);
+        let (fields, _) = task_fields(&object(json!({
+            "title": "x",
+            "due_at": "2030-01-31T09:00:00Z",
+            "due_all_day": true,
+            "recurrence": "rrule:freq=weekly;byday=mo,th",
+            "recurrence_basis": "completion"
+        })))
+        .unwrap();
+        assert!(fields.due_all_day);
+        assert_eq!(
+            fields.recurrence.as_ref().map(Recurrence::as_str),
+            Some("FREQ=WEEKLY;BYDAY=MO,TH")
+        );
+        assert_eq!(fields.recurrence_basis, RecurrenceBasis::Completion);
+        for (body, field) in [
+            (json!({"recurrence": "FREQ=HOURLY"}), "recurrence"),
+            (json!({"recurrence": "every day"}), "recurrence"),
+            (json!({"recurrence": 7}), "recurrence"),
+            (json!({"due_all_day": null}), "due_all_day"),
+            (json!({"due_all_day": "yes"}), "due_all_day"),
+            (json!({"recurrence_basis": "schedule"}), "recurrence_basis"),
+            (json!({"recurrence_basis": null}), "recurrence_basis"),
+            (json!({"next_due_at": null}), "next_due_at"),
+        ] {
+            let mut full = object(body.clone());
+            full.insert("title".into(), json!("x"));
+            let errors = task_fields(&full).unwrap_err();
+            assert_eq!(fields_of(&errors), [field], "{body}");
+            let errors = task_patch(&object(body.clone())).unwrap_err();
+            assert_eq!(fields_of(&errors), [field], "{body}");
+        }
+        assert_eq!(
+            message(
+                &task_fields(&object(json!({"title": "x", "next_due_at": null}))).unwrap_err(),
+                "next_due_at"
+            ),
+            "is read-only and cannot be set"
+        );
+    }
+
+    #[test]
+    fn patch_reads_and_clears_the_schedule() {
+        let patch = task_patch(&object(json!({"recurrence": null}))).unwrap();
+        assert_eq!(patch.recurrence, Some(None));
+        assert_eq!(patch.due_all_day, None);
+        let patch = task_patch(&object(json!({
+            "recurrence": "FREQ=MONTHLY;BYMONTHDAY=15", "due_all_day": false,
+            "recurrence_basis": "due"
+        })))
+        .unwrap();
+        assert_eq!(
+            patch.recurrence.flatten().as_ref().map(Recurrence::as_str),
+            Some("FREQ=MONTHLY;BYMONTHDAY=15")
+        );
+        assert_eq!(patch.due_all_day, Some(false));
+        assert_eq!(patch.recurrence_basis, Some(RecurrenceBasis::Due));
     }
 
     #[test]

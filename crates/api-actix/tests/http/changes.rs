@@ -27,6 +27,7 @@ async fn send_changes(log: MockChangeLog, req: TestRequest) -> Reply {
         verifier: Arc::new(verifier()),
         lists: Arc::new(ports::MockListRepo::new()),
         labels: Arc::new(ports::MockLabelRepo::new()),
+        preferences: Arc::new(ports::MockPreferencesRepo::new()),
         changes: Arc::new(log),
         signals: Arc::new(ports::MockChangeSignals::new()),
     };

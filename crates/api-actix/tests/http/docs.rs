@@ -183,7 +183,18 @@ async fn error_responses_are_problem_json_with_their_headers() {
     // A List object also satisfies the Label schema: a change's data is
     // anyOf its kinds, never oneOf (which would refuse every list).
     let data = &doc["components"]["schemas"]["ChangeData"];
-    assert_eq!(data["anyOf"].as_array().map(Vec::len), Some(3), "{data}");
+    let kinds: Vec<&str> = data["anyOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["$ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["Task", "List", "Label", "Preferences", "Completion"]
+            .map(|k| format!("#/components/schemas/{k}")),
+        "{data}"
+    );
     assert!(data.get("oneOf").is_none(), "{data}");
     let problem = &doc["components"]["schemas"]["Problem"];
     assert_eq!(
@@ -720,4 +731,73 @@ async fn documented_lists_and_labels_are_the_ones_served_and_parsed() {
             );
         }
     }
+}
+
+#[actix_web::test]
+async fn documented_preferences_completions_and_views_are_the_ones_served_and_parsed() {
+    use api_actix::wire::{completions, preferences};
+    let doc = document().await;
+    let schemas = &doc["components"]["schemas"];
+
+    let served = serde_json::to_value(preferences::PreferencesDto::from(
+        &domain::Preferences::default(),
+    ))
+    .unwrap();
+    assert_eq!(keys(&schemas["Preferences"]["properties"]), keys(&served));
+    let input = &schemas["PreferencesInput"];
+    assert_eq!(
+        keys(&input["properties"]),
+        set(&preferences::EDITABLE_FIELDS)
+    );
+    assert_eq!(input["additionalProperties"], false);
+    assert_eq!(
+        input["required"],
+        serde_json::json!(["time_zone", "week_start"])
+    );
+    assert_eq!(
+        schemas["WeekStart"]["enum"],
+        serde_json::json!(["monday", "sunday"])
+    );
+    let put = &doc["paths"]["/api/{user_id}/preferences"]["put"];
+    for status in ["412", "422"] {
+        assert!(put["responses"].get(status).is_some(), "{status}");
+    }
+
+    let completion = domain::Completion {
+        id: domain::CompletionId::new_v7(),
+        task_id: task_id(),
+        completed_at: chrono::Utc::now(),
+        due_at: chrono::Utc::now(),
+    };
+    let served = serde_json::to_value(completions::CompletionDto::from(&completion)).unwrap();
+    assert_eq!(keys(&schemas["Completion"]["properties"]), keys(&served));
+    let history = &doc["paths"]["/api/{user_id}/tasks/{id}/completions"]["get"];
+    let query: BTreeSet<String> = history["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["in"] == "query")
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(query, set(&completions::PARAMETERS));
+    assert!(history["responses"].get("404").is_some());
+
+    assert_eq!(
+        list_parameter(&doc, "view")["schema"]["$ref"],
+        "#/components/schemas/TaskView"
+    );
+    assert_eq!(
+        schemas["TaskView"]["enum"],
+        serde_json::json!(["today", "upcoming", "overdue", "no_date"])
+    );
+    let days = &list_parameter(&doc, "days")["schema"];
+    assert_eq!(
+        (days["minimum"].as_u64(), days["maximum"].as_u64()),
+        (Some(1), Some(60))
+    );
+    assert_eq!(
+        schemas["RecurrenceBasis"]["enum"],
+        serde_json::json!(["due", "completion"])
+    );
+    assert_eq!(doc["info"]["version"], "0.4.0");
 }

@@ -210,6 +210,7 @@ impl Fixture {
             verifier: Arc::new(verifier_with_short_tokens()),
             lists: Arc::new(ports::MockListRepo::new()),
             labels: Arc::new(ports::MockLabelRepo::new()),
+            preferences: Arc::new(ports::MockPreferencesRepo::new()),
             changes: self.log.clone(),
             signals: self.log.signals.clone(),
         }

@@ -49,6 +49,7 @@ async fn send_labels(labels: MockLabelRepo, req: TestRequest) -> Reply {
         verifier: Arc::new(verifier()),
         lists: Arc::new(MockListRepo::new()),
         labels: Arc::new(labels),
+        preferences: Arc::new(ports::MockPreferencesRepo::new()),
         changes: Arc::new(ports::MockChangeLog::new()),
         signals: Arc::new(ports::MockChangeSignals::new()),
     };

@@ -56,6 +56,7 @@ async fn send_lists(lists: MockListRepo, req: TestRequest) -> Reply {
         verifier: Arc::new(verifier()),
         lists: Arc::new(lists),
         labels: Arc::new(MockLabelRepo::new()),
+        preferences: Arc::new(ports::MockPreferencesRepo::new()),
         changes: Arc::new(ports::MockChangeLog::new()),
         signals: Arc::new(ports::MockChangeSignals::new()),
     };

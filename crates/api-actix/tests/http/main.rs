@@ -1,4 +1,6 @@
-//! The HTTP contract, through the real app factory with mocked ports.
+//! The HTTP contract, through the real app factory with mocked ports, and
+//! (`real`: preferences, recurring, views) served on port 0 over the real
+//! PostgreSQL adapter and JWKS verifier.
 #![allow(clippy::unwrap_used)]
 
 mod changes;
@@ -10,9 +12,13 @@ mod lists;
 mod logging;
 mod metrics;
 mod organize;
+mod preferences;
 mod probes;
 mod rate_limits;
+mod real;
+mod recurring;
 mod shutdown;
 mod support;
 mod tasks;
 mod transport;
+mod views;

@@ -83,6 +83,7 @@ macro_rules! app {
                 verifier: Arc::new($verifier),
                 lists: Arc::new(ports::MockListRepo::new()),
                 labels: Arc::new(ports::MockLabelRepo::new()),
+                preferences: Arc::new(ports::MockPreferencesRepo::new()),
                 changes: Arc::new(ports::MockChangeLog::new()),
                 signals: Arc::new(ports::MockChangeSignals::new()),
             },

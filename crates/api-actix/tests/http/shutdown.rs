@@ -124,6 +124,7 @@ async fn a_graceful_shutdown_under_load_answers_every_accepted_request() {
         verifier: Arc::new(verifier()),
         lists: Arc::new(ports::MockListRepo::new()),
         labels: Arc::new(ports::MockLabelRepo::new()),
+        preferences: Arc::new(ports::MockPreferencesRepo::new()),
         changes: Arc::new(ports::MockChangeLog::new()),
         signals: Arc::new(ports::MockChangeSignals::new()),
     };
@@ -179,6 +180,7 @@ async fn requests_still_running_after_the_shutdown_timeout_are_cut_off() {
         verifier: Arc::new(verifier()),
         lists: Arc::new(ports::MockListRepo::new()),
         labels: Arc::new(ports::MockLabelRepo::new()),
+        preferences: Arc::new(ports::MockPreferencesRepo::new()),
         changes: Arc::new(ports::MockChangeLog::new()),
         signals: Arc::new(ports::MockChangeSignals::new()),
     };

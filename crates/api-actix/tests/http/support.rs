@@ -125,6 +125,7 @@ pub async fn send(repo: MockTaskRepo, verifier: MockTokenVerifier, req: TestRequ
         verifier: Arc::new(verifier),
         lists: Arc::new(ports::MockListRepo::new()),
         labels: Arc::new(ports::MockLabelRepo::new()),
+        preferences: Arc::new(ports::MockPreferencesRepo::new()),
         changes: Arc::new(ports::MockChangeLog::new()),
         signals: Arc::new(ports::MockChangeSignals::new()),
     };

@@ -70,6 +70,10 @@ async fn create_answers_201_with_location_etag_and_the_task() {
             "labels": [],
             "subtasks": {"total": 0, "completed": 0},
             "due_at": "2026-12-01T16:00:00Z",
+            "due_all_day": false,
+            "recurrence": null,
+            "recurrence_basis": "due",
+            "next_due_at": null,
             "created_at": "2026-11-01T09:30:00Z",
             "updated_at": "2026-11-01T09:30:01Z"
         })

@@ -42,6 +42,7 @@ pub fn serve(repo: MockTaskRepo, adjust: impl FnOnce(&mut ServerSettings)) -> Se
         verifier: Arc::new(verifier()),
         lists: Arc::new(ports::MockListRepo::new()),
         labels: Arc::new(ports::MockLabelRepo::new()),
+        preferences: Arc::new(ports::MockPreferencesRepo::new()),
         changes: Arc::new(ports::MockChangeLog::new()),
         signals: Arc::new(ports::MockChangeSignals::new()),
     };
