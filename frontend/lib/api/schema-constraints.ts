@@ -97,6 +97,13 @@ export const schemaConstraints = {
       },
     },
   },
+  PreferencesInput: {
+    properties: {
+      time_zone: {
+        minLength: 1,
+      },
+    },
+  },
   Priority: {
     enum: ["low", "medium", "high"],
   },
@@ -109,6 +116,9 @@ export const schemaConstraints = {
         minimum: 0,
       },
     },
+  },
+  RecurrenceBasis: {
+    enum: ["due", "completion"],
   },
   SortKey: {
     enum: ["created_at", "updated_at", "due_at", "priority", "title", "position"],
@@ -141,6 +151,9 @@ export const schemaConstraints = {
       position: {
         pattern: "^[A-Za-z][0-9A-Za-z]*$",
       },
+      recurrence: {
+        maxLength: 500,
+      },
       title: {
         minLength: 1,
         maxLength: 200,
@@ -157,6 +170,9 @@ export const schemaConstraints = {
       },
       labels: {
         maxItems: 20,
+      },
+      recurrence: {
+        maxLength: 500,
       },
       title: {
         minLength: 1,
@@ -175,6 +191,9 @@ export const schemaConstraints = {
       labels: {
         maxItems: 20,
       },
+      recurrence: {
+        maxLength: 500,
+      },
       title: {
         minLength: 1,
         maxLength: 200,
@@ -182,5 +201,11 @@ export const schemaConstraints = {
           "^[\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000](?:[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\u0000-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000])?[\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*$",
       },
     },
+  },
+  TaskView: {
+    enum: ["today", "upcoming", "overdue", "no_date"],
+  },
+  WeekStart: {
+    enum: ["monday", "sunday"],
   },
 } as const;

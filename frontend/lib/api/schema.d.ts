@@ -176,6 +176,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/{user_id}/preferences": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller's preferences: the time zone in which "today", all-day due
+     *     dates, recurrences and the views of the task listing are read, and the
+     *     first day of the week the web app's calendars show. Until the first
+     *     `PUT` they are the defaults, `UTC` and `monday` (reading never stores
+     *     anything).
+     * @description `ETag` is the preferences' version, as for tasks: send it back in
+     *     `If-Match` to change them only if nobody else did since.
+     */
+    get: operations["get_preferences"];
+    /**
+     * Set both preferences (the first `PUT` stores them; later ones replace
+     *     them). Both fields are required; an unknown time zone is 422 naming
+     *     `time_zone`, a week start other than `monday` or `sunday` 422 naming
+     *     `week_start`, and an unknown field 422 naming it, as in task bodies.
+     * @description Changing the time zone keeps every all-day task on its calendar date:
+     *     its `due_at` moves to 00:00 of that date in the new zone. Timed tasks
+     *     keep their instant. Recurring tasks compute their next occurrences in
+     *     the new zone from then on (their `next_due_at` is computed again). The
+     *     change appears in the change feed as a `preferences` upsert (its id is
+     *     the user's id), and every task it moved as a task upsert.
+     */
+    put: operations["put_preferences"];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/{user_id}/tasks": {
     parameters: {
       query?: never;
@@ -186,9 +223,15 @@ export interface paths {
     /**
      * List the caller's tasks, newest first unless sorted otherwise.
      * @description Keyset pagination: when more tasks match, a `Link: <…>; rel="next"`
-     *     header carries the URL of the next page (same filters plus an opaque
-     *     `cursor`). Unknown or repeated query parameters are 400; an empty value
-     *     is the same as an absent parameter.
+     *     header carries the URL of the next page (same view, filters, sort and
+     *     limit plus an opaque `cursor`). Unknown or repeated query parameters
+     *     are 400; an empty value is the same as an absent parameter.
+     *
+     *     `view` narrows the listing to the open tasks of a date view (Today,
+     *     Upcoming, Overdue, No date), computed in the caller's time zone (`GET
+     *     …/preferences`; UTC until set) at the time of each request; it
+     *     combines with every other filter. An unknown view, `days` outside
+     *     1–60, or `days` without `view=upcoming` is 400 naming the parameter.
      */
     get: operations["list_tasks"];
     put?: never;
@@ -246,8 +289,57 @@ export interface paths {
     /**
      * Toggle a task's completion, or set it with `{"completed": bool}`.
      *     Completing a task completes its open subtasks in the same step.
+     * @description A recurring task (one with a `recurrence`) is different:
+     *     - Completing it while open (`{"completed": true}`, or no body) records
+     *       a completion of the current occurrence (see `GET …/completions`),
+     *       moves `due_at` to the next occurrence (computed in the caller's time
+     *       zone, so 09:00 stays 09:00 local across daylight-saving changes; with
+     *       `recurrence_basis` `completion`, counted from the day it is done),
+     *       reopens its subtasks and leaves it open: the answer shows the new
+     *       `due_at` and `next_due_at`. When the rule has no further occurrence
+     *       (COUNT or UNTIL reached) it completes for good, like any task.
+     *     - Undo: `{"completed": false}` on the open task while its latest
+     *       completion is still the last change made to it (no other write since)
+     *       restores the previous `due_at` and removes that completion record.
+     *       Otherwise `{"completed": false}` on an open task changes nothing (200).
+     *     - Concurrency: two completions sent with the same `If-Match` advance
+     *       the task once; one gets 200, the other 412 (fetch the task again).
+     *       Without `If-Match` they run one after the other, each advancing one
+     *       occurrence: none is skipped. Send `If-Match` to complete exactly the
+     *       occurrence shown.
+     *
+     *     The change feed shows the task's upsert and, for a recurring task, the
+     *     `completion` upsert (or its delete on undo).
      */
     patch: operations["complete_task"];
+    trace?: never;
+  };
+  "/api/{user_id}/tasks/{id}/completions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The completion history of one of the caller's tasks, newest first (by
+     *     `completed_at`, then by id). Each time an open recurring task is
+     *     completed (`PATCH …/complete`) one completion records the occurrence
+     *     (`due_at`) and when it was done; undoing that completion removes its
+     *     record. A task that never recurred has an empty history.
+     * @description Keyset pagination, as on the task listing: when more completions
+     *     follow, a `Link: <…>; rel="next"` header carries the URL of the next
+     *     page (the same `limit` plus an opaque `cursor`). A task that does not
+     *     exist or is someone else's is 404. Unknown or repeated query parameters
+     *     are 400; an empty value is the same as an absent parameter.
+     */
+    get: operations["list_task_completions"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   "/api/{user_id}/tasks/{id}/move": {
@@ -340,14 +432,22 @@ export interface components {
     };
     /**
      * @description The entity's current state, exactly as its own GET returns it: a Task
-     *     when `entity` is `task`, a List for `list`, a Label for `label`.
-     *     (`anyOf`, not `oneOf`: a List object also satisfies the Label schema.)
+     *     when `entity` is `task`, a List for `list`, a Label for `label`,
+     *     Preferences for `preferences`, a Completion (as an item of `GET
+     *     …/tasks/{id}/completions`) for `completion`. (`anyOf`, not `oneOf`: a
+     *     List object also satisfies the Label schema.)
      */
-    ChangeData: components["schemas"]["Task"] | components["schemas"]["List"] | components["schemas"]["Label"];
+    ChangeData:
+      | components["schemas"]["Task"]
+      | components["schemas"]["List"]
+      | components["schemas"]["Label"]
+      | components["schemas"]["Preferences"]
+      | components["schemas"]["Completion"];
     /**
-     * @description What kind of entity changed. `preferences` and `completion` are
-     *     reserved for later features; clients should ignore kinds they do not
-     *     know.
+     * @description What kind of entity changed: a task, list or label; the user's
+     *     `preferences` (the change's id is the user's id); a `completion` of a
+     *     recurring task (its `delete` is an undo). Clients should ignore kinds
+     *     they do not know: later versions may add some.
      * @enum {string}
      */
     ChangeEntity: "task" | "list" | "label" | "preferences" | "completion";
@@ -380,9 +480,31 @@ export interface components {
      */
     Color:
       "gray" | "red" | "orange" | "yellow" | "lime" | "green" | "teal" | "cyan" | "blue" | "indigo" | "violet" | "pink";
+    /** @description One completed occurrence of a recurring task. */
+    Completion: {
+      /**
+       * Format: date-time
+       * @description When it was completed.
+       */
+      completed_at: string;
+      /**
+       * Format: date-time
+       * @description The occurrence it completed: the task's `due_at` at the time.
+       */
+      due_at: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: uuid
+       * @description The task whose occurrence was completed.
+       */
+      task_id: string;
+    };
     /**
      * @description The optional body of `PATCH /api/{user_id}/tasks/{id}/complete`. Without
-     *     a body (or with `{}`) the task's completion is toggled.
+     *     a body (or with `{}`) the task's completion is toggled: an open task is
+     *     completed (a recurring one advances to its next occurrence), a
+     *     completed one reopened.
      */
     CompletionInput: {
       completed?: boolean;
@@ -528,6 +650,35 @@ export interface components {
       name?: string;
     };
     /**
+     * @description The caller's preferences. A user who never stored any has the defaults
+     *     (`UTC`, `monday`).
+     */
+    Preferences: {
+      /**
+       * @description An IANA time zone name, e.g. `Europe/Berlin`. "Today", all-day due
+       *     dates and recurrences are read in it.
+       * @example Europe/Berlin
+       */
+      time_zone: string;
+      week_start: components["schemas"]["WeekStart"];
+    };
+    /**
+     * @description The body of `PUT /api/{user_id}/preferences`: both fields, required.
+     *     Unknown fields are rejected by name (422), as in task bodies.
+     */
+    PreferencesInput: {
+      /**
+       * @description An exact IANA time zone name as browsers report it
+       *     (`Intl.DateTimeFormat().resolvedOptions().timeZone`), e.g.
+       *     `Europe/Berlin` or `UTC`: case-sensitive, not trimmed. Anything
+       *     else, offsets such as `+01:00` included, is 422 naming `time_zone`.
+       * @example Europe/Berlin
+       */
+      time_zone: string;
+      /** @description `monday` or `sunday`; anything else is 422 naming `week_start`. */
+      week_start: components["schemas"]["WeekStart"];
+    };
+    /**
      * @description How urgent a task is.
      * @enum {string}
      */
@@ -577,6 +728,11 @@ export interface components {
       type: string;
     };
     /**
+     * @description What the next due date of a recurring task counts from.
+     * @enum {string}
+     */
+    RecurrenceBasis: "due" | "completion";
+    /**
      * @description The sort key.
      * @enum {string}
      */
@@ -611,7 +767,17 @@ export interface components {
        *     (`\n`, `\r`) and tabs.
        */
       description: string | null;
-      /** Format: date-time */
+      /**
+       * @description `true`: the task is due on a calendar date rather than at an
+       *     instant; `due_at` is 00:00 of that date in the user's time zone
+       *     (and moves with the zone when the user changes it).
+       */
+      due_all_day: boolean;
+      /**
+       * Format: date-time
+       * @description When the task is due, or null. For an all-day task, 00:00 of its
+       *     date in the user's time zone.
+       */
       due_at: string | null;
       /** Format: uuid */
       id: string;
@@ -622,6 +788,13 @@ export interface components {
        * @description The list the task is in; a subtask is always in its parent's list.
        */
       list_id: string;
+      /**
+       * Format: date-time
+       * @description The occurrence after the current one (`due_at`), computed in the
+       *     user's time zone; null when the task does not recur or its rule
+       *     has no further occurrence (COUNT or UNTIL reached).
+       */
+      next_due_at: string | null;
       /**
        * Format: uuid
        * @description The parent task, or null for a top-level task.
@@ -635,6 +808,13 @@ export interface components {
        */
       position: string;
       priority: components["schemas"]["Priority"];
+      /**
+       * @description An RFC 5545 RRULE value without `RRULE:` (canonical upper case),
+       *     e.g. `FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH`; null for a task that does
+       *     not recur.
+       */
+      recurrence: string | null;
+      recurrence_basis: components["schemas"]["RecurrenceBasis"];
       subtasks: components["schemas"]["SubtaskCounts"];
       /** @description Trimmed, 1–200 characters, no control characters. */
       title: string;
@@ -649,9 +829,10 @@ export interface components {
     /**
      * @description The body of `POST /api/{user_id}/tasks` and `PUT /api/{user_id}/tasks/{id}`.
      *     Every editable field; those omitted take their default (null, `medium`,
-     *     `false`, no labels, the Inbox). Unknown and read-only fields (`id`,
-     *     `user_id`, `position`, `subtasks`, `created_at`, `updated_at`) are
-     *     rejected by name, and so is `category`, which labels replaced in 0.2.0.
+     *     `false`, `due`, no labels, the Inbox). Unknown and read-only fields
+     *     (`id`, `user_id`, `position`, `subtasks`, `next_due_at`, `created_at`,
+     *     `updated_at`) are rejected by name, and so is `category`, which labels
+     *     replaced in 0.2.0.
      *
      *     A list, parent or label that does not exist or is someone else's is 422
      *     naming the field, whichever it is. On PUT, where the task is counts as a
@@ -672,9 +853,17 @@ export interface components {
        */
       description?: string | null;
       /**
+       * @description Default `false`; not null. `true`: due on the date `due_at` falls on
+       *     in the user's time zone, stored and returned as 00:00 of that date
+       *     there. Needs a `due_at` (422 naming `due_all_day` otherwise).
+       * @default false
+       */
+      due_all_day?: boolean;
+      /**
        * Format: date-time
        * @description An RFC 3339 date-time with an offset (`Z` or `±hh:mm`), stored in
-       *     UTC. `null` or absent: no due date.
+       *     UTC. `null` or absent: no due date. With `due_all_day`, any instant
+       *     on the intended date (read in the user's time zone) will do.
        */
       due_at?: string | null;
       /**
@@ -702,6 +891,33 @@ export interface components {
        * @default medium
        */
       priority?: components["schemas"]["Priority"];
+      /**
+       * @description An RFC 5545 RRULE value, e.g. `FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH`
+       *     (a leading `RRULE:` is dropped; names and values are
+       *     case-insensitive and returned in upper case), at most 500
+       *     characters. Supported: `FREQ` (`DAILY`, `WEEKLY`, `MONTHLY`,
+       *     `YEARLY`; required) with `INTERVAL` (1–1000), `BYDAY`,
+       *     `BYMONTHDAY`, `BYMONTH`, `BYSETPOS`, and either `COUNT` (1–10000
+       *     occurrences in all, the first due date included: each completion
+       *     uses one) or
+       *     `UNTIL` (a date, a floating date-time read in the user's zone, or a
+       *     UTC date-time ending in `Z`), each at most once. Anything else
+       *     (other parts such as `BYHOUR` or `WKST`, `DTSTART`, several lines,
+       *     a rule that never occurs) is 422 naming `recurrence`. The time of
+       *     day comes from `due_at`, and a recurring task needs one (422 naming
+       *     `recurrence` otherwise). `null` or absent: not recurring.
+       * @example FREQ=WEEKLY;BYDAY=MO,TH
+       */
+      recurrence?: string | null;
+      /**
+       * @description Default `due`; not null. What the next due date counts from when an
+       *     occurrence is completed: `due`, the schedule (the next occurrence
+       *     after the current due date, however late it is done); `completion`,
+       *     the day it was done (the schedule restarts there, at the due date's
+       *     time of day). Anything else is 422 naming `recurrence_basis`.
+       * @default due
+       */
+      recurrence_basis?: components["schemas"]["RecurrenceBasis"];
       /**
        * @description Required. Surrounding white space is trimmed; what remains must be
        *     1–200 characters (Unicode code points, not bytes) with no control
@@ -748,9 +964,10 @@ export interface components {
     };
     /**
      * @description The body of `PATCH /api/{user_id}/tasks/{id}`: only the fields present
-     *     change; `null` clears `description` or `due_at`, and makes the task
-     *     top-level for `parent_id`. `title`, `priority`, `completed`, `list_id`
-     *     and `labels` cannot be null.
+     *     change; `null` clears `description`, `due_at` or `recurrence`, and
+     *     makes the task top-level for `parent_id`. `title`, `priority`,
+     *     `due_all_day`, `recurrence_basis`, `completed`, `list_id` and `labels`
+     *     cannot be null.
      */
     TaskPatch: {
       /** @description Not null. `true` completes the task's open subtasks too. */
@@ -758,8 +975,14 @@ export interface components {
       /** @description As in `TaskInput`; `null` clears it. */
       description?: string | null;
       /**
+       * @description As in `TaskInput`. Not null. Checked against the task as it will
+       *     be: `true` on a task without a due date is 422.
+       */
+      due_all_day?: boolean;
+      /**
        * Format: date-time
-       * @description As in `TaskInput`; `null` clears it.
+       * @description As in `TaskInput`; `null` clears it (422 naming `recurrence` for a
+       *     recurring task, `due_all_day` for an all-day one).
        */
       due_at?: string | null;
       /**
@@ -785,11 +1008,31 @@ export interface components {
       /** @description Not null. */
       priority?: components["schemas"]["Priority"];
       /**
+       * @description As in `TaskInput`; `null` stops the recurrence. Checked against the
+       *     task as it will be: a rule on a task without a due date is 422.
+       * @example FREQ=MONTHLY;BYMONTHDAY=15
+       */
+      recurrence?: string | null;
+      /** @description As in `TaskInput`. Not null. */
+      recurrence_basis?: components["schemas"]["RecurrenceBasis"];
+      /**
        * @description As in `TaskInput`: trimmed, then 1–200 characters, no control
        *     characters. Not null.
        */
       title?: string;
     };
+    /**
+     * @description A date view, read in the caller's time zone (`GET|PUT
+     *     …/preferences`; UTC until set): `today`, `upcoming`, `overdue` or
+     *     `no_date`. Every view lists open tasks only.
+     * @enum {string}
+     */
+    TaskView: "today" | "upcoming" | "overdue" | "no_date";
+    /**
+     * @description The first day of the week in the calendars the web app shows.
+     * @enum {string}
+     */
+    WeekStart: "monday" | "sunday";
   };
   responses: {
     /**
@@ -1575,9 +1818,109 @@ export interface operations {
       503: components["responses"]["ServiceUnavailable"];
     };
   };
+  get_preferences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The caller's preferences (the defaults until the first PUT). */
+      200: {
+        headers: {
+          /** @description The preferences' version, e.g. `"1"`. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Preferences"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  put_preferences: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Optional. `*` or the preferences' ETag(s), e.g. `"3"`: the write happens only if they still have that version, else 412. Weak tags never match. Malformed syntax is 400. */
+        "If-Match"?: string;
+      };
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PreferencesInput"];
+      };
+    };
+    responses: {
+      /** @description The preferences as stored. */
+      200: {
+        headers: {
+          /** @description The preferences' new version. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Preferences"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      412: components["responses"]["PreconditionFailed"];
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      422: components["responses"]["ValidationFailed"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
   list_tasks: {
     parameters: {
       query?: {
+        /**
+         * @description Only the open tasks of a date view, in the caller's time zone (see
+         *     `GET …/preferences`; UTC until set), combined with every other
+         *     filter:
+         *     - `today`: due before the start of tomorrow (overdue tasks
+         *       included);
+         *     - `upcoming`: due from the start of today to the start of the day
+         *       `days` days later (today included: `days=1` is today only), by
+         *       `due_at` ascending unless `sort` is given;
+         *     - `overdue`: all-day tasks due before today, timed tasks due before
+         *       now;
+         *     - `no_date`: without a due date.
+         *
+         *     "Today" is the caller's local date when the request is served; the
+         *     next page of a view is read with the window of its own request.
+         *     Anything else is 400.
+         */
+        view?: components["schemas"]["TaskView"];
+        /**
+         * @description Only with `view=upcoming` (else 400): how many local days it spans,
+         *     today included, an integer from 1 to 60, default 7.
+         */
+        days?: number;
         /** @description `all` (default), `pending` or `completed`. */
         status?: components["schemas"]["StatusFilter"];
         /** @description Only tasks of this priority. */
@@ -1609,14 +1952,15 @@ export interface operations {
         /** @description Only tasks due strictly after this instant (RFC 3339). */
         due_after?: string;
         /**
-         * @description Sort key: `position` (the order chosen by hand among siblings; the
-         *     default with `list_id`), else `created_at` by default. Tasks
-         *     without a due date sort last. Ties are broken by id.
+         * @description Sort key: `due_at` by default with `view=upcoming`, else `position`
+         *     (the order chosen by hand among siblings; the default with
+         *     `list_id`), else `created_at` by default. Tasks without a due date
+         *     sort last. Ties are broken by id.
          */
         sort?: components["schemas"]["SortKey"];
         /**
-         * @description `asc` (the default for `position`) or `desc` (the default for the
-         *     other keys).
+         * @description `asc` (the default for `position`, and for `view=upcoming` without
+         *     `sort`) or `desc` (the default otherwise).
          */
         order?: components["schemas"]["SortOrder"];
         /** @description Page size, an integer from 1 to 100, default 50. */
@@ -1923,6 +2267,50 @@ export interface operations {
       414: components["responses"]["UriTooLong"];
       415: components["responses"]["UnsupportedMediaType"];
       422: components["responses"]["ValidationFailed"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  list_task_completions: {
+    parameters: {
+      query?: {
+        /** @description Page size, an integer from 1 to 100, default 50. */
+        limit?: number;
+        /**
+         * @description Opaque cursor from a previous page's `Link` header (base64url, at
+         *     most 2048 characters); anything else is 400.
+         */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+        /** @description The task's id (a UUID; anything else is 400). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of the task's completions, newest first. */
+      200: {
+        headers: {
+          /** @description `<URL>; rel="next"` when a next page exists. */
+          Link?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Completion"][];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      414: components["responses"]["UriTooLong"];
       429: components["responses"]["TooManyRequests"];
       431: components["responses"]["HeadersTooLarge"];
       500: components["responses"]["InternalError"];
