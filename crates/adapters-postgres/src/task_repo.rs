@@ -1154,6 +1154,21 @@ impl TaskRepo for PgTaskRepo {
         change: CompletionChange,
         expected: Option<Version>,
     ) -> Result<Task, UpdateTaskError> {
+        if change == CompletionChange::Set(false) {
+            // Reopening a task that does not recur is one statement. An
+            // open recurring task may have a completion to undo: the
+            // transaction below (as does a miss, to tell why).
+            let reopen = TaskPatch {
+                completed: Some(false),
+                ..TaskPatch::default()
+            };
+            if let Some(task) = self
+                .patch_unless_recurring(owner, id, &reopen, expected)
+                .await?
+            {
+                return Ok(task);
+            }
+        }
         // One transaction: completing may complete a subtree, and a
         // recurring task records the completion and moves on (or undoes
         // one). The task is locked first, so two completions of one
