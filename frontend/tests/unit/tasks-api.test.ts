@@ -186,6 +186,14 @@ describe("apiTarget", () => {
     expect(apiTarget(`/api/${USER}/eventsx`, "", undefined)).toBeNull();
   });
 
+  it("forwards the preferences (issue 11), and nothing below them", () => {
+    expect(apiTarget(`/api/${USER}/preferences`, "", undefined)?.href).toBe(
+      `http://127.0.0.1:8000/api/${USER}/preferences`,
+    );
+    expect(apiTarget(`/api/${USER}/preferences/x`, "", undefined)).toBeNull();
+    expect(apiTarget(`/api/${USER}/preferencesx`, "", undefined)).toBeNull();
+  });
+
   it("keeps Better Auth's paths and anything else here", () => {
     expect(apiTarget("/api/auth/tasks", "", undefined)).toBeNull();
     expect(apiTarget("/api/auth/token", "", undefined)).toBeNull();
