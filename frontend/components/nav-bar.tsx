@@ -1,6 +1,7 @@
 import { CheckSquare, ListTodo, Settings } from "lucide-react";
 import Link from "next/link";
 
+import { AppShortcuts } from "@/components/shortcuts/app-shortcuts";
 import { SignOutButton } from "@/components/sign-out-button";
 import { buttonVariants } from "@/components/ui/button";
 import { optionalSession } from "@/lib/session";
@@ -30,6 +31,8 @@ export async function NavBar() {
               <span className="font-medium text-foreground">{user.name}</span>
               <span className="hidden sm:inline"> ({user.email})</span>
             </span>
+            {/* Quick add (q) and the keyboard shortcuts (?), on every signed-in page. */}
+            <AppShortcuts userId={user.id} />
             {/* Icons only on a phone; the words stay for screen readers. */}
             <Link href="/dashboard" className={cn(buttonVariants({ variant: "ghost", size: "sm" }), "px-2 sm:px-3")}>
               <ListTodo aria-hidden className="sm:hidden" />

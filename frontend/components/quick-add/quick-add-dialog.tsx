@@ -138,7 +138,10 @@ export function QuickAddDialog({ open, onOpenChange, context, onSubmit }: QuickA
               aria-describedby="quick-add-preview"
               aria-invalid={error ? true : undefined}
               aria-errormessage={error ? "quick-add-error" : undefined}
-              disabled={busy}
+              // Read-only, not disabled, while it is saved: a disabled field loses the focus, and
+              // after a failure Enter must try again from the line kept.
+              readOnly={busy}
+              aria-busy={busy || undefined}
             />
             {result.tokens.length > 0 && <Highlighted text={text} tokens={result.tokens} onKeep={keepLiteral} />}
             <Preview parts={parts} hasText={text.trim() !== ""} />

@@ -5,6 +5,7 @@ import { ListSidebar } from "@/components/lists/list-sidebar";
 import { LiveIndicator } from "@/components/live/live-indicator";
 import { useLiveChanges } from "@/hooks/use-live-changes";
 import { useTaskBoard } from "@/hooks/use-task-board";
+import { useTaskShortcutTarget } from "@/hooks/use-task-selection";
 
 import { DateView } from "./date-views";
 import { OutageBanner } from "./outage-banner";
@@ -24,6 +25,8 @@ export function TaskBoard({ userId }: { userId: string }) {
   const board = useTaskBoard(userId);
   // Once per tab: changes made elsewhere are applied to the cache as they happen.
   const live = useLiveChanges(userId, board.editingId);
+  // The keyboard shortcuts (components/shortcuts/app-shortcuts.tsx) act on the tasks through the board.
+  useTaskShortcutTarget(board);
   return (
     // The top level's drag context holds the sidebar too: a task dropped on a list moves there.
     <SortableTasks board={board} tasks={board.list.tasks} depth={0} ordered={board.manualOrder}>

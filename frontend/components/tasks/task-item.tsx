@@ -32,6 +32,7 @@ import { PRIORITY_LABEL } from "@/lib/task-format";
 import { describeRecurrence } from "@/lib/recurrence/describe";
 import { browserZone, dueInWords, isOverdueIn } from "@/lib/zoned-date";
 import { COLOR_DOT } from "@/components/lists/list-colors";
+import { useIsTaskSelected } from "@/hooks/use-task-selection";
 import type { Label as TaskLabel, Task } from "@/lib/tasks-api";
 import { cn } from "@/lib/utils";
 
@@ -86,6 +87,8 @@ const priorityVariant = { low: "secondary", medium: "default", high: "warning" }
 
 export function TaskItem({ task, busy, onToggle, onEdit, onDelete, labels = [], tree, zone, drag: ownDrag }: Props) {
   const shownIn = zone ?? browserZone();
+  // The keyboard's selection (j / k; x, e, t… act on it): highlighted.
+  const selected = useIsTaskSelected(task.id);
   const overdue = isOverdueIn(task, shownIn);
   const drag = tree?.drag ?? ownDrag;
   const checkboxId = `done-${task.id}`;
@@ -111,6 +114,8 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete, labels = [], 
       aria-label={task.title}
       aria-keyshortcuts={tree?.onMoveKey ? "Alt+ArrowUp Alt+ArrowDown Alt+ArrowRight Alt+ArrowLeft" : undefined}
       data-testid="task"
+      data-task-id={task.id}
+      data-selected={selected || undefined}
       data-depth={tree?.depth ?? 0}
       data-completed={task.completed}
       data-overdue={overdue}
@@ -118,6 +123,7 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete, labels = [], 
       className={cn(
         "group flex items-start gap-3 rounded-lg border bg-card p-3 outline-none focus-visible:ring-2 focus-visible:ring-ring sm:p-4",
         overdue && "border-destructive/60 bg-destructive/5",
+        selected && "border-primary ring-2 ring-primary/40",
         busy && "opacity-60",
         drag?.isDragging && "relative z-10 shadow-lg",
       )}
@@ -238,7 +244,13 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete, labels = [], 
         </Button>
         <AlertDialog>
           <AlertDialogTrigger asChild>
-            <Button variant="ghost" size="icon" disabled={busy} aria-label={`Delete "${task.title}"`}>
+            <Button
+              variant="ghost"
+              size="icon"
+              disabled={busy}
+              aria-label={`Delete "${task.title}"`}
+              data-action="delete"
+            >
               <Trash2 aria-hidden />
             </Button>
           </AlertDialogTrigger>
