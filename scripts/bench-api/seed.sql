@@ -27,8 +27,8 @@
 \set ON_ERROR_STOP on
 
 -- Every table the API writes, together (task_labels references tasks and
--- labels, tasks references lists).
-TRUNCATE task_labels, tasks, labels, lists;
+-- labels, task_completions references tasks, tasks references lists).
+TRUNCATE task_completions, task_labels, tasks, labels, lists;
 
 -- The stand-in "user" table has only an id (see crates/test-support).
 INSERT INTO "user" (id)

@@ -13,10 +13,11 @@
 //! query id, so the cache is keyed by the SQL text (and the bind types):
 //! two different texts are never confused. What keeps the cache bounded is
 //! the callers' job, and it holds for this crate's statements: an update's
-//! text depends only on which columns it sets (at most 2⁶ patches, times
-//! with or without the version check, with or without a new location), an
-//! insert's on which optional columns are NULL (2³), the listing uses a
-//! fixed set of shapes (`listing.rs`), and the list, label and tree
+//! text depends only on which columns it sets (at most 2⁹ patches, times
+//! with or without the version check, with or without a new location, with
+//! or without `recurrence IS NULL`), an insert's on which optional columns
+//! are NULL (2⁵), the listing uses a fixed set of shapes (`listing.rs`, a
+//! view's window adding one of four), and the list, label and tree
 //! statements are fixed texts (arrays are bound as one `uuid[]`). Only wrap statements whose text is chosen from such a
 //! bounded set, never text built from user input.
 
