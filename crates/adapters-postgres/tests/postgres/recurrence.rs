@@ -673,3 +673,54 @@ async fn an_all_day_task_advances_to_local_midnight_of_its_next_date() {
     let monday = complete(&repo, owner, &thursday).await;
     assert_eq!(due(&monday), at("2026-12-14T11:00:00Z"));
 }
+
+#[tokio::test]
+async fn due_date_edits_and_reopening_check_the_version_recurring_or_not() {
+    let (db, repo) = migrated().await;
+    let owner = db.insert_user().await;
+    let plain = create(&repo, owner, fields("Plain")).await;
+    let daily = create(
+        &repo,
+        owner,
+        recurring("Daily", "2026-06-01T07:00:00Z", "FREQ=DAILY"),
+    )
+    .await;
+    let stale = Version::new(7);
+    for task in [&plain, &daily] {
+        let moved = TaskPatch {
+            due_at: Some(Some(at("2026-07-01T07:00:00Z"))),
+            ..TaskPatch::default()
+        };
+        assert!(matches!(
+            tasks(&repo)
+                .patch(owner, task.id, moved.clone(), Some(stale))
+                .await,
+            Err(UpdateTaskError::VersionMismatch)
+        ));
+        assert!(matches!(
+            tasks(&repo)
+                .set_completed(owner, task.id, CompletionChange::Set(false), Some(stale))
+                .await,
+            Err(UpdateTaskError::VersionMismatch)
+        ));
+        let missing = domain::TaskId::new_v7();
+        assert!(matches!(
+            tasks(&repo)
+                .patch(owner, missing, moved.clone(), None)
+                .await,
+            Err(UpdateTaskError::NotFound)
+        ));
+        let edited = tasks(&repo)
+            .patch(owner, task.id, moved, Some(task.version))
+            .await
+            .unwrap();
+        assert_eq!(due(&edited), at("2026-07-01T07:00:00Z"));
+        assert_eq!(edited.version, task.version.next());
+    }
+    let daily = tasks(&repo).get(owner, daily.id).await.unwrap();
+    assert_eq!(daily.next_due_at, Some(at("2026-07-02T07:00:00Z")));
+    assert_eq!(
+        tasks(&repo).get(owner, plain.id).await.unwrap().next_due_at,
+        None
+    );
+}
