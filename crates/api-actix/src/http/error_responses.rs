@@ -31,13 +31,15 @@ pub struct Unauthorized(pub ProblemDocument);
 #[response(content_type = "application/problem+json")]
 pub struct Forbidden(pub ProblemDocument);
 
-/// No such task, list or label (the one the path names): it does not exist
-/// or belongs to someone else (the two are indistinguishable).
+/// No such task, list or label (the one the path names, e.g. the task of
+/// `…/completions`): it does not exist or belongs to someone else (the two
+/// are indistinguishable).
 #[derive(Debug, ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct NotFound(pub ProblemDocument);
 
-/// `If-Match` names a version the task, list or label no longer has.
+/// `If-Match` names a version the task, list, label or preferences no
+/// longer have.
 #[derive(Debug, ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct PreconditionFailed(pub ProblemDocument);

@@ -375,3 +375,42 @@ async fn the_change_feed_carries_completions() {
         "{changes:?}"
     );
 }
+
+#[actix_web::test]
+async fn extreme_due_dates_with_a_recurrence_are_never_a_server_error() {
+    let app = RealApp::spawn().await;
+    app.set_preferences("Pacific/Kiritimati").await;
+    for due in [
+        "0001-01-01T00:00:00Z",
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:59:59Z",
+        "9999-12-31T23:59:59-12:00",
+    ] {
+        for (rule, all_day) in [
+            ("FREQ=DAILY", false),
+            ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", true),
+            ("FREQ=MONTHLY;BYDAY=-1FR;UNTIL=99991231", false),
+        ] {
+            let body = json!({
+                "title": "edge", "due_at": due, "recurrence": rule, "due_all_day": all_day
+            });
+            let reply = app.post(&app.alice_path("/tasks"), body.clone()).await;
+            assert!(
+                reply.status == 201 || reply.status == 422,
+                "{body}: {} {}",
+                reply.status,
+                reply.body
+            );
+            if reply.status == 201 {
+                let task_id = id(&reply.body);
+                let done = complete(&app, &task_id, None).await;
+                assert!(
+                    done.status == 200 || done.status == 422,
+                    "{body}: {} {}",
+                    done.status,
+                    done.body
+                );
+            }
+        }
+    }
+}
