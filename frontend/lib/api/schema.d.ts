@@ -1108,8 +1108,9 @@ export interface components {
       };
     };
     /**
-     * @description No such task, list or label (the one the path names): it does not exist
-     *     or belongs to someone else (the two are indistinguishable).
+     * @description No such task, list or label (the one the path names, e.g. the task of
+     *     `…/completions`): it does not exist or belongs to someone else (the two
+     *     are indistinguishable).
      */
     NotFound: {
       headers: {
@@ -1128,7 +1129,10 @@ export interface components {
         "application/problem+json": components["schemas"]["Problem"];
       };
     };
-    /** @description `If-Match` names a version the task, list or label no longer has. */
+    /**
+     * @description `If-Match` names a version the task, list, label or preferences no
+     *     longer have.
+     */
     PreconditionFailed: {
       headers: {
         [name: string]: unknown;
