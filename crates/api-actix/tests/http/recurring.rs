@@ -414,3 +414,45 @@ async fn extreme_due_dates_with_a_recurrence_are_never_a_server_error() {
         }
     }
 }
+
+#[actix_web::test]
+async fn the_completion_basis_counts_from_the_day_it_was_done() {
+    let app = RealApp::spawn().await;
+    app.set_preferences("America/New_York").await;
+    let zone = domain::TimeZone::parse("America/New_York").unwrap();
+    // Due long ago at 09:00 New York time (EST), every day.
+    let late = app
+        .create_task(json!({
+            "title": "Stretch",
+            "due_at": "2026-01-05T09:00:00-05:00",
+            "recurrence": "FREQ=DAILY",
+            "recurrence_basis": "completion"
+        }))
+        .await;
+    let on_schedule = app
+        .create_task(json!({
+            "title": "Stretch on schedule",
+            "due_at": "2026-01-05T09:00:00-05:00",
+            "recurrence": "FREQ=DAILY"
+        }))
+        .await;
+    let now = chrono::Utc::now();
+    let done = complete(&app, &id(&late), None).await;
+    let due: chrono::DateTime<chrono::Utc> = done.expect(200)["due_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // "every!": the day after the day it was done, at the same 09:00
+    // local time.
+    let tomorrow = zone.local_date(now).succ_opt().unwrap();
+    let local = due.with_timezone(&zone.tz());
+    assert_eq!(local.date_naive(), tomorrow, "{due}");
+    assert_eq!(
+        local.time(),
+        chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap()
+    );
+    // "every": the next date of the schedule, however late.
+    let kept = complete(&app, &id(&on_schedule), None).await;
+    assert_eq!(kept.expect(200)["due_at"], "2026-01-06T14:00:00Z");
+}
