@@ -40,12 +40,26 @@ ALTER TABLE tasks
 -- it: an all-day due_at becomes 00:00 of its local date in the user's zone.
 -- The WHEN clause keeps timed writes free of any cost (the function does not
 -- even run), and `UPDATE OF` skips updates that touch neither column.
+--
+-- Against a concurrent change of zone (PreferencesRepo::put locks the
+-- preferences row FOR UPDATE, then moves the all-day tasks it sees): a row
+-- that becomes all-day here (inserted, or timed until now) is invisible to
+-- that move, so its zone is read FOR KEY SHARE, which waits for the zone
+-- change to commit and then reads the new zone (or makes the zone change
+-- wait, and then move this row). A row that was all-day already is moved by
+-- the zone change itself, which waits for this write's row lock, so it
+-- reads without a lock: locking would let the two wait on each other.
 CREATE FUNCTION normalise_all_day_due() RETURNS trigger
     LANGUAGE plpgsql AS $$
 DECLARE
-    tz text := COALESCE(
-        (SELECT p.time_zone FROM preferences p WHERE p.user_id = NEW.user_id), 'UTC');
+    tz text;
 BEGIN
+    IF TG_OP = 'INSERT' OR NOT OLD.due_all_day THEN
+        SELECT p.time_zone INTO tz FROM preferences p WHERE p.user_id = NEW.user_id FOR KEY SHARE;
+    ELSE
+        SELECT p.time_zone INTO tz FROM preferences p WHERE p.user_id = NEW.user_id;
+    END IF;
+    tz := COALESCE(tz, 'UTC');
     NEW.due_at := date_trunc('day', NEW.due_at AT TIME ZONE tz) AT TIME ZONE tz;
     RETURN NEW;
 END

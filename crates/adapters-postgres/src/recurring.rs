@@ -316,12 +316,26 @@ async fn reopen_descendants(
 }
 
 /// Recomputes `next_due_at` of every recurring task of `owner` in `tz`
-/// (after a change of zone), writing only those whose value changes.
+/// (after a change of zone), writing only those whose value changes. The
+/// tasks are read locked: a write in progress on one (a completion moving
+/// its due date) is waited for and its result read, rather than
+/// overwritten with a value computed from the due date before it.
 pub(crate) async fn recompute_all(
     conn: &mut AsyncPgConnection,
     owner: UserId,
     tz: TimeZone,
 ) -> QueryResult<()> {
+    // Locked first, read after: the read's snapshot (a statement of its own)
+    // then includes what the writes waited for committed, their new
+    // completions too.
+    tasks::table
+        .filter(tasks::user_id.eq(Uuid::from(owner)))
+        .filter(tasks::recurrence.is_not_null())
+        .select(tasks::id)
+        .for_no_key_update()
+        .prepared()
+        .load::<Uuid>(conn)
+        .await?;
     let rows: Vec<(TaskRow, i64)> = tasks::table
         .filter(tasks::user_id.eq(Uuid::from(owner)))
         .filter(tasks::recurrence.is_not_null())

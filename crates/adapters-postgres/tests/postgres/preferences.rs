@@ -239,3 +239,61 @@ async fn changing_the_zone_recomputes_the_next_occurrence() {
     assert_eq!(journal.next_due_at, Some(at("2026-02-02T03:00:00Z")));
     assert!(journal.version > Version::new(1));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_all_day_task_created_during_a_change_of_zone_lands_in_the_new_zone() {
+    let (db, repo) = migrated().await;
+    let owner = db.insert_user().await;
+    set_zone(&repo, owner, "Pacific/Kiritimati").await;
+
+    // A change of zone in progress, as PreferencesRepo::put makes it, held
+    // open before its COMMIT.
+    let (client, connection) = tokio_postgres::connect(db.url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    client
+        .batch_execute(&format!(
+            "BEGIN; \
+             SELECT 1 FROM preferences WHERE user_id = '{owner}' FOR UPDATE; \
+             UPDATE preferences SET time_zone = 'Pacific/Pago_Pago', version = version + 1 \
+              WHERE user_id = '{owner}'; \
+             UPDATE tasks SET due_at = ((due_at AT TIME ZONE 'Pacific/Kiritimati')::date::timestamp \
+                    AT TIME ZONE 'Pacific/Pago_Pago') \
+              WHERE user_id = '{owner}' AND due_all_day"
+        ))
+        .await
+        .unwrap();
+
+    let creating = {
+        let repo = repo.clone();
+        tokio::spawn(async move {
+            tasks(&repo)
+                .create(
+                    owner,
+                    all_day("Meanwhile", "2026-12-08T12:00:00Z"),
+                    TaskLocation::default(),
+                )
+                .await
+                .unwrap()
+        })
+    };
+    // The create waits for the zone change (or, without that wait, ends).
+    let waiting = format!(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND wait_event_type = 'Lock'",
+        db.name()
+    );
+    loop {
+        let waiters: i64 = client.query_one(&waiting, &[]).await.unwrap().get(0);
+        if waiters > 0 || creating.is_finished() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    client.batch_execute("COMMIT").await.unwrap();
+
+    // 12:00 UTC on the 8th is 01:00 on the 8th in Pago Pago (UTC-11): its
+    // midnight is 11:00 UTC. (In Kiritimati it would be the 9th.)
+    let task = creating.await.unwrap();
+    assert_eq!(task.fields.due_at, Some(at("2026-12-08T11:00:00Z")));
+}
