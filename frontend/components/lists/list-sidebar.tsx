@@ -250,7 +250,7 @@ export function ListSidebar({
       </p>
       <DateViewLinks board={board} onNavigate={onNavigate} />
       <ListOrder lists={lists.data ?? []} standalone={!dropTargets} onDrop={(list, target) => void move(list, target)}>
-        <ul className="grid gap-1">
+        <ul className="grid gap-1" data-testid="list-rows">
           {(lists.data ?? []).map((list) => (
             <li key={list.id}>
               {editing?.id === list.id ? (

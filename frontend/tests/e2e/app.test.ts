@@ -685,7 +685,7 @@ describe("ordering lists and editing labels", () => {
     const p = await context.newPage();
     openPages.add(p);
     const sidebar = p.getByRole("navigation", { name: "Lists" });
-    const order = () => sidebar.locator("ul").first().locator("a span.truncate").allTextContents();
+    const order = () => sidebar.getByTestId("list-rows").locator("a span.truncate").allTextContents();
     const announced = () => sidebar.getByTestId("list-announcement").textContent();
     try {
       await p.goto("/sign-up");

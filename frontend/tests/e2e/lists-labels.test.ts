@@ -73,7 +73,7 @@ describe("the phone's drawer", () => {
       await p.getByRole("button", { name: "Lists" }).click();
       const drawer = p.getByRole("dialog", { name: "Lists" });
       await drawer.waitFor();
-      const order = () => drawer.locator("ul").first().locator("a span.truncate").allTextContents();
+      const order = () => drawer.getByTestId("list-rows").locator("a span.truncate").allTextContents();
       const announced = () => drawer.getByTestId("list-announcement").textContent();
       await expect.poll(order).toEqual(["Inbox", "Alpha", "Beta", "Gamma"]);
 
