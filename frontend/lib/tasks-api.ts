@@ -7,14 +7,7 @@
 import createClient, { type Client } from "openapi-fetch";
 
 import type { components, paths } from "./api/schema";
-import type {
-  FieldError,
-  Problem,
-  Task as ApiTask,
-  TaskInput as ApiTaskInput,
-  TaskPatch as ApiTaskPatch,
-  TaskQuery as ApiTaskQuery,
-} from "./api/types";
+import type { FieldError, Problem, Task, TaskInput, TaskPatch, TaskQuery } from "./api/types";
 import { SignedOutError, sendWithToken, type TokenCache } from "./token-cache";
 
 export type ApiErrorKind =
@@ -56,51 +49,17 @@ export class ApiError extends Error {
   }
 }
 
-/*
- * Issue 11 (time zones, recurrence, views), written against the contract
- * until lib/api/ is regenerated from the API that serves it (`just openapi`).
- * Each type is the generated one with the new members; once the generated
- * ones have them, each line becomes `export type Task = ApiTask;` (and so on).
- */
-export type RecurrenceBasis = "due" | "completion";
-export type WeekStart = "monday" | "sunday";
+// Issue 11: time zones, all-day and recurring tasks, the date views, completions.
+export type RecurrenceBasis = components["schemas"]["RecurrenceBasis"];
+export type WeekStart = components["schemas"]["WeekStart"];
 /** The date views of `GET /tasks?view=` (open tasks only). */
-export type TaskView = "today" | "upcoming" | "overdue" | "no_date";
-
-interface Issue11Task {
-  /** True: due on a calendar date; `due_at` is 00:00 of that date in the user's zone. */
-  due_all_day: boolean;
-  /** An RFC 5545 RRULE value without "RRULE:", or null. */
-  recurrence: string | null;
-  recurrence_basis: RecurrenceBasis;
-  /** The occurrence after the current one, or null. */
-  next_due_at: string | null;
-}
-interface Issue11TaskInput {
-  due_all_day?: boolean;
-  recurrence?: string | null;
-  recurrence_basis?: RecurrenceBasis;
-}
-
-export type Task = ApiTask & Issue11Task;
-export type TaskInput = ApiTaskInput & Issue11TaskInput;
-export type TaskPatch = ApiTaskPatch & Issue11TaskInput;
-export type TaskQuery = ApiTaskQuery & { view?: TaskView; days?: number };
-
+export type TaskView = components["schemas"]["TaskView"];
 /** `GET|PUT /api/{user_id}/preferences`. */
-export interface Preferences {
-  /** An IANA zone name. */
-  time_zone: string;
-  week_start: WeekStart;
-}
-
+export type Preferences = components["schemas"]["Preferences"];
 /** One entry of a task's completion history. */
-export interface Completion {
-  id: string;
-  task_id: string;
-  completed_at: string;
-  due_at: string | null;
-}
+export type Completion = components["schemas"]["Completion"];
+
+export type { Task, TaskInput, TaskPatch, TaskQuery };
 
 /** The body of a move: where the task (with its subtasks) goes. */
 export type TaskMove = components["schemas"]["TaskMove"];
@@ -142,73 +101,50 @@ export interface TasksApiOptions {
 export class TasksApi {
   private readonly client: Client<paths>;
   private readonly user: { user_id: string };
-  private readonly baseUrl: string;
-  private readonly send: Fetch;
 
   constructor(userId: string, tokens: TokenCache, options: TasksApiOptions = {}) {
     const fetchImpl = options.fetch ?? ((request: Request) => fetch(request));
     this.user = { user_id: userId };
-    this.baseUrl = options.origin ?? globalThis.location?.origin ?? "";
-    // A bearer token on every request, and one retry with a fresh token on 401.
-    this.send = (request) =>
-      sendWithToken(tokens, (token) => {
-        const attempt = request.clone();
-        attempt.headers.set("Authorization", `Bearer ${token}`);
-        return fetchImpl(attempt);
-      });
     this.client = createClient<paths>({
-      baseUrl: this.baseUrl,
+      baseUrl: options.origin ?? globalThis.location?.origin ?? "",
       headers: { Accept: "application/json" },
       cache: "no-store",
-      fetch: this.send,
+      // A bearer token on every request, and one retry with a fresh token on 401.
+      fetch: (request) =>
+        sendWithToken(tokens, (token) => {
+          const attempt = request.clone();
+          attempt.headers.set("Authorization", `Bearer ${token}`);
+          return fetchImpl(attempt);
+        }),
     });
-  }
-
-  /**
-   * A call to an endpoint the generated types do not know yet (issue 11's),
-   * with the same token handling and error mapping as the typed ones.
-   */
-  private raw(
-    method: "GET" | "PUT",
-    path: string,
-    init: { body?: unknown; etag?: string | null } = {},
-  ): Promise<{ data: unknown; response: Response }> {
-    const headers: Record<string, string> = { Accept: "application/json" };
-    if (init.body !== undefined) headers["Content-Type"] = "application/json";
-    if (init.etag) headers["If-Match"] = init.etag;
-    const url = `${this.baseUrl}/api/${encodeURIComponent(this.user.user_id)}${path}`;
-    return settle(
-      (async () => {
-        const response = await this.send(
-          new Request(url, {
-            method,
-            headers,
-            cache: "no-store",
-            body: init.body === undefined ? undefined : JSON.stringify(init.body),
-          }),
-        );
-        const text = await response.text();
-        const data: unknown = text ? JSON.parse(text) : undefined;
-        return response.ok ? { data, response } : { error: data, response };
-      })(),
-    );
   }
 
   /** The user's time zone and first day of the week, with their version (ETag). */
   async preferences(): Promise<Versioned<Preferences>> {
-    return versioned(await this.raw("GET", "/preferences"));
+    return versioned(await settle(this.client.GET("/api/{user_id}/preferences", { params: { path: this.user } })));
   }
 
   /** Saves both preferences; with an ETag, only if they still have that version (else 412). */
   async savePreferences(value: Preferences, etag: string | null = null): Promise<Versioned<Preferences>> {
-    return versioned(await this.raw("PUT", "/preferences", { body: value, etag }));
+    return versioned(
+      await settle(
+        this.client.PUT("/api/{user_id}/preferences", {
+          params: { path: this.user, header: etag ? { "If-Match": etag } : undefined },
+          body: value,
+        }),
+      ),
+    );
   }
 
   /** A task's completion history, newest first (the first page). */
   async completions(id: string, limit = 50): Promise<Completion[]> {
-    const { data } = await this.raw("GET", `/tasks/${encodeURIComponent(id)}/completions?limit=${limit}`);
+    const { data } = await settle(
+      this.client.GET("/api/{user_id}/tasks/{id}/completions", {
+        params: { path: { ...this.user, id }, query: { limit } },
+      }),
+    );
     if (!Array.isArray(data)) throw new ApiError("unexpected", "The task service sent an unexpected answer.");
-    return data as Completion[];
+    return data;
   }
 
   async list(query: TaskQuery = {}): Promise<TaskPage> {
@@ -216,7 +152,7 @@ export class TasksApi {
       this.client.GET("/api/{user_id}/tasks", { params: { path: this.user, query: withoutDefaults(query) } }),
     );
     if (!Array.isArray(data)) throw new ApiError("unexpected", "The task service sent an unexpected answer.");
-    return { tasks: data as Task[], nextCursor: nextCursorFromLink(response.headers.get("link")) };
+    return { tasks: data, nextCursor: nextCursorFromLink(response.headers.get("link")) };
   }
 
   async get(id: string): Promise<TaskWithVersion> {

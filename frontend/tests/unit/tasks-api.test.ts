@@ -203,3 +203,55 @@ describe("apiTarget", () => {
     expect(apiTarget(`/api/${USER}/tasks/../../auth/token`, "", undefined)).toBeNull();
   });
 });
+
+describe("TasksApi: issue 11 (preferences, views, completion undo)", () => {
+  function client(responses: Response[]) {
+    const tokens = new TokenCache({ fetchToken: async () => jwt("t") });
+    const calls: Request[] = [];
+    const fetchImpl = vi.fn(async (request: Request) => {
+      calls.push(request);
+      const next = responses.shift();
+      if (!next) throw new Error("no more responses");
+      return next;
+    });
+    return { api: new TasksApi(USER, tokens, { fetch: fetchImpl, origin: "http://app.test" }), calls };
+  }
+  const json = (body: unknown, headers: Record<string, string> = {}) =>
+    new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json", ...headers } });
+
+  it("reads the preferences with their version and saves them with If-Match", async () => {
+    const { api, calls } = client([
+      json({ time_zone: "UTC", week_start: "monday" }, { etag: '"0"' }),
+      json({ time_zone: "Europe/Berlin", week_start: "sunday" }, { etag: '"1"' }),
+    ]);
+    expect(await api.preferences()).toEqual({ value: { time_zone: "UTC", week_start: "monday" }, etag: '"0"' });
+    const saved = await api.savePreferences({ time_zone: "Europe/Berlin", week_start: "sunday" }, '"0"');
+    expect(saved.etag).toBe('"1"');
+    expect(calls[1]!.method).toBe("PUT");
+    expect(calls[1]!.url).toBe(`http://app.test/api/${USER}/preferences`);
+    expect(calls[1]!.headers.get("if-match")).toBe('"0"');
+    expect(await calls[1]!.json()).toEqual({ time_zone: "Europe/Berlin", week_start: "sunday" });
+  });
+
+  it("names the field the API refused in the preferences", async () => {
+    const { api } = client([
+      problem(422, { title: "Invalid", errors: [{ field: "time_zone", message: "unknown time zone" }] }),
+    ]);
+    const error = await api.savePreferences({ time_zone: "Mars/Olympus", week_start: "monday" }).catch((e) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).kind).toBe("validation");
+    expect((error as ApiError).fieldErrors()).toEqual({ time_zone: "unknown time zone" });
+  });
+
+  it("asks for a date view with its days, and undoes a completion with completed: false", async () => {
+    const { api, calls } = client([json([]), json({ id: "t1" })]);
+    await api.list({ view: "upcoming", days: 7, sort: "due_at", order: "asc", limit: 100 });
+    const url = new URL(calls[0]!.url);
+    expect(url.searchParams.get("view")).toBe("upcoming");
+    expect(url.searchParams.get("days")).toBe("7");
+    await api.setCompleted("t1", false);
+    expect(calls[1]!.method).toBe("PATCH");
+    expect(new URL(calls[1]!.url).pathname).toBe(`/api/${USER}/tasks/t1/complete`);
+    expect(await calls[1]!.json()).toEqual({ completed: false });
+  });
+});
