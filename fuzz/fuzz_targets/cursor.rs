@@ -26,5 +26,5 @@ fuzz_target!(|data: &[u8]| {
         decoded.key().as_str()
     );
     let parsed = list_query::parse(&query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
-    assert_eq!(parsed.cursor(), Some(&decoded));
+    assert_eq!(parsed.query.cursor(), Some(&decoded));
 });
