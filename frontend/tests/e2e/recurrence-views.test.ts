@@ -245,6 +245,32 @@ describe("time zone, Today and Upcoming, repeating tasks", () => {
       .toMatch(/2 weeks|other week/);
   });
 
+  it("on a phone (dark), the drawer offers Today, with its count, and Upcoming", async () => {
+    await page.reload();
+    const count = await page.getByTestId("today-count").textContent();
+    const phone = await newContext(browser, { baseURL: stack.webUrl, timezoneId: ZONE, phone: true, dark: true });
+    try {
+      await phone.addCookies(
+        rita.cookie.split("; ").map((pair) => {
+          const at = pair.indexOf("=");
+          return { name: pair.slice(0, at), value: pair.slice(at + 1), url: stack.webUrl };
+        }),
+      );
+      const p = await phone.newPage();
+      await p.goto("/dashboard");
+      await p.getByRole("button", { name: "Lists" }).click();
+      const drawer = p.getByRole("dialog", { name: "Lists" });
+      await expect.poll(() => drawer.getByTestId("today-count").textContent(), { timeout: 15_000 }).toBe(count);
+      await drawer.getByRole("link", { name: /^Upcoming/ }).click();
+      await drawer.waitFor({ state: "detached" });
+      await p.waitForURL(/view=upcoming/);
+      await expect.poll(() => p.locator('[data-testid="day-section"]').count()).toBe(7);
+      await checkAccessibility(p, "Upcoming on a phone, dark");
+    } finally {
+      await phone.close();
+    }
+  });
+
   it("Settings saves another time zone and week start, and they stay after a reload", async () => {
     await page.goto("/settings");
     await page.getByLabel("Time zone", { exact: true }).selectOption("Asia/Tokyo");
