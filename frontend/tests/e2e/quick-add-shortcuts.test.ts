@@ -310,6 +310,32 @@ describe("quick add", () => {
   });
 });
 
+describe("on a phone", () => {
+  it("the top bar keeps the Quick add button in view, with nothing pushed off the screen", async () => {
+    const phone = await newContext(browser, { baseURL: stack.webUrl, timezoneId: ZONE, phone: true, dark: true });
+    try {
+      await phone.addCookies(
+        kim.cookie.split("; ").map((pair) => {
+          const at = pair.indexOf("=");
+          return { name: pair.slice(0, at), value: pair.slice(at + 1), url: stack.webUrl };
+        }),
+      );
+      const p = await phone.newPage();
+      await p.goto("/dashboard");
+      await p.getByRole("heading", { name: "Your tasks" }).waitFor();
+      const button = p.getByRole("button", { name: "Quick add" });
+      const box = await button.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+      expect(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await button.click();
+      await p.getByRole("dialog", { name: "Quick add" }).waitFor();
+      await checkAccessibility(p, "Quick add on a phone, dark");
+    } finally {
+      await phone.close();
+    }
+  });
+});
+
 describe("keyboard shortcuts", () => {
   let chores = "";
   const ids: Record<string, string> = {};
