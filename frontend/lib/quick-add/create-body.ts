@@ -1,22 +1,13 @@
+import type { TaskInput } from "@/lib/api/types";
+
 import type { QuickAddResult } from "./parse";
 
 /**
- * The create body for a quick-added task. Written by hand for the fields the
- * API is gaining (`due_all_day`, `recurrence`, `recurrence_basis`); the
- * generated `TaskInput` type replaces this one once the OpenAPI document
- * has them.
+ * The create body for a quick-added task: the API's own `TaskInput`
+ * (generated from its OpenAPI document, with `due_all_day`, `recurrence`
+ * and `recurrence_basis`).
  */
-export interface QuickAddCreateBody {
-  title: string;
-  due_at?: string;
-  due_all_day?: boolean;
-  recurrence?: string;
-  recurrence_basis?: "due" | "completion";
-  list_id?: string;
-  /** Label ids. */
-  labels?: string[];
-  priority?: "high" | "medium" | "low";
-}
+export type QuickAddCreateBody = TaskInput;
 
 /**
  * Maps a parse to the create body. Labels the user typed as new must exist
