@@ -11,8 +11,12 @@ import {
   useSensor,
   useSensors,
   type Announcements,
+  type ClientRect,
   type CollisionDetection,
   type DragEndEvent,
+  type DroppableContainer,
+  type KeyboardCoordinateGetter,
+  type UniqueIdentifier,
 } from "@dnd-kit/core";
 import { CalendarCheck, Loader2 } from "lucide-react";
 import * as React from "react";
@@ -104,10 +108,50 @@ function Today({ board }: { board: TaskBoardState }) {
   );
 }
 
-/** The section under the pointer; from the keyboard, the one the row overlaps most. */
+/** The day sections' rects, top to bottom. */
+function dayRects(containers: readonly DroppableContainer[], rects: Map<UniqueIdentifier, ClientRect>) {
+  return containers
+    .flatMap((c) => {
+      const rect = rects.get(c.id);
+      return rect ? [{ container: c, rect }] : [];
+    })
+    .sort((a, b) => a.rect.top - b.rect.top);
+}
+
+/** Where a dragged row's top edge is read: a little below it, inside the day it is over. */
+const EDGE = 4;
+
+/**
+ * With a pointer, the day under it (else the one the row overlaps most);
+ * from the keyboard, the day the dragged row's top edge is in (↑ and ↓ put
+ * it there).
+ */
 const collisions: CollisionDetection = (args) => {
-  const under = pointerWithin(args);
-  return under.length > 0 ? under : rectIntersection(args);
+  if (args.pointerCoordinates) {
+    const under = pointerWithin(args);
+    return under.length > 0 ? under : rectIntersection(args);
+  }
+  const y = args.collisionRect.top + EDGE;
+  const hit = dayRects(args.droppableContainers, args.droppableRects).find(
+    ({ rect }) => y >= rect.top && y <= rect.bottom,
+  );
+  return hit
+    ? [{ id: hit.container.id, data: { droppableContainer: hit.container, value: 0 } }]
+    : rectIntersection(args);
+};
+
+/** From the keyboard, ↑ and ↓ move a picked-up task a whole day at a time. */
+const dayByDay: KeyboardCoordinateGetter = (event, { context, currentCoordinates }) => {
+  if (event.code !== "ArrowDown" && event.code !== "ArrowUp") return undefined;
+  event.preventDefault();
+  const { collisionRect, droppableRects, droppableContainers } = context;
+  if (!collisionRect) return undefined;
+  const days = dayRects(droppableContainers.getEnabled(), droppableRects);
+  const y = collisionRect.top + EDGE;
+  let at = days.findIndex(({ rect }) => y >= rect.top && y <= rect.bottom);
+  if (at < 0) at = days.filter(({ rect }) => rect.top <= y).length - 1;
+  const target = days[at + (event.code === "ArrowDown" ? 1 : -1)];
+  return target ? { x: currentCoordinates.x, y: target.rect.top } : undefined;
 };
 
 function Upcoming({ board }: { board: TaskBoardState }) {
@@ -116,7 +160,7 @@ function Upcoming({ board }: { board: TaskBoardState }) {
   const byId = React.useMemo(() => new Map(board.list.tasks.map((t) => [t.id, t])), [board.list.tasks]);
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor),
+    useSensor(KeyboardSensor, { coordinateGetter: dayByDay }),
   );
   const title = (id: string | number) => byId.get(String(id))?.title ?? "the task";
   const day = (id: string | number) => dayName(String(id).slice(DAY_TARGET.length), today);
@@ -146,7 +190,7 @@ function Upcoming({ board }: { board: TaskBoardState }) {
         announcements,
         screenReaderInstructions: {
           draggable:
-            "Press Space to pick the task up, the arrow keys to move it over another day, Space to drop it there, Escape to cancel.",
+            "Press Space to pick the task up, the up and down arrows to move it to another day, Space to drop it there, Escape to cancel.",
         },
       }}
     >
@@ -201,6 +245,7 @@ function DayDrop({
       aria-labelledby={headingId}
       data-testid="day-section"
       data-day={day}
+      data-over={isOver || undefined}
       className={cn(
         "grid gap-2 rounded-lg border border-transparent p-1 transition-colors",
         count === 0 && "py-0.5",

@@ -190,6 +190,19 @@ describe("time zone, Today and Upcoming, repeating tasks", () => {
     expect(bill.due_at && dayKeyOf(bill.due_at, ZONE)).toBe(addDays(today(), 2));
     // It left Today: the count says so.
     await expect.poll(() => page.getByTestId("today-count").textContent()).toBe("2 due today or overdue");
+
+    // From the keyboard: Space picks it up, ↑ moves it a day earlier, Space drops it.
+    const handle = page.getByRole("button", { name: 'Drag "Dentist"' });
+    await handle.focus();
+    // Each step waits for the day the task is over to show it.
+    const over = (offset: number) => daySection(offset).and(page.locator("[data-over]")).waitFor();
+    await page.keyboard.press("Space");
+    await over(4);
+    await page.keyboard.press("ArrowUp");
+    await over(3);
+    await page.keyboard.press("Space");
+    await expect.poll(() => titlesIn(daySection(3))).toEqual(["Dentist"]);
+    expect((await getTask(dentist)).due_at).toBe(zonedInstant(addDays(today(), 3), ZONE, "09:30").toISOString());
   });
 
   it("completing a repeating task shows its next date in a toast, never as done, and Undo puts it back", async () => {
