@@ -29,7 +29,7 @@ import { dayName, daySections, isOverdueIn, todayIn, type DayKey } from "@/lib/z
 
 import { TaskEditor } from "./task-editor";
 import { TaskItem, type TreeControls } from "./task-item";
-import { ErrorState, LoadingRows } from "./task-list-states";
+import { ErrorState, LoadingRows, RefreshFailed } from "./task-list-states";
 
 /** Drop targets in Upcoming are named `day:<YYYY-MM-DD>`. */
 const DAY_TARGET = "day:";
@@ -43,7 +43,10 @@ const DAY_TARGET = "day:";
 export function DateView({ board }: { board: TaskBoardState }) {
   const { list } = board;
   const loading = list.isFetching && !list.isFetchingNextPage;
-  const failed = list.isError && !list.isFetchNextPageError;
+  // A failed "Load more" keeps the pages already shown (a toast says why);
+  // a failed background re-read keeps the tasks too (RefreshFailed).
+  const failed = list.isError && !list.isFetchNextPageError && !list.isRefetchError;
+  const staleAfterError = list.isRefetchError && !list.isFetching;
   return (
     <section
       aria-label="Tasks"
@@ -51,6 +54,7 @@ export function DateView({ board }: { board: TaskBoardState }) {
       className={cn("grid gap-4 transition-opacity", list.isPlaceholderData && "opacity-60")}
       data-view={board.view}
     >
+      {staleAfterError && list.error ? <RefreshFailed error={list.error} onRetry={() => void list.refetch()} /> : null}
       {list.isPending ? (
         <LoadingRows />
       ) : failed ? (

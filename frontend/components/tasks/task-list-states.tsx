@@ -60,3 +60,27 @@ export function ErrorState({ error, onRetry }: { error: ApiError; onRetry: () =>
     </div>
   );
 }
+
+/**
+ * A background re-read failed while tasks are on screen (a change arriving
+ * live, the editor closing): the tasks stay where they are, readable, and a
+ * line above them says they may be out of date. Replacing them with the
+ * full error state would take the user's list away over a passing blip.
+ */
+export function RefreshFailed({ error, onRetry }: { error: ApiError; onRetry: () => void }) {
+  return (
+    <div
+      className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-destructive/40 px-3 py-2 text-sm"
+      role="status"
+    >
+      <p>
+        <span className="font-medium">These tasks may be out of date.</span>{" "}
+        <span className="text-muted-foreground">{error.message}</span>
+      </p>
+      <Button variant="outline" size="sm" onClick={onRetry}>
+        <RefreshCw aria-hidden />
+        Refresh
+      </Button>
+    </div>
+  );
+}

@@ -7,7 +7,7 @@ import type { TaskBoardState } from "@/hooks/use-task-board";
 import { cn } from "@/lib/utils";
 
 import { TaskNode } from "./task-tree";
-import { EmptyState, ErrorState, LoadingRows } from "./task-list-states";
+import { EmptyState, ErrorState, LoadingRows, RefreshFailed } from "./task-list-states";
 
 /**
  * The tasks the filters select, one page after another. `aria-busy` is true
@@ -19,14 +19,17 @@ import { EmptyState, ErrorState, LoadingRows } from "./task-list-states";
 export function TaskList({ board }: { board: TaskBoardState }) {
   const { list } = board;
   const loading = list.isFetching && !list.isFetchingNextPage;
-  // A failed "Load more" keeps the pages already shown (a toast says why).
-  const failed = list.isError && !list.isFetchNextPageError;
+  // A failed "Load more" keeps the pages already shown (a toast says why);
+  // a failed background re-read keeps the tasks too (RefreshFailed).
+  const failed = list.isError && !list.isFetchNextPageError && !list.isRefetchError;
+  const staleAfterError = list.isRefetchError && !list.isFetching;
   return (
     <section
       aria-label="Tasks"
       aria-busy={loading}
       className={cn("grid gap-2 transition-opacity", list.isPlaceholderData && "opacity-60")}
     >
+      {staleAfterError && list.error ? <RefreshFailed error={list.error} onRetry={() => void list.refetch()} /> : null}
       {list.isPending ? (
         <LoadingRows />
       ) : failed ? (

@@ -389,6 +389,10 @@ describe("managing tasks", () => {
     await checkAccessibility(page, "dashboard, the outage banner shown");
     expect(await banner.textContent()).toMatch(/task service/);
     expect(await dashboard.task("Buy oat milk").getAttribute("data-completed")).toBe("true");
+    // Whatever re-read fails meanwhile, the tasks stay on screen: never the
+    // full "could not be loaded" state over a list that was shown.
+    expect(await page.getByText("Your tasks could not be loaded").count()).toBe(0);
+    expect(await dashboard.task("Report (renamed elsewhere)").isVisible()).toBe(true);
 
     await stack.restartApi();
     await banner.getByRole("button", { name: "Retry" }).click();
