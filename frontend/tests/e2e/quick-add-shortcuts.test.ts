@@ -14,7 +14,7 @@ import { startStack, type Stack } from "../support/stack";
 import { describeDue } from "../../lib/quick-add/preview";
 import { addDays, startOfDay, todayIn, zonedInstant } from "../../lib/zoned-date";
 import { accessibilityFindings, checkAccessibility } from "./accessibility";
-import { launchBrowser, newContext, policyViolations, screenshotOnFailure } from "./browser";
+import { docScreenshot, launchBrowser, newContext, policyViolations, screenshotOnFailure } from "./browser";
 import { DashboardPage } from "./dashboard-page";
 
 const ZONE = "Europe/Berlin";
@@ -198,6 +198,7 @@ describe("quick add", () => {
     expect(said).toContain("#Home");
     expect(said).toContain("@bills");
     expect(said).toContain("new label");
+    await docScreenshot(page, "quick-add");
     expect(said).toContain("High priority");
     await checkAccessibility(page, "Quick add with a line read");
 

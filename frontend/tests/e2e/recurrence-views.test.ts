@@ -13,7 +13,7 @@ import { signUp, type SignedUpUser } from "../support/auth-http";
 import { startStack, type Stack } from "../support/stack";
 import { addDays, dayKeyOf, startOfDay, todayIn, zonedInstant } from "../../lib/zoned-date";
 import { checkAccessibility } from "./accessibility";
-import { launchBrowser, newContext, policyViolations, screenshotOnFailure } from "./browser";
+import { docScreenshot, launchBrowser, newContext, policyViolations, screenshotOnFailure } from "./browser";
 import { DashboardPage } from "./dashboard-page";
 
 const ZONE = "America/New_York";
@@ -173,6 +173,7 @@ describe("time zone, Today and Upcoming, repeating tasks", () => {
     expect(await titlesIn(daySection(3))).toEqual(["Dentist"]);
     expect(await daySection(2).textContent()).toContain("Nothing planned");
     await checkAccessibility(page, "Upcoming view");
+    await docScreenshot(page, "upcoming");
 
     // A timed task keeps its local time of day.
     await drag(page.getByRole("button", { name: 'Drag "Dentist"' }), daySection(4));
