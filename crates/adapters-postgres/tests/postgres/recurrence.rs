@@ -724,3 +724,74 @@ async fn due_date_edits_and_reopening_check_the_version_recurring_or_not() {
         None
     );
 }
+
+/// Every supported RRULE part, completed through the store (the owner's
+/// zone is the default, UTC): the first due date, then the two occurrences
+/// that two completions move the task to. COUNT and UNTIL have tests of
+/// their own above; the domain's unit tests cover each part in more zones.
+#[tokio::test]
+async fn each_supported_part_advances_through_its_occurrences() {
+    let (db, repo) = migrated().await;
+    let owner = db.insert_user().await;
+    let cases = [
+        // (rule, first due, after one completion, after two)
+        (
+            "FREQ=DAILY;INTERVAL=3",
+            "2027-01-04T10:00:00Z",
+            "2027-01-07T10:00:00Z",
+            "2027-01-10T10:00:00Z",
+        ),
+        (
+            "FREQ=WEEKLY;BYDAY=MO,TH",
+            "2027-01-04T10:00:00Z",
+            "2027-01-07T10:00:00Z",
+            "2027-01-11T10:00:00Z",
+        ),
+        (
+            "FREQ=WEEKLY;INTERVAL=2",
+            "2027-01-04T10:00:00Z",
+            "2027-01-18T10:00:00Z",
+            "2027-02-01T10:00:00Z",
+        ),
+        (
+            "FREQ=MONTHLY;BYMONTHDAY=15",
+            "2027-01-15T10:00:00Z",
+            "2027-02-15T10:00:00Z",
+            "2027-03-15T10:00:00Z",
+        ),
+        // The last Friday of the month: 29 Jan, 26 Feb, 26 Mar 2027.
+        (
+            "FREQ=MONTHLY;BYDAY=FR;BYSETPOS=-1",
+            "2027-01-29T10:00:00Z",
+            "2027-02-26T10:00:00Z",
+            "2027-03-26T10:00:00Z",
+        ),
+        (
+            "FREQ=MONTHLY;INTERVAL=3",
+            "2027-01-10T10:00:00Z",
+            "2027-04-10T10:00:00Z",
+            "2027-07-10T10:00:00Z",
+        ),
+        (
+            "FREQ=YEARLY;BYMONTH=3,9",
+            "2027-03-05T10:00:00Z",
+            "2027-09-05T10:00:00Z",
+            "2028-03-05T10:00:00Z",
+        ),
+    ];
+    for (rule, first, second, third) in cases {
+        let task = create(&repo, owner, recurring(rule, first, rule)).await;
+        assert_eq!(task.next_due_at, Some(at(second)), "{rule}: next_due_at");
+        let advanced = complete(&repo, owner, &task).await;
+        assert_eq!(due(&advanced), at(second), "{rule}: first completion");
+        assert!(!advanced.fields.completed, "{rule}: stays open");
+        let again = complete(&repo, owner, &advanced).await;
+        assert_eq!(due(&again), at(third), "{rule}: second completion");
+        assert!(again.next_due_at.is_some(), "{rule}: goes on");
+        assert_eq!(
+            history(&repo, owner, &task).await.len(),
+            2,
+            "{rule}: history"
+        );
+    }
+}
