@@ -1355,6 +1355,16 @@ impl TaskRepo for PgTaskRepo {
         }
     }
 
+    // PLACEHOLDER (issue 12, replaced by the batch implementation): the port
+    // gained `batch` first so that the layers above can be built against it.
+    async fn batch(
+        &self,
+        _owner: UserId,
+        _ops: Vec<domain::BatchOp>,
+    ) -> Result<Vec<Task>, ports::BatchError> {
+        Err(ports::BatchError::Internal("batch is not implemented yet".into()))
+    }
+
     /// Checks the database on a connection of its own, outside the pool: a
     /// pool busy with slow requests neither delays the answer nor loses a
     /// connection to it. "Unreachable" when no connection can be opened

@@ -3,10 +3,12 @@
 //! are valid, and who may touch which task. Everything here is pure; adapters and the HTTP
 //! layer build on these types and never bypass their parsers.
 
+mod batch;
 mod change;
 mod color;
 mod completion;
 mod description;
+mod idempotency;
 mod ids;
 mod label;
 pub mod limits;
@@ -21,8 +23,10 @@ mod task;
 mod text;
 mod time_zone;
 mod title;
+mod trash;
 mod view;
 
+pub use batch::{BatchAction, BatchOp};
 pub use change::{
     Change, ChangeData, ChangeEntity, ChangeLimit, ChangeLimitError, ChangeOp, ChangePage, Seq,
     SeqError,
@@ -30,6 +34,7 @@ pub use change::{
 pub use color::{Color, ColorError};
 pub use completion::{Completion, CompletionCursor, CompletionId, CompletionPage, CompletionQuery};
 pub use description::{Description, DescriptionError};
+pub use idempotency::{IDEMPOTENCY_KEY_TTL_HOURS, IdempotencyKey, IdempotencyKeyError};
 pub use ids::{LabelId, ListId, TaskId, UserId};
 pub use label::{Label, LabelPatch, NewLabel};
 pub use list::{List, ListPatch, ListSummary, NewList, Placement};
@@ -51,6 +56,10 @@ pub use task::{
 };
 pub use time_zone::{Preferences, TimeZone, UnknownTimeZone, WeekStart, WeekStartError};
 pub use title::{Title, TitleError};
+pub use trash::{
+    Restored, TRASH_RETENTION_DAYS, TrashCursor, TrashItem, TrashKind, TrashPage, TrashQuery,
+    trash_retention,
+};
 pub use view::{TaskView, TaskViewError, UpcomingDays, UpcomingDaysError, ViewWindow};
 
 /// Timestamps are always UTC instants.

@@ -12,3 +12,6 @@ pub const MAX_TASKS_PER_LIST: usize = 10_000;
 pub const MAX_LABELS_PER_TASK: usize = 20;
 /// Levels of nesting: a top-level task and three levels of subtasks.
 pub const MAX_DEPTH: usize = 4;
+
+/// Operations in one `POST …/tasks/batch`.
+pub const MAX_BATCH_OPERATIONS: usize = 100;

@@ -415,3 +415,100 @@ pub enum PruneChangesError {
     #[error("unexpected change log failure")]
     Internal(#[source] BoxError),
 }
+
+#[derive(Debug, thiserror::Error)]
+pub enum ListTrashError {
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+/// Outcomes of restoring an item of the trash.
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    /// No such item in the owner's trash (someone else's is
+    /// indistinguishable).
+    #[error("not in the trash")]
+    NotFound,
+    /// A restored list would have the name of an existing list (ignoring
+    /// case).
+    #[error("a list with this name already exists")]
+    DuplicateName,
+    /// The destination list holds [`domain::limits::MAX_TASKS_PER_LIST`]
+    /// tasks, or the owner [`domain::limits::MAX_LISTS_PER_USER`] lists.
+    #[error("the number of tasks per list or of lists is limited")]
+    LimitReached,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeleteTrashItemError {
+    #[error("not in the trash")]
+    NotFound,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EmptyTrashError {
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PurgeTrashError {
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+/// Why one operation of a batch failed (the batch then changed nothing).
+#[derive(Debug, thiserror::Error)]
+pub enum BatchOpError {
+    #[error(transparent)]
+    Update(UpdateTaskError),
+    #[error(transparent)]
+    Move(MoveTaskError),
+    #[error(transparent)]
+    Delete(DeleteTaskError),
+    #[error(transparent)]
+    Restore(RestoreError),
+}
+
+/// One failed operation of a batch, by its index in the request.
+#[derive(Debug, thiserror::Error)]
+#[error("operation {index}: {error}")]
+pub struct BatchFailure {
+    pub index: usize,
+    pub error: BatchOpError,
+}
+
+/// Outcomes of a batch.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// One or more operations failed (each listed, in index order); nothing
+    /// changed. Never empty.
+    #[error("{} operations of the batch failed", .0.len())]
+    Failed(Vec<BatchFailure>),
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdempotencyError {
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}

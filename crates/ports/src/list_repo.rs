@@ -65,7 +65,8 @@ pub trait ListRepo: Send + Sync + 'static {
         expected: Option<Version>,
     ) -> Result<ListSummary, UpdateListError>;
 
-    /// Deletes the list and every task in it, in one transaction.
+    /// Moves the list and every task in it to the trash (see `TrashRepo`),
+    /// in one transaction.
     ///
     /// # Errors
     /// `NotFound`; `VersionMismatch` when `expected` is stale; `Inbox` for

@@ -1,12 +1,12 @@
 use async_trait::async_trait;
 use domain::{
-    CompletionChange, CompletionPage, CompletionQuery, Task, TaskFields, TaskId, TaskLocation,
-    TaskMove, TaskPage, TaskPatch, TaskQuery, UserId, Version,
+    BatchOp, CompletionChange, CompletionPage, CompletionQuery, Task, TaskFields, TaskId,
+    TaskLocation, TaskMove, TaskPage, TaskPatch, TaskQuery, UserId, Version,
 };
 
 use crate::errors::{
-    CreateTaskError, DeleteTaskError, GetTaskError, ListCompletionsError, ListTasksError,
-    MoveTaskError, RepoUnavailable, UpdateTaskError,
+    BatchError, CreateTaskError, DeleteTaskError, GetTaskError, ListCompletionsError,
+    ListTasksError, MoveTaskError, RepoUnavailable, UpdateTaskError,
 };
 
 /// Storage of tasks. Every method takes the owner, and an implementation
@@ -141,7 +141,9 @@ pub trait TaskRepo: Send + Sync + 'static {
         expected: Option<Version>,
     ) -> Result<Task, MoveTaskError>;
 
-    /// Deletes the task and its subtree.
+    /// Moves the task and its subtree to the trash (see `TrashRepo`): they
+    /// disappear from every listing, view and count, and their ids answer
+    /// `NotFound` until restored.
     ///
     /// # Errors
     /// `NotFound` when `owner` has no task `id`; `VersionMismatch` when
@@ -165,6 +167,22 @@ pub trait TaskRepo: Send + Sync + 'static {
         id: TaskId,
         query: CompletionQuery,
     ) -> Result<CompletionPage, ListCompletionsError>;
+
+    /// Applies `ops` in order, in one transaction, each exactly as its
+    /// single-task method would (`Complete`/`Reopen` as
+    /// [`TaskRepo::set_completed`] with `Set(true)`/`Set(false)`, `Update`
+    /// as [`TaskRepo::patch`], `Move` as [`TaskRepo::move_task`], `Delete`
+    /// as [`TaskRepo::delete`], `Restore` as `TrashRepo::restore` of a
+    /// task), each seeing the effects of the ones before it. Returns the
+    /// resulting tasks in order (for `Delete`, the task as it went to the
+    /// trash). All or nothing: when any operation fails, every operation is
+    /// still tried (so that all failures are reported), then nothing is
+    /// kept.
+    ///
+    /// # Errors
+    /// [`BatchError::Failed`] listing each failed operation by index;
+    /// `Unavailable` or `Internal` when the store fails.
+    async fn batch(&self, owner: UserId, ops: Vec<BatchOp>) -> Result<Vec<Task>, BatchError>;
 
     /// Whether the store answers right now; used by the readiness probe.
     ///
