@@ -1,7 +1,7 @@
 // `just bench-api`: turns run.sh's raw results (wrk.lua's BENCH_RESULT lines,
 // VmHWM readings, pgbench's output) into one table on stdout and
 // target/bench/api.json. Settings come from run.sh through BENCH_* variables.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 
@@ -20,10 +20,31 @@ function pgbench(name) {
   if (tps === null) throw new Error(`pgbench ${name}: no tps in its output:\n${text}`);
   return {
     transactions_per_s: round(tps, 0),
+    latency_ms: pgbenchLatencies(name),
     latency_avg_ms: number(/^latency average = ([\d.]+) ms/m),
     transactions: number(/^number of transactions actually processed: (\d+)/m),
     failed: number(/^number of failed transactions: (\d+)/m) ?? 0,
   };
+}
+
+// pgbench -l writes one line per transaction ("client transaction latency_us
+// script epoch epoch_us"), one file per thread: the database's own latency
+// distribution at the same number of connections as wrk's.
+function pgbenchLatencies(name) {
+  const prefix = `pgbench-log-${name}.`;
+  const files = readdirSync(dir).filter((file) => file.startsWith(prefix));
+  if (files.length === 0) return null;
+  const latencies = [];
+  for (const file of files) {
+    for (const line of read(file).split("\n")) {
+      const micros = Number(line.split(" ")[2]);
+      if (line && Number.isFinite(micros)) latencies.push(micros);
+    }
+  }
+  if (latencies.length === 0) return null;
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] / 1000;
+  return { p50: round(at(0.5), 2), p99: round(at(0.99), 2), max: round(latencies.at(-1) / 1000, 2) };
 }
 
 function round(value, digits) {
@@ -114,7 +135,18 @@ writeFileSync(env.BENCH_OUT, JSON.stringify(report, null, 2) + "\n");
 
 const int = (n) => Math.round(n).toLocaleString("en-US");
 const rows = [
-  ["scenario", "req/s", "p50 ms", "p99 ms", "max ms", "errors", "pgbench tps", "API/pgbench", "peak RSS MB"],
+  [
+    "scenario",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "max ms",
+    "errors",
+    "pgbench tps",
+    "pgbench p50/p99 ms",
+    "API/pgbench",
+    "peak RSS MB",
+  ],
   ...scenarios.map((name) => {
     const { api, pgbench: db, api_to_pgbench: ratio } = results[name];
     return [
@@ -125,6 +157,7 @@ const rows = [
       api.latency_ms.max.toFixed(2),
       int(api.errors.total),
       int(db.transactions_per_s) + (db.failed ? ` (${db.failed} failed)` : ""),
+      db.latency_ms ? `${db.latency_ms.p50.toFixed(2)} / ${db.latency_ms.p99.toFixed(2)}` : "-",
       `${(ratio * 100).toFixed(0)}%`,
       api.peak_rss_mb.toFixed(1),
     ];

@@ -382,9 +382,14 @@ stop_api
 
 # --- pgbench: the same statements, straight on PostgreSQL --------------------------
 pgbench_run() { # name seconds script…
-  local name="$1" seconds="$2"
+  local name="$1" seconds="$2" log=()
   shift 2
-  pgbench -n -M prepared -c "$connections" -j "$threads" -T "$seconds" \
+  # The measured run logs every transaction's latency (-l), so that the
+  # report gives the database's own p50/p99 beside the API's: at a fixed
+  # number of connections, no client of the database can answer faster
+  # than the database itself does.
+  case "$name" in *-warmup) ;; *) log=(-l --log-prefix "$results/pgbench-log-$name") ;; esac
+  pgbench -n -M prepared -c "$connections" -j "$threads" -T "$seconds" "${log[@]}" \
     -D users="$users" -D tasks_per_user="$tasks_per_user" -D big_list="$big_list" \
     -D title='Benchmark task' -D description='Created by just bench-api' \
     -D due_at=2030-01-01T09:00:00Z "$@" "$db_url" >"$results/pgbench-$name.txt" 2>&1 &
