@@ -8,8 +8,10 @@ mod change;
 mod color;
 mod completion;
 mod description;
+mod export;
 mod idempotency;
 mod ids;
+mod import_plan;
 mod label;
 pub mod limits;
 mod list;
@@ -34,8 +36,13 @@ pub use change::{
 pub use color::{Color, ColorError};
 pub use completion::{Completion, CompletionCursor, CompletionId, CompletionPage, CompletionQuery};
 pub use description::{Description, DescriptionError};
+pub use export::{Depth, ExportedCompletion, ExportedTask};
 pub use idempotency::{IDEMPOTENCY_KEY_TTL_HOURS, IdempotencyKey, IdempotencyKeyError};
 pub use ids::{LabelId, ListId, TaskId, UserId};
+pub use import_plan::{
+    ImportCounts, ImportPlan, ImportReport, PlanItem, PlanProblem, PlannedCompletion, PlannedLabel,
+    PlannedList, PlannedTask, ReportLine,
+};
 pub use label::{Label, LabelPatch, NewLabel};
 pub use list::{List, ListPatch, ListSummary, NewList, Placement};
 pub use name::{LabelName, ListName, NameError};

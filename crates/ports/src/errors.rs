@@ -512,3 +512,28 @@ pub enum IdempotencyError {
     #[error("unexpected task store failure")]
     Internal(#[source] BoxError),
 }
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The owner no longer exists.
+    #[error("the owner does not exist")]
+    UnknownOwner,
+    /// The import would exceed a limit: what it is.
+    #[error("limit reached: {0}")]
+    LimitReached(String),
+    /// The plan has [`domain::ImportPlan::problems`]; callers check first.
+    #[error("the import plan is inconsistent")]
+    Invalid,
+    #[error(transparent)]
+    Unavailable(#[from] RepoUnavailable),
+    #[error("unexpected task store failure")]
+    Internal(#[source] BoxError),
+}

@@ -12,6 +12,7 @@ mod list_repo;
 mod preferences_repo;
 mod task_repo;
 mod token_verifier;
+mod transfer_repo;
 mod trash_repo;
 
 pub use change_log::ChangeLog;
@@ -19,11 +20,11 @@ pub use change_signals::{ChangeSignals, ChangeWakeups};
 pub use errors::{
     BatchError, BatchFailure, BatchOpError, BoxError, CreateLabelError, CreateListError,
     CreateTaskError, DeleteLabelError, DeleteListError, DeleteTaskError, DeleteTrashItemError,
-    EmptyTrashError, EnsureInboxError, GetLabelError, GetListError, GetPreferencesError,
-    GetTaskError, IdempotencyError, ListCompletionsError, ListLabelsError, ListListsError,
-    ListTasksError, ListTrashError, MoveListError, MoveTaskError, PruneChangesError,
-    PurgeTrashError, PutPreferencesError, ReadChangesError, RepoUnavailable, RestoreError,
-    StoreTooSlow, UpdateLabelError, UpdateListError, UpdateTaskError,
+    EmptyTrashError, EnsureInboxError, ExportError, GetLabelError, GetListError,
+    GetPreferencesError, GetTaskError, IdempotencyError, ImportError, ListCompletionsError,
+    ListLabelsError, ListListsError, ListTasksError, ListTrashError, MoveListError, MoveTaskError,
+    PruneChangesError, PurgeTrashError, PutPreferencesError, ReadChangesError, RepoUnavailable,
+    RestoreError, StoreTooSlow, UpdateLabelError, UpdateListError, UpdateTaskError,
 };
 pub use idempotency_store::{Claim, IdempotencyStore, StoredResponse};
 pub use label_repo::LabelRepo;
@@ -31,6 +32,7 @@ pub use list_repo::ListRepo;
 pub use preferences_repo::{PreferencesRepo, StoredPreferences};
 pub use task_repo::TaskRepo;
 pub use token_verifier::{AuthError, TokenVerifier};
+pub use transfer_repo::{ExportHead, TransferRepo};
 pub use trash_repo::TrashRepo;
 
 #[cfg(feature = "mocks")]
@@ -49,5 +51,7 @@ pub use preferences_repo::MockPreferencesRepo;
 pub use task_repo::MockTaskRepo;
 #[cfg(feature = "mocks")]
 pub use token_verifier::MockTokenVerifier;
+#[cfg(feature = "mocks")]
+pub use transfer_repo::MockTransferRepo;
 #[cfg(feature = "mocks")]
 pub use trash_repo::MockTrashRepo;
