@@ -12,7 +12,7 @@ import {
 } from "./lib/security-headers";
 
 /** Pages that need a session; the pages check it again on the server. */
-const PROTECTED = /^\/(?:dashboard|settings)(?:\/|$)/;
+const PROTECTED = /^\/(?:dashboard|settings|trash)(?:\/|$)/;
 
 /** Handled by app/api/[user_id]/[...path]/route.ts, which sets its own headers. */
 function isForwardedToApi(pathname: string): boolean {

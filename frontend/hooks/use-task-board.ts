@@ -16,7 +16,8 @@ import { toast } from "@/components/ui/sonner";
 import { apiTokens } from "@/lib/api-token";
 import { describeRecurrence } from "@/lib/recurrence/describe";
 import { SORT_CHOICES } from "@/lib/task-format";
-import { ApiError, type Task, type TaskMove, type TaskQuery } from "@/lib/tasks-api";
+import { ApiError, type Task, type TaskMove, type TaskQuery, type TasksApi } from "@/lib/tasks-api";
+import { moveBackTarget } from "@/lib/undo";
 import { dueInWords, moveToDay, startOfDay, todayIn, type DayKey } from "@/lib/zoned-date";
 
 import {
@@ -26,7 +27,10 @@ import {
   useDeleteTask,
   useFetchLatestTask,
   useMoveTask,
+  useRestoreTask,
+  useTaskBatch,
   useTaskList,
+  useTasksApi,
   useToggleTask,
   useUndoCompletion,
   useUpdateTask,
@@ -90,6 +94,37 @@ const describeLower = (task: Task) => {
 };
 
 const goneElsewhere = () => toast("That task no longer exists", { description: "It was deleted elsewhere." });
+
+/** How long a toast offers its Undo. */
+export const UNDO_MS = 6_000;
+
+/** A task's open subtasks, at every level below it. */
+async function openDescendants(api: TasksApi, task: Task): Promise<Task[]> {
+  const children = await readLevel(api, task.list_id, task.id);
+  const deeper = await Promise.all(children.filter((c) => c.subtasks.total > 0).map((c) => openDescendants(api, c)));
+  return [...children.filter((c) => !c.completed), ...deeper.flat()];
+}
+
+/** The tasks of one level (a list's top level, or a parent's subtasks), in position order, every page. */
+export async function readLevel(api: TasksApi, listId: string, parentId: string | null): Promise<Task[]> {
+  const query: TaskQuery = {
+    list_id: listId,
+    parent_id: parentId ?? "none",
+    sort: "position",
+    order: "asc",
+    limit: 100,
+  };
+  const tasks: Task[] = [];
+  let cursor: string | null = null;
+  // A level rarely holds more than a page; the bound only guards against a cursor that never ends.
+  for (let page = 0; page < 50; page++) {
+    const read = await api.list(cursor ? { ...query, cursor } : query);
+    tasks.push(...read.tasks);
+    cursor = read.nextCursor;
+    if (!cursor) break;
+  }
+  return tasks;
+}
 
 export function useTaskBoard(userId: string) {
   const router = useRouter();
@@ -157,6 +192,9 @@ export function useTaskBoard(userId: string) {
   const fetchLatest = useFetchLatestTask(userId);
   const moveTask = useMoveTask(userId);
   const undoCompletion = useUndoCompletion(userId);
+  const restoreTask = useRestoreTask(userId);
+  const batch = useTaskBatch(userId);
+  const api = useTasksApi(userId);
 
   const [editingId, setEditingId] = React.useState<string | null>(null);
   // The parents whose subtasks are hidden (shown by default), and the task a subtask is being added to.
@@ -299,6 +337,9 @@ export function useTaskBoard(userId: string) {
 
   async function toggle(task: Task) {
     try {
+      // Completing a parent completes its open subtasks too: which were open is read first, so Undo reopens them.
+      const reopenToo =
+        !task.completed && !task.recurrence && task.subtasks.total > 0 ? await openDescendants(api, task) : [];
       const { task: after } = await toggleTask.mutateAsync(task);
       worked();
       // A repeating task stays open with its next date: say which, with a way back.
@@ -308,6 +349,23 @@ export function useTaskBoard(userId: string) {
         toast(`Next: ${next}`, {
           description: `“${after.title}” repeats ${describeLower(after)}.`,
           action: { label: "Undo", onClick: () => void undo(after) },
+          duration: UNDO_MS,
+        });
+      } else if (!task.completed && after.completed) {
+        toast("Task completed", {
+          id: `undo-complete-${task.id}`,
+          description: `“${after.title}” is done.`,
+          action: {
+            label: "Undo",
+            onClick: () =>
+              reopenToo.length === 0
+                ? void undo(after)
+                : void undoWith(task, async () => {
+                    await batch.mutateAsync([task, ...reopenToo].map((t) => ({ op: "reopen" as const, id: t.id })));
+                    setAnnouncement(`“${task.title}” and its subtasks are open again.`);
+                  }),
+          },
+          duration: UNDO_MS,
         });
       }
     } catch (e) {
@@ -365,6 +423,21 @@ export function useTaskBoard(userId: string) {
       const { task: moved } = await updateTask.mutateAsync({ id: task.id, patch });
       worked();
       setAnnouncement(`“${moved.title}” is now due ${dueInWords(moved, zone)}.`);
+      toast(`Due ${dueInWords(moved, zone)}`, {
+        id: `undo-due-${task.id}`,
+        description: `“${moved.title}” was moved.`,
+        action: {
+          label: "Undo",
+          onClick: () =>
+            void undoWith(task, async () => {
+              await updateTask.mutateAsync({
+                id: task.id,
+                patch: { due_at: task.due_at, due_all_day: task.due_all_day },
+              });
+            }),
+        },
+        duration: UNDO_MS,
+      });
     } catch (e) {
       const error = asApiError(e);
       if (handleCommon(error)) return;
@@ -386,7 +459,19 @@ export function useTaskBoard(userId: string) {
     try {
       await deleteTask.mutateAsync(task);
       worked();
-      toast("Task deleted", { description: `“${task.title}” is gone.` });
+      toast("Task deleted", {
+        id: `undo-delete-${task.id}`,
+        description: `“${task.title}” is in the trash.`,
+        action: {
+          label: "Undo",
+          onClick: () =>
+            void undoWith(task, async () => {
+              await restoreTask.mutateAsync(task.id);
+              setAnnouncement(`“${task.title}” is back.`);
+            }),
+        },
+        duration: UNDO_MS,
+      });
     } catch (e) {
       const error = asApiError(e);
       if (error.kind === "not_found") forget(task.id);
@@ -428,6 +513,31 @@ export function useTaskBoard(userId: string) {
     }
   }
 
+  /** Runs an Undo; what fails says so in a toast. */
+  async function undoWith(task: Task, act: () => Promise<void>): Promise<void> {
+    try {
+      await act();
+      worked();
+    } catch (e) {
+      const error = asApiError(e);
+      if (handleCommon(error)) return;
+      if (error.kind === "not_found") {
+        forget(task.id);
+        goneElsewhere();
+      } else {
+        toast.error("Could not undo", { description: Object.values(error.fieldErrors())[0] ?? error.message });
+      }
+    }
+  }
+
+  /** Puts a moved task back where it was: its old list and parent, next to its old neighbour. */
+  async function moveBack(original: Task) {
+    const siblings = await readLevel(api, original.list_id, original.parent_id);
+    await moveTask.mutateAsync({ task: original, to: moveBackTarget(original, siblings) });
+    setAnnouncement(`“${original.title}” is back in its place.`);
+    setFocusId(original.id);
+  }
+
   /** One move through the API; `said` is what screen readers hear once it is done. */
   async function move(task: Task, to: TaskMove, said: string): Promise<boolean> {
     try {
@@ -435,6 +545,12 @@ export function useTaskBoard(userId: string) {
       worked();
       setAnnouncement(said);
       setFocusId(task.id);
+      toast("Task moved", {
+        id: `undo-move-${task.id}`,
+        description: said,
+        action: { label: "Undo", onClick: () => void undoWith(task, () => moveBack(task)) },
+        duration: UNDO_MS,
+      });
       return true;
     } catch (e) {
       const error = asApiError(e);
@@ -583,6 +699,12 @@ export function useTaskBoard(userId: string) {
     save,
     toggle,
     remove,
+    /** Several changes at once (the selection bar), all or nothing. */
+    batch,
+    api,
+    undoWith,
+    handleCommon,
+    worked,
     loadMore,
     retry,
   };

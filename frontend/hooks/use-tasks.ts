@@ -25,6 +25,7 @@ import { belongsInList, belongsInView } from "@/lib/live/cache";
 import {
   TasksApi,
   type ApiError,
+  type BatchOperation,
   type Task,
   type TaskInput,
   type TaskMove,
@@ -247,6 +248,7 @@ export function useDeleteTask(userId: string) {
     onSuccess: (_, task) => {
       dropTask(client, userId, task.id);
       if (inTree(task)) refreshLists(client, userId);
+      void client.invalidateQueries({ queryKey: trashKeys.all(userId) });
     },
   });
 }
@@ -262,5 +264,44 @@ export function useMoveTask(userId: string) {
       replaceTask(client, userId, moved);
       refreshLists(client, userId);
     },
+  });
+}
+
+/** The trash (hooks/use-trash.ts): a delete or a restore changes it. */
+export const trashKeys = {
+  all: (userId: string) => ["trash", userId] as const,
+};
+
+/**
+ * Everything a batch or a restore may have touched is read again: tasks in
+ * several lists and levels, the lists' counts, the trash.
+ */
+export function refreshAfterBulk(client: QueryClient, userId: string): void {
+  void client.invalidateQueries({ queryKey: taskKeys.all(userId) });
+  void client.invalidateQueries({ queryKey: listKeys.all(userId) });
+  void client.invalidateQueries({ queryKey: trashKeys.all(userId) });
+}
+
+/** Brings a deleted task (with its subtasks) back from the trash: the Undo of a delete. */
+export function useRestoreTask(userId: string) {
+  const api = useTasksApi(userId);
+  const client = useQueryClient();
+  return useMutation<Task, ApiError, string>({
+    mutationFn: async (id) => {
+      const restored = await api.restore(id);
+      if (restored.kind !== "task") throw new Error("A list was restored where a task was expected.");
+      return restored.task;
+    },
+    onSuccess: () => refreshAfterBulk(client, userId),
+  });
+}
+
+/** `POST /tasks/batch`: several changes at once, all or nothing. */
+export function useTaskBatch(userId: string) {
+  const api = useTasksApi(userId);
+  const client = useQueryClient();
+  return useMutation<Task[], ApiError, BatchOperation[]>({
+    mutationFn: (operations) => api.batch(operations),
+    onSettled: () => refreshAfterBulk(client, userId),
   });
 }

@@ -1,10 +1,10 @@
 export const DEFAULT_API_URL = "http://127.0.0.1:8000";
 
 /**
- * The API's resources: tasks, lists, labels and preferences, and the change feed (`/changes`, and `/events`, the
- * server-sent events); nothing else under /api/{user_id} is the API's.
+ * The API's resources: tasks, lists, labels, the trash and preferences, export and import, and the change feed
+ * (`/changes`, and `/events`, the server-sent events); nothing else under /api/{user_id} is the API's.
  */
-const TASKS_PATH = /^\/api\/[^/]+\/(?:(?:tasks|lists|labels)(?:\/.*)?|preferences|changes|events)$/;
+const TASKS_PATH = /^\/api\/[^/]+\/(?:(?:tasks|lists|labels|trash)(?:\/.*)?|preferences|changes|events|export|import)$/;
 
 /**
  * Where a same-origin request for the task API goes, or null when the path

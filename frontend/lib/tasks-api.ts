@@ -8,6 +8,7 @@ import createClient, { type Client } from "openapi-fetch";
 
 import type { components, paths } from "./api/schema";
 import type { FieldError, Problem, Task, TaskInput, TaskPatch, TaskQuery } from "./api/types";
+import { IdempotencyKeys, idempotencyHeader, requestFingerprint, sendIdempotent } from "./idempotency";
 import { SignedOutError, sendWithToken, type TokenCache } from "./token-cache";
 
 export type ApiErrorKind =
@@ -73,6 +74,74 @@ export type LabelInput = components["schemas"]["LabelInput"];
 export type LabelPatch = components["schemas"]["LabelPatch"];
 export type ListMove = components["schemas"]["ListMove"];
 
+// Issue 12: the trash, batch edits, export and import. Written from the HTTP
+// contract until the regenerated OpenAPI types carry them.
+/** One entry of `GET /trash`: a deleted task (with its subtasks) or list (with its tasks). */
+export interface TrashItem {
+  id: string;
+  kind: "task" | "list";
+  /** The task's title or the list's name. */
+  title: string;
+  /** A task's list when it was deleted; null for a list. */
+  list_id: string | null;
+  parent_id: string | null;
+  /** How many tasks went to the trash with it (itself included, for a task). */
+  task_count: number;
+  deleted_at: string;
+  expires_at: string;
+}
+
+export interface TrashPage {
+  items: TrashItem[];
+  nextCursor: string | null;
+}
+
+/** What `POST /trash/{id}/restore` brought back. */
+export type Restored = { kind: "task"; task: Task } | { kind: "list"; list: TaskList };
+
+/** The fields of a batch `update`: those of a PATCH. */
+export type BatchUpdateFields = Pick<
+  TaskPatch,
+  | "title"
+  | "description"
+  | "priority"
+  | "due_at"
+  | "due_all_day"
+  | "recurrence"
+  | "recurrence_basis"
+  | "completed"
+  | "labels"
+  | "list_id"
+  | "parent_id"
+>;
+
+/** One operation of `POST /tasks/batch`. */
+export type BatchOperation = { id: string; if_match?: string } & (
+  | { op: "complete" | "reopen" | "delete" | "restore" }
+  | ({ op: "update" } & BatchUpdateFields)
+  | ({ op: "move" } & TaskMove)
+);
+
+export type ExportFormat = "json" | "csv";
+
+export interface ExportFile {
+  blob: Blob;
+  /** From Content-Disposition, else todo-export.<ext>. */
+  filename: string;
+}
+
+export interface ImportNote {
+  line: number | null;
+  pointer: string | null;
+  reason: string;
+}
+
+export interface ImportReport {
+  created: { lists: number; labels: number; tasks: number; completions: number };
+  skipped: ImportNote[];
+  warnings: ImportNote[];
+}
+
 export interface TaskPage {
   tasks: Task[];
   nextCursor: string | null;
@@ -96,26 +165,143 @@ export interface TasksApiOptions {
   fetch?: Fetch;
   /** Where the app is served; in the browser, the page's own origin. */
   origin?: string;
+  /** The keys of requests still unanswered; default: the tab's own (shared by every client in it). */
+  idempotencyKeys?: IdempotencyKeys;
 }
+
+/** One per tab: every TasksApi (each hook makes its own) retries a request with the same key. */
+const tabIdempotencyKeys = new IdempotencyKeys();
 
 export class TasksApi {
   private readonly client: Client<paths>;
   private readonly user: { user_id: string };
+  private readonly origin: string;
+  /** Sends a request with a bearer token, and every POST with its Idempotency-Key. */
+  private readonly send: Fetch;
 
   constructor(userId: string, tokens: TokenCache, options: TasksApiOptions = {}) {
     const fetchImpl = options.fetch ?? ((request: Request) => fetch(request));
+    const keys = options.idempotencyKeys ?? tabIdempotencyKeys;
     this.user = { user_id: userId };
+    this.origin = options.origin ?? globalThis.location?.origin ?? "";
+    // A bearer token on every request, and one retry with a fresh token on 401.
+    const withToken = (request: Request) =>
+      sendWithToken(tokens, (token) => {
+        const attempt = request.clone();
+        attempt.headers.set("Authorization", `Bearer ${token}`);
+        return fetchImpl(attempt);
+      });
+    this.send = async (request) => {
+      if (request.method.toUpperCase() !== "POST") return withToken(request);
+      // Every POST (creates, moves, batch, restore, import) carries a key, the
+      // same one on a retry of the same request, so a lost answer never means
+      // a second write.
+      const url = new URL(request.url);
+      const body = request.body ? await request.clone().text() : null;
+      const fingerprint = requestFingerprint("POST", url.pathname + url.search, body);
+      return sendIdempotent(keys, fingerprint, (key) => {
+        const attempt = request.clone();
+        attempt.headers.set("Idempotency-Key", idempotencyHeader(key));
+        return withToken(attempt);
+      });
+    };
     this.client = createClient<paths>({
-      baseUrl: options.origin ?? globalThis.location?.origin ?? "",
+      baseUrl: this.origin,
       headers: { Accept: "application/json" },
       cache: "no-store",
-      // A bearer token on every request, and one retry with a fresh token on 401.
-      fetch: (request) =>
-        sendWithToken(tokens, (token) => {
-          const attempt = request.clone();
-          attempt.headers.set("Authorization", `Bearer ${token}`);
-          return fetchImpl(attempt);
-        }),
+      fetch: (request) => this.send(request),
+    });
+  }
+
+  /** A call to a path the generated types do not have yet (issue 12's); failures as ApiErrors. */
+  private async call(
+    method: string,
+    path: string,
+    init: { query?: Record<string, string | number>; body?: BodyInit; contentType?: string } = {},
+  ): Promise<Response> {
+    const url = new URL(`/api/${encodeURIComponent(this.user.user_id)}${path}`, this.origin || "http://localhost");
+    for (const [name, value] of Object.entries(init.query ?? {})) url.searchParams.set(name, String(value));
+    const headers = new Headers({ Accept: "application/json" });
+    if (init.contentType) headers.set("Content-Type", init.contentType);
+    const request = new Request(this.origin ? url : url.pathname + url.search, {
+      method,
+      headers,
+      body: init.body,
+      cache: "no-store",
+    });
+    let response: Response;
+    try {
+      response = await this.send(request);
+    } catch (error) {
+      if (error instanceof SignedOutError) throw new ApiError("signed_out", error.message);
+      throw new ApiError("unavailable", "Could not reach the task service. Check your connection and try again.");
+    }
+    if (response.ok) return response;
+    const isJson = (response.headers.get("content-type") ?? "").includes("json");
+    const body = isJson ? await response.json().catch(() => null) : null;
+    throw errorFromProblem(response, problemFrom(body));
+  }
+
+  private async callJson<T>(method: string, path: string, init: Parameters<TasksApi["call"]>[2] = {}): Promise<T> {
+    const response = await this.call(method, path, init);
+    try {
+      return (await response.json()) as T;
+    } catch {
+      throw new ApiError("unexpected", "The task service sent an unreadable answer.");
+    }
+  }
+
+  /** Several changes at once, all or nothing: the tasks as they are after each operation, in order. */
+  async batch(operations: BatchOperation[]): Promise<Task[]> {
+    const body = await this.callJson<{ tasks?: unknown }>("POST", "/tasks/batch", {
+      body: JSON.stringify({ operations }),
+      contentType: "application/json",
+    });
+    if (!Array.isArray(body.tasks)) throw new ApiError("unexpected", "The task service sent an unexpected answer.");
+    return body.tasks as Task[];
+  }
+
+  /** The trash, newest first, a page at a time. */
+  async trash(cursor: string | null = null, limit = 50): Promise<TrashPage> {
+    const response = await this.call("GET", "/trash", { query: cursor ? { limit, cursor } : { limit } });
+    const items: unknown = await response.json().catch(() => null);
+    if (!Array.isArray(items)) throw new ApiError("unexpected", "The task service sent an unexpected answer.");
+    return { items: items as TrashItem[], nextCursor: nextCursorFromLink(response.headers.get("link")) };
+  }
+
+  /** Brings a task (with its subtasks) or a list (with its tasks) back from the trash. */
+  async restore(id: string): Promise<Restored> {
+    return this.callJson<Restored>("POST", `/trash/${encodeURIComponent(id)}/restore`, {
+      body: "{}",
+      contentType: "application/json",
+    });
+  }
+
+  /** Deletes one item of the trash for good. */
+  async purge(id: string): Promise<void> {
+    await this.call("DELETE", `/trash/${encodeURIComponent(id)}`);
+  }
+
+  /** Deletes everything in the trash for good; resolves to how many items went. */
+  async emptyTrash(): Promise<number> {
+    const body = await this.callJson<{ deleted?: unknown }>("DELETE", "/trash");
+    return typeof body.deleted === "number" ? body.deleted : 0;
+  }
+
+  /** Everything the user owns, as a file to save. */
+  async exportData(format: ExportFormat): Promise<ExportFile> {
+    const response = await this.call("GET", "/export", { query: { format } });
+    const blob = await response.blob();
+    const filename = filenameFromDisposition(response.headers.get("content-disposition")) ?? `todo-export.${format}`;
+    return { blob, filename };
+  }
+
+  /** Imports an export of this app (JSON) or a Todoist CSV; all or nothing. */
+  async importData(file: Blob, format: ExportFormat, listName?: string): Promise<ImportReport> {
+    return this.callJson<ImportReport>("POST", "/import", {
+      query: format === "csv" && listName ? { list_name: listName } : undefined,
+      body: file,
+      contentType: format === "csv" ? "text/csv" : "application/json",
     });
   }
 
@@ -395,6 +581,25 @@ function errorFromProblem(response: Response, problem: ProblemDetails | null): A
       return new ApiError("unexpected", detail || `Unexpected answer from the task service (${status}).`, init);
   }
 }
+
+/** The file name of `Content-Disposition: attachment; filename="…"` (or RFC 6266's filename*=UTF-8''…). */
+export function filenameFromDisposition(value: string | null): string | null {
+  if (!value) return null;
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(value);
+  if (extended?.[1]) {
+    try {
+      return safeName(decodeURIComponent(extended[1].trim()));
+    } catch {
+      // fall through to the plain form
+    }
+  }
+  const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))/i.exec(value);
+  const name = plain?.[1]?.replace(/\\(.)/g, "$1") ?? plain?.[2]?.trim();
+  return name ? safeName(name) : null;
+}
+
+/** No directories in a name to save under. */
+const safeName = (name: string) => name.replace(/[/\\]/g, "_") || null;
 
 /** The opaque cursor of a `Link: <…?cursor=…>; rel="next"` header. */
 export function nextCursorFromLink(link: string | null): string | null {

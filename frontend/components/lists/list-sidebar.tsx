@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { CalendarDays, CalendarClock, GripVertical, Inbox, Pencil, Tag } from "lucide-react";
+import { CalendarDays, CalendarClock, GripVertical, Inbox, Pencil, Tag, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import * as React from "react";
@@ -10,7 +10,8 @@ import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/sonner";
 import { labelKeys, useCreateLabel, useDeleteLabel, useFetchLatestLabel, useUpdateLabel } from "@/hooks/use-labels";
 import { useCreateList, useDeleteList, useFetchLatestList, useMoveList, useUpdateList } from "@/hooks/use-lists";
-import { viewQuery, type TaskBoardState } from "@/hooks/use-task-board";
+import { UNDO_MS, viewQuery, type TaskBoardState } from "@/hooks/use-task-board";
+import { useRestoreFromTrash } from "@/hooks/use-trash";
 import { listKeys, taskKeys, useTaskList } from "@/hooks/use-tasks";
 import { schemaConstraints } from "@/lib/api/schema-constraints";
 import { ApiError, type Color, type Label, type TaskList } from "@/lib/tasks-api";
@@ -67,6 +68,7 @@ export function ListSidebar({
   const createList = useCreateList(userId);
   const updateList = useUpdateList(userId);
   const deleteList = useDeleteList(userId);
+  const restoreList = useRestoreFromTrash(userId);
   const moveList = useMoveList(userId);
   const fetchList = useFetchLatestList(userId);
   const createLabel = useCreateLabel(userId);
@@ -88,7 +90,7 @@ export function ListSidebar({
    * changed it since the user saw it) and a 404 (someone deleted it) read the
    * data again; the toast says what became of the user's change.
    */
-  function tellFailure(kind: Kind, error: unknown, verb: "edit" | "save" | "delete") {
+  function tellFailure(kind: Kind, error: unknown, verb: "edit" | "save" | "delete" | "restore") {
     const Noun = kind === "list" ? "List" : "Label";
     if (error instanceof ApiError && error.kind === "conflict") {
       refresh(kind);
@@ -192,7 +194,19 @@ export function ListSidebar({
   async function remove(list: TaskList, etag: string | null) {
     try {
       await deleteList.mutateAsync({ list, etag });
-      toast("List deleted", { description: `“${list.name}” and its tasks are gone.` });
+      toast("List deleted", {
+        id: `undo-delete-${list.id}`,
+        description: `“${list.name}” and its tasks are in the trash.`,
+        action: {
+          label: "Undo",
+          onClick: () =>
+            void restoreList.mutateAsync(list).then(
+              () => setAnnouncement(`“${list.name}” is back.`),
+              (e: unknown) => tellFailure("list", e, "restore"),
+            ),
+        },
+        duration: UNDO_MS,
+      });
       if (currentList?.id === list.id) router.push("/dashboard");
     } catch (e) {
       tellFailure("list", e, "delete");
@@ -324,8 +338,8 @@ export function ListSidebar({
                         confirmLabel="Delete list"
                         describe={(l) => (
                           <>
-                            “{l.name}” and its {l.total_tasks === 1 ? "task" : `${l.total_tasks} tasks`} will be deleted
-                            for good. This cannot be undone.
+                            “{l.name}” and its {l.total_tasks === 1 ? "task" : `${l.total_tasks} tasks`} will go to the
+                            trash. You can restore them from the trash for 30 days.
                           </>
                         )}
                         fetchLatest={() => fetchList(list.id)}
@@ -432,6 +446,8 @@ function DateViewLinks({ board, onNavigate }: { board: TaskBoardState; onNavigat
     { view: "today", name: "Today", Icon: CalendarClock, count },
     { view: "upcoming", name: "Upcoming", Icon: CalendarDays, count: null },
   ] as const;
+  const linkClass =
+    "flex min-w-0 items-center gap-2 rounded-md px-2 py-1.5 text-sm outline-none hover:bg-accent focus-visible:ring-2 focus-visible:ring-ring";
   return (
     <ul className="grid gap-1" aria-label="Views">
       {entries.map(({ view, name, Icon, count }) => (
@@ -441,10 +457,7 @@ function DateViewLinks({ board, onNavigate }: { board: TaskBoardState; onNavigat
             aria-current={board.view === view ? "page" : undefined}
             onClick={onNavigate}
             data-testid={`view-${view}`}
-            className={cn(
-              "flex min-w-0 items-center gap-2 rounded-md px-2 py-1.5 text-sm outline-none hover:bg-accent focus-visible:ring-2 focus-visible:ring-ring",
-              board.view === view && "bg-accent",
-            )}
+            className={cn(linkClass, board.view === view && "bg-accent")}
           >
             <Icon className="size-4 shrink-0 text-muted-foreground" aria-hidden />
             <span className="truncate">{name}</span>
@@ -457,6 +470,12 @@ function DateViewLinks({ board, onNavigate }: { board: TaskBoardState; onNavigat
           </Link>
         </li>
       ))}
+      <li>
+        <Link href="/trash" onClick={onNavigate} data-testid="view-trash" className={linkClass}>
+          <Trash2 className="size-4 shrink-0 text-muted-foreground" aria-hidden />
+          <span className="truncate">Trash</span>
+        </Link>
+      </li>
     </ul>
   );
 }

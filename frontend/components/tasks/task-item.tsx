@@ -258,7 +258,8 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete, labels = [], 
             <AlertDialogHeader>
               <AlertDialogTitle>Delete this task?</AlertDialogTitle>
               <AlertDialogDescription>
-                “{task.title}” will be deleted for good. This cannot be undone.
+                “{task.title}”{task.subtasks.total > 0 ? " and its subtasks" : ""} will go to the trash. You can undo
+                this, or restore it from the trash for 30 days.
               </AlertDialogDescription>
             </AlertDialogHeader>
             <AlertDialogFooter>

@@ -27,7 +27,7 @@ import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 
 import { labelKeys } from "@/hooks/use-labels";
 import { preferenceKeys } from "@/hooks/use-preferences";
-import { listKeys, taskKeys } from "@/hooks/use-tasks";
+import { listKeys, taskKeys, trashKeys } from "@/hooks/use-tasks";
 import type { Label, Task, TaskList, TaskPage, TaskQuery, TaskWithVersion } from "@/lib/tasks-api";
 
 /** One entry of the change feed (`/changes` and the events' data). */
@@ -103,6 +103,10 @@ export class LiveCache {
         // Another tab changed the time zone or week start: all-day tasks moved with the zone.
         void this.client.invalidateQueries({ queryKey: preferenceKeys.all(this.userId) });
         this.markStale("tasks");
+        break;
+      case "trash":
+        // Something entered or left the trash (here or elsewhere, or the purge): the Trash page reads it again.
+        void this.client.invalidateQueries({ queryKey: trashKeys.all(this.userId) });
         break;
       default:
         // completion: its task's own change (logged with it) says what the lists show.

@@ -192,10 +192,42 @@ describe("forwarding a request", () => {
     expect(got["accept-encoding"]).toBe("identity");
   });
 
+  it("forwards issue 12's paths (trash, batch, export, import) with the export's Content-Disposition", async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": 'attachment; filename="todo-export-2026-12-08.csv"',
+      });
+      res.end("id,title\n");
+    };
+    for (const [method, path] of [
+      ["GET", `/api/${USER}/trash?limit=50`],
+      ["POST", `/api/${USER}/trash/${TASK}/restore`],
+      ["DELETE", `/api/${USER}/trash`],
+      ["POST", `/api/${USER}/tasks/batch`],
+      ["POST", `/api/${USER}/import?list_name=Todoist`],
+      ["GET", `/api/${USER}/export?format=csv`],
+    ] as const) {
+      const response = await forward(request(path, { method }));
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("content-disposition")).toBe('attachment; filename="todo-export-2026-12-08.csv"');
+    }
+    expect(seen.map((s) => s.url)).toEqual([
+      `/api/${USER}/trash?limit=50`,
+      `/api/${USER}/trash/${TASK}/restore`,
+      `/api/${USER}/trash`,
+      `/api/${USER}/tasks/batch`,
+      `/api/${USER}/import?list_name=Todoist`,
+      `/api/${USER}/export?format=csv`,
+    ]);
+  });
+
   it("answers 404 for paths the API does not own, without asking it", async () => {
     for (const path of [
       `/api/${USER}/other`,
       `/api/${USER}/tasksx`,
+      `/api/${USER}/trashy`,
+      `/api/${USER}/export/x`,
       `/api/${USER}/tasks/../../auth/get-session`,
       `/api/${USER}/tasks/%2e%2e/%2e%2e/auth/ok`,
       "/api/auth/ok",

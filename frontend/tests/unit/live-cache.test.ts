@@ -2,7 +2,7 @@ import { QueryClient, type InfiniteData } from "@tanstack/react-query";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { labelKeys } from "@/hooks/use-labels";
-import { listKeys, taskKeys } from "@/hooks/use-tasks";
+import { listKeys, taskKeys, trashKeys } from "@/hooks/use-tasks";
 import { LiveCache, compareTimestamps, parseChange, type Change } from "@/lib/live/cache";
 import type { Label, Task, TaskList, TaskPage, TaskQuery, TaskWithVersion } from "@/lib/tasks-api";
 
@@ -274,6 +274,14 @@ describe("LiveCache: lists and labels", () => {
     expect(names()).toEqual(["home"]);
     await settle();
     expect(invalidated()).toEqual([JSON.stringify(labelKeys.all(USER))]);
+  });
+
+  it("reads the trash again when something enters or leaves it (issue 12)", () => {
+    const { cache, invalidated } = setup();
+    cache.apply(upsert("trash", { id: "t1", kind: "task", title: "Gone" }));
+    expect(invalidated()).toEqual([JSON.stringify(trashKeys.all(USER))]);
+    cache.apply(remove("trash", "t1"));
+    expect(invalidated()).toEqual([JSON.stringify(trashKeys.all(USER))]);
   });
 
   it("ignores entities the web app does not show", () => {
