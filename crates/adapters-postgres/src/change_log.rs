@@ -20,7 +20,7 @@ use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::{
     Change, ChangeData, ChangeEntity, ChangeLimit, ChangePage, Completion, CompletionId, Label,
-    Preferences, Seq, TaskId, TimeZone, Timestamp, UserId, WeekStart,
+    Preferences, Seq, TaskId, TimeZone, Timestamp, TrashItem, UserId, WeekStart,
 };
 use futures_util::FutureExt;
 use ports::{ChangeLog, PruneChangesError, ReadChangesError};
@@ -31,8 +31,9 @@ use crate::list_repo::{self, SummaryRow};
 use crate::list_rows::{LabelRow, summary};
 use crate::prepared::PreparedExt;
 use crate::rows::{FullTaskRow, full_task, task_from};
-use crate::schema::{change_seqs, labels, preferences, task_completions, tasks};
+use crate::schema::{change_seqs, labels, preferences, task_completions, tasks, trash};
 use crate::task_repo::{PgTaskRepo, Replay};
+use crate::trash_rows::TrashRow;
 
 /// The latest `seq` (0 without a counter row) and up to `$3` entries after
 /// `$2`, in one statement: the one-row `me` keeps the latest even when the
@@ -95,6 +96,7 @@ struct Loaded {
     preferences: Option<(String, String)>,
     /// `(id, task_id, completed_at, due_at)`.
     completions: Vec<CompletionRow>,
+    trash: Vec<TrashRow>,
 }
 
 type CompletionRow = (Uuid, Uuid, Timestamp, Timestamp);
@@ -225,6 +227,18 @@ async fn read_page(
             .load::<CompletionRow>(conn)
             .await?
     };
+    let trash_ids = ids_of(&kept, ChangeEntity::Trash);
+    let trash = if trash_ids.is_empty() {
+        Vec::new()
+    } else {
+        trash::table
+            .filter(trash::user_id.eq(Uuid::from(owner)))
+            .filter(trash::id.eq_any(trash_ids))
+            .select(TrashRow::as_select())
+            .prepared()
+            .load::<TrashRow>(conn)
+            .await?
+    };
     Ok(Found::Page(Loaded {
         kept,
         next,
@@ -234,6 +248,7 @@ async fn read_page(
         labels,
         preferences,
         completions,
+        trash,
     }))
 }
 
@@ -281,6 +296,11 @@ fn to_page(loaded: Loaded, since: Seq) -> Result<ChangePage, ReadChangesError> {
             )
         })
         .collect();
+    let mut trash = HashMap::with_capacity(loaded.trash.len());
+    for row in loaded.trash {
+        let item = TrashItem::try_from(row).map_err(internal)?;
+        trash.insert(item.id, item);
+    }
     let preferences = loaded
         .preferences
         .map(
@@ -321,6 +341,9 @@ fn to_page(loaded: Loaded, since: Seq) -> Result<ChangePage, ReadChangesError> {
                 ChangeEntity::Completion => completions
                     .remove(&entry.id)
                     .map_or(ChangeData::Gone, |c| ChangeData::Completion(Box::new(c))),
+                ChangeEntity::Trash => trash
+                    .remove(&entry.id)
+                    .map_or(ChangeData::Gone, |t| ChangeData::Trash(Box::new(t))),
             }
         };
         changes.push(Change {

@@ -111,7 +111,7 @@ diesel::table! {
     changes (user_id, seq) {
         user_id -> Uuid,
         seq -> Int8,
-        /// `task`, `list`, `label`, `preferences` or `completion`.
+        /// `task`, `list`, `label`, `preferences`, `completion` or `trash`.
         entity -> Text,
         entity_id -> Uuid,
         /// `upsert` or `delete`.
@@ -119,6 +119,42 @@ diesel::table! {
         /// The entity's version after the change; NULL for a deletion.
         version -> Nullable<Int8>,
         at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// Deleted tasks and lists, as snapshots (migration 2026-12-09-000001).
+    trash (user_id, id) {
+        user_id -> Uuid,
+        /// The deleted task's or list's id.
+        id -> Uuid,
+        /// `task` or `list`.
+        kind -> Text,
+        /// The task's title or the list's name.
+        title -> Text,
+        /// A task's list at the deletion; NULL for a list.
+        list_id -> Nullable<Uuid>,
+        parent_id -> Nullable<Uuid>,
+        task_count -> Int4,
+        deleted_at -> Timestamptz,
+        /// Every deleted row, as `to_jsonb`.
+        payload -> Jsonb,
+    }
+}
+
+diesel::table! {
+    /// `Idempotency-Key` records (migration 2026-12-09-000001).
+    idempotency_keys (user_id, key) {
+        user_id -> Uuid,
+        key -> Text,
+        fingerprint -> Bytea,
+        /// `running` or `done`.
+        state -> Text,
+        lease_until -> Timestamptz,
+        status -> Nullable<Int2>,
+        headers -> Nullable<Jsonb>,
+        body -> Nullable<Bytea>,
+        created_at -> Timestamptz,
     }
 }
 
@@ -130,5 +166,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_seqs,
     changes,
     preferences,
-    task_completions
+    task_completions,
+    trash,
+    idempotency_keys
 );

@@ -8,7 +8,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
-use crate::{Completion, Label, ListSummary, Preferences, Task};
+use crate::{Completion, Label, ListSummary, Preferences, Task, TrashItem};
 
 /// A position in one user's change log: the number of changes made so far
 /// when read as "the last one seen". `0` is before the first change.
@@ -67,6 +67,9 @@ pub enum ChangeEntity {
     Label,
     Preferences,
     Completion,
+    /// An item of the trash: `upsert` when something is deleted into it,
+    /// `delete` when it is restored, deleted for good or purged.
+    Trash,
 }
 
 impl ChangeEntity {
@@ -78,6 +81,7 @@ impl ChangeEntity {
             Self::Label => "label",
             Self::Preferences => "preferences",
             Self::Completion => "completion",
+            Self::Trash => "trash",
         }
     }
 
@@ -89,6 +93,7 @@ impl ChangeEntity {
             "label" => Self::Label,
             "preferences" => Self::Preferences,
             "completion" => Self::Completion,
+            "trash" => Self::Trash,
             _ => return None,
         })
     }
@@ -121,6 +126,9 @@ pub enum ChangeData {
     Preferences(Box<Preferences>),
     /// One completion of a recurring task.
     Completion(Box<Completion>),
+    /// An item of the trash (the entry's id is the deleted task's or
+    /// list's id).
+    Trash(Box<TrashItem>),
     /// The entity no longer exists: deleted by this change or by a later
     /// one (whose own entry follows).
     Gone,
@@ -244,9 +252,11 @@ mod tests {
             ChangeEntity::Label,
             ChangeEntity::Preferences,
             ChangeEntity::Completion,
+            ChangeEntity::Trash,
         ] {
             assert_eq!(ChangeEntity::from_name(entity.as_str()), Some(entity));
         }
+        assert_eq!(ChangeEntity::Trash.as_str(), "trash");
         assert_eq!(ChangeEntity::from_name("Task"), None);
     }
 

@@ -13,11 +13,13 @@ use super::dto::TaskDto;
 use super::labels::LabelDto;
 use super::lists::ListDto;
 use super::preferences::PreferencesDto;
+use super::trash::TrashItemDto;
 use crate::http::problem::FieldError;
 
 /// What kind of entity changed: a task, list or label; the user's
 /// `preferences` (the change's id is the user's id); a `completion` of a
-/// recurring task (its `delete` is an undo). Clients should ignore kinds
+/// recurring task (its `delete` is an undo); a `trash` item (its id is the
+/// deleted task's or list's; `delete` when restored or deleted for good). Clients should ignore kinds
 /// they do not know: later versions may add some.
 #[derive(Debug, ToSchema)]
 #[schema(as = ChangeEntity)]
@@ -32,6 +34,8 @@ pub enum ChangeEntityDoc {
     Preferences,
     #[schema(rename = "completion")]
     Completion,
+    #[schema(rename = "trash")]
+    Trash,
 }
 
 /// `upsert`: the entity now exists as `data` says (created or changed);
@@ -48,7 +52,8 @@ pub enum ChangeOpDoc {
 /// The entity's current state, exactly as its own GET returns it: a Task
 /// when `entity` is `task`, a List for `list`, a Label for `label`,
 /// Preferences for `preferences`, a Completion (as an item of `GET
-/// …/tasks/{id}/completions`) for `completion`. (`anyOf`, not `oneOf`: a
+/// …/tasks/{id}/completions`) for `completion`, a TrashItem (as an item of
+/// `GET …/trash`) for `trash`. (`anyOf`, not `oneOf`: a
 /// List object also satisfies the Label schema.)
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(untagged)]
@@ -59,6 +64,7 @@ pub enum ChangeDataDto {
     Label(LabelDto),
     Preferences(PreferencesDto),
     Completion(CompletionDto),
+    Trash(TrashItemDto),
 }
 
 /// One change of the caller's data.
@@ -77,7 +83,7 @@ pub struct ChangeDto {
     pub id: Uuid,
     /// The entity as it is now (read when the change is read, not when it
     /// was made): a Task, List, Label, Preferences or Completion as their
-    /// GETs return them; null when it no longer exists.
+    /// GETs return them, or a TrashItem; null when it no longer exists.
     #[schema(required = true)]
     pub data: Option<ChangeDataDto>,
 }
@@ -94,6 +100,9 @@ impl From<&Change> for ChangeDto {
             ChangeData::Completion(completion) => Some(ChangeDataDto::Completion(
                 CompletionDto::from(completion.as_ref()),
             )),
+            ChangeData::Trash(item) => {
+                Some(ChangeDataDto::Trash(TrashItemDto::from(item.as_ref())))
+            }
             ChangeData::Gone => None,
         };
         Self {

@@ -21,3 +21,4 @@ pub mod lists;
 pub mod preferences;
 pub mod task_input;
 pub mod timestamp;
+pub mod trash;
