@@ -25,7 +25,7 @@ const NAME_INDEX: &str = "labels_user_name_key";
 /// The class of the transaction-scoped advisory lock that serialises one
 /// user's label creations, so that the count checked against the limit
 /// cannot change before the insert (the second key is the user's hash).
-const LABEL_LOCK_CLASS: i32 = 0x6c61_6265; // "labe"
+pub(crate) const LABEL_LOCK_CLASS: i32 = 0x6c61_6265; // "labe"
 
 fn to_label(row: LabelRow) -> Result<Label, StoreError> {
     Label::try_from(row).map_err(|e| StoreError::Internal(Box::new(e)))

@@ -24,6 +24,7 @@ mod schema;
 mod settings;
 mod task_repo;
 mod task_tree;
+mod transfer_repo;
 mod trash_rows;
 
 pub use change_listener::{CHANGE_CHANNEL, LISTEN_APPLICATION_NAME, PgChangeListener};
