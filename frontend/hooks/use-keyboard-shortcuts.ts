@@ -15,6 +15,8 @@ export type ShortcutAction =
   | "quickAdd"
   | "next"
   | "previous"
+  | "extendNext"
+  | "extendPrevious"
   | "open"
   | "edit"
   | "complete"
@@ -45,6 +47,20 @@ export const SHORTCUTS: readonly ShortcutDefinition[] = [
   { action: "close", keys: [["Escape"]], description: "Close", group: "General" },
   { action: "next", keys: [["j"]], description: "Select the next task", group: "Tasks", repeats: true },
   { action: "previous", keys: [["k"]], description: "Select the previous task", group: "Tasks", repeats: true },
+  {
+    action: "extendNext",
+    keys: [["J"]],
+    description: "Add the next task to the selection",
+    group: "Tasks",
+    repeats: true,
+  },
+  {
+    action: "extendPrevious",
+    keys: [["K"]],
+    description: "Add the previous task to the selection",
+    group: "Tasks",
+    repeats: true,
+  },
   { action: "open", keys: [["Enter"]], description: "Open the selected task", group: "Tasks" },
   { action: "edit", keys: [["e"]], description: "Edit the selected task", group: "Tasks" },
   { action: "complete", keys: [["x"]], description: "Complete the selected task", group: "Tasks" },

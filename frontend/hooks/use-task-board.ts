@@ -99,7 +99,7 @@ const goneElsewhere = () => toast("That task no longer exists", { description: "
 export const UNDO_MS = 6_000;
 
 /** A task's open subtasks, at every level below it. */
-async function openDescendants(api: TasksApi, task: Task): Promise<Task[]> {
+export async function openDescendants(api: TasksApi, task: Task): Promise<Task[]> {
   const children = await readLevel(api, task.list_id, task.id);
   const deeper = await Promise.all(children.filter((c) => c.subtasks.total > 0).map((c) => openDescendants(api, c)));
   return [...children.filter((c) => !c.completed), ...deeper.flat()];

@@ -182,6 +182,123 @@ export function useTaskShortcutTarget(board: TaskBoardState): void {
     return () => {
       if (targetStore.get() === target) targetStore.set(null);
       selectTask(null);
+      clearChosen();
     };
   }, [client, userId]);
+}
+
+/*
+ * Multi-select (issue 12): the tasks chosen for a bulk action, beside the
+ * keyboard's single selection above (which stays the cursor). Checkbox mode
+ * shows a "Select" checkbox on every row; Shift+click chooses the rows from
+ * the anchor (the row last chosen or selected) to the one clicked, and
+ * Shift+j / Shift+k extend the choice from the anchor one row at a time,
+ * moving the cursor (the choice shrinks again when the cursor comes back).
+ */
+
+const chosenStore = createStore<ReadonlySet<string>>(new Set());
+const checkModeStore = createStore<boolean>(false);
+/** Where a range starts, and what was chosen before the range (a range is added to it). */
+let anchor: string | null = null;
+let base: ReadonlySet<string> = new Set();
+/** The cursor's row when the range was last extended: Shift+j / Shift+k go on from there. */
+let rangeEnd: string | null = null;
+
+/** The ids from `from` to `to` (either way round) in the rows' order; [] when either is not shown. */
+export function rangeIds(order: readonly string[], from: string, to: string): string[] {
+  const a = order.indexOf(from);
+  const b = order.indexOf(to);
+  if (a < 0 || b < 0) return [];
+  return order.slice(Math.min(a, b), Math.max(a, b) + 1);
+}
+
+/** What a range adds to the choice made before it. */
+export function withRange(
+  before: ReadonlySet<string>,
+  order: readonly string[],
+  from: string,
+  to: string,
+): ReadonlySet<string> {
+  return new Set([...before, ...rangeIds(order, from, to)]);
+}
+
+export function useChosenTaskIds(): ReadonlySet<string> {
+  return React.useSyncExternalStore(chosenStore.subscribe, chosenStore.get, () => EMPTY);
+}
+const EMPTY: ReadonlySet<string> = new Set();
+
+export function chosenTaskIds(): ReadonlySet<string> {
+  return chosenStore.get();
+}
+
+export function useIsTaskChosen(id: string): boolean {
+  return React.useSyncExternalStore(
+    chosenStore.subscribe,
+    () => chosenStore.get().has(id),
+    () => false,
+  );
+}
+
+export function useCheckMode(): boolean {
+  return React.useSyncExternalStore(checkModeStore.subscribe, checkModeStore.get, () => false);
+}
+
+export function setCheckMode(on: boolean): void {
+  checkModeStore.set(on);
+  if (!on) clearChosen();
+}
+
+/** Chooses or unchooses one task (its Select checkbox); it becomes the anchor of the next range. */
+export function toggleChosen(id: string): void {
+  const next = new Set(chosenStore.get());
+  if (next.has(id)) next.delete(id);
+  else next.add(id);
+  anchor = rangeEnd = id;
+  base = next;
+  chosenStore.set(next);
+}
+
+/** Shift+click: the rows from the anchor (or the keyboard's selection) to this one join the choice. */
+export function chooseRangeTo(id: string): void {
+  const order = visibleTaskRows().map((row) => row.dataset.taskId ?? "");
+  const from = anchor && order.includes(anchor) ? anchor : (selection.get() ?? id);
+  if (anchor !== from) {
+    anchor = from;
+    base = chosenStore.get();
+  }
+  checkModeStore.set(true);
+  chosenStore.set(withRange(base, order, from, id));
+  rangeEnd = id;
+  selection.set(id);
+}
+
+/** Shift+j / Shift+k: the cursor moves one row and the choice runs from the anchor to it. */
+export function extendChoice(step: 1 | -1): void {
+  const cursor = selection.get();
+  const shown = () => visibleTaskRows().map((r) => r.dataset.taskId ?? "");
+  const ids = shown();
+  if (!anchor || cursor !== rangeEnd || !ids.includes(anchor)) {
+    // A new range: from the row selected, or (none) from the row j / k would take.
+    base = chosenStore.get();
+    checkModeStore.set(true);
+    if (cursor && ids.includes(cursor)) {
+      anchor = cursor;
+    } else {
+      const row = moveSelection(step);
+      anchor = rangeEnd = row?.dataset.taskId ?? null;
+      if (anchor) chosenStore.set(new Set([...base, anchor]));
+      return;
+    }
+  }
+  const to = moveSelection(step)?.dataset.taskId;
+  if (!to) return;
+  rangeEnd = to;
+  chosenStore.set(withRange(base, shown(), anchor, to));
+}
+
+/** Nothing chosen any more (after a bulk action, Esc, leaving checkbox mode). */
+export function clearChosen(): void {
+  anchor = rangeEnd = null;
+  base = new Set();
+  chosenStore.set(new Set());
 }

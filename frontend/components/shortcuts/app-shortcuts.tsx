@@ -4,7 +4,7 @@
  * Quick add and the keyboard shortcuts, mounted once for the signed-in app
  * (in the top bar, components/nav-bar.tsx): the "Quick add" and "Keyboard
  * shortcuts" buttons, their dialogs, and the keys of hooks/use-keyboard-
- * shortcuts.ts. The task keys (j / k, Enter, e, x, # or Delete, t, T) act on
+ * shortcuts.ts. The task keys (j / k, J / K, Enter, e, x, # or Delete, t, T) act on
  * the row selected (hooks/use-task-selection.ts) through the dashboard's own
  * actions, and are live only while the dashboard is shown.
  */
@@ -22,6 +22,9 @@ import { labelKeys, useCreateLabel, useLabels } from "@/hooks/use-labels";
 import { useLists } from "@/hooks/use-lists";
 import { usePreferences, useTimeZone } from "@/hooks/use-preferences";
 import {
+  chosenTaskIds,
+  clearChosen,
+  extendChoice,
   moveSelection,
   selectTask,
   selectedTaskId,
@@ -195,6 +198,10 @@ export function AppShortcuts({ userId }: { userId: string }) {
         else field.blur();
         return;
       }
+      if (chosenTaskIds().size > 0) {
+        clearChosen();
+        return;
+      }
       if (selectedTaskId()) {
         selectTask(null);
         const focused = document.activeElement;
@@ -206,6 +213,8 @@ export function AppShortcuts({ userId }: { userId: string }) {
     ? {
         next: () => void moveSelection(1),
         previous: () => void moveSelection(-1),
+        extendNext: () => extendChoice(1),
+        extendPrevious: () => extendChoice(-1),
         open: withSelected(target, (t, id) => {
           const task = t.find(id);
           if (task) t.edit(task);

@@ -7,6 +7,7 @@ import { useLiveChanges } from "@/hooks/use-live-changes";
 import { useTaskBoard } from "@/hooks/use-task-board";
 import { useTaskShortcutTarget } from "@/hooks/use-task-selection";
 
+import { BulkBar, SelectModeToggle } from "./bulk-bar";
 import { DateView } from "./date-views";
 import { OutageBanner } from "./outage-banner";
 import { SortableTasks } from "./sortable-tasks";
@@ -41,7 +42,9 @@ export function TaskBoard({ userId }: { userId: string }) {
               {board.view ? VIEW_NAMES[board.view] : (board.currentList?.name ?? "All tasks")}
             </h2>
             <LiveIndicator status={live} className="ml-auto" />
+            <SelectModeToggle />
           </div>
+          <BulkBar board={board} />
           {board.outage ? <OutageBanner message={board.outage} onRetry={board.retry} /> : null}
           <TaskComposer onCreate={board.create} zone={board.zone} />
           {board.view ? (

@@ -32,7 +32,13 @@ import { PRIORITY_LABEL } from "@/lib/task-format";
 import { describeRecurrence } from "@/lib/recurrence/describe";
 import { browserZone, dueInWords, isOverdueIn } from "@/lib/zoned-date";
 import { COLOR_DOT } from "@/components/lists/list-colors";
-import { useIsTaskSelected } from "@/hooks/use-task-selection";
+import {
+  chooseRangeTo,
+  toggleChosen,
+  useCheckMode,
+  useIsTaskChosen,
+  useIsTaskSelected,
+} from "@/hooks/use-task-selection";
 import type { Label as TaskLabel, Task } from "@/lib/tasks-api";
 import { cn } from "@/lib/utils";
 
@@ -89,6 +95,14 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete, labels = [], 
   const shownIn = zone ?? browserZone();
   // The keyboard's selection (j / k; x, e, t… act on it): highlighted.
   const selected = useIsTaskSelected(task.id);
+  // Multi-select (the bulk bar acts on the tasks chosen): a Select checkbox in checkbox mode, Shift+click.
+  const checkMode = useCheckMode();
+  const chosen = useIsTaskChosen(task.id);
+  const onClick = (event: React.MouseEvent) => {
+    if (!event.shiftKey || (event.target as Element).closest("button, a, input, [role=checkbox]")) return;
+    event.preventDefault();
+    chooseRangeTo(task.id);
+  };
   const overdue = isOverdueIn(task, shownIn);
   const drag = tree?.drag ?? ownDrag;
   const checkboxId = `done-${task.id}`;
@@ -116,14 +130,21 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete, labels = [], 
       data-testid="task"
       data-task-id={task.id}
       data-selected={selected || undefined}
+      data-chosen={chosen || undefined}
       data-depth={tree?.depth ?? 0}
       data-completed={task.completed}
       data-overdue={overdue}
       onKeyDown={onKeyDown}
+      onClick={onClick}
+      // Shift+click chooses a range: no text selection with it.
+      onMouseDown={(event) => {
+        if (event.shiftKey) event.preventDefault();
+      }}
       className={cn(
         "group flex items-start gap-3 rounded-lg border bg-card p-3 outline-none focus-visible:ring-2 focus-visible:ring-ring sm:p-4",
         overdue && "border-destructive/60 bg-destructive/5",
         selected && "border-primary ring-2 ring-primary/40",
+        chosen && "bg-primary/5",
         busy && "opacity-60",
         drag?.isDragging && "relative z-10 shadow-lg",
       )}
@@ -135,6 +156,21 @@ export function TaskItem({ task, busy, onToggle, onEdit, onDelete, labels = [], 
           listeners={drag.listeners}
           label={`Drag "${task.title}"`}
           disabled={busy}
+        />
+      ) : null}
+      {checkMode ? (
+        <Checkbox
+          className="mt-0.5 rounded-full"
+          checked={chosen}
+          onCheckedChange={() => toggleChosen(task.id)}
+          onClick={(event) => {
+            // Shift+click on a Select box chooses the range up to it.
+            if (!event.shiftKey) return;
+            event.preventDefault();
+            chooseRangeTo(task.id);
+          }}
+          aria-label={`Select "${task.title}"`}
+          data-testid="choose-task"
         />
       ) : null}
       <Checkbox

@@ -142,7 +142,27 @@ describe("shortcut matcher", () => {
   it("lists every shortcut of the issue", () => {
     const keys = SHORTCUTS.flatMap((s) => s.keys.map((k) => k.join(" ")));
     expect(keys.sort()).toEqual(
-      ["q", "j", "k", "Enter", "e", "x", "#", "Delete", "t", "T", "/", "g i", "g t", "g u", "Escape", "?"].sort(),
+      // J and K (Shift+j / Shift+k) extend the selection (issue 12).
+      [
+        "q",
+        "j",
+        "k",
+        "J",
+        "K",
+        "Enter",
+        "e",
+        "x",
+        "#",
+        "Delete",
+        "t",
+        "T",
+        "/",
+        "g i",
+        "g t",
+        "g u",
+        "Escape",
+        "?",
+      ].sort(),
     );
   });
 });
