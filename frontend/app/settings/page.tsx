@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 
 import { ChangePasswordForm } from "@/components/settings/change-password-form";
 import { DeleteAccount } from "@/components/settings/delete-account";
+import { ExportImport } from "@/components/settings/export-import";
 import { PreferencesForm } from "@/components/settings/preferences-form";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { requireSession } from "@/lib/session";
@@ -40,6 +41,19 @@ export default async function SettingsPage() {
         </CardHeader>
         <CardContent>
           <ChangePasswordForm />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle className="text-lg">
+            <h2>Export and import</h2>
+          </CardTitle>
+          <CardDescription>
+            Take your data with you, or bring it in from another account or from Todoist.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ExportImport userId={session.user.id} />
         </CardContent>
       </Card>
       <Card className="border-destructive/40">
