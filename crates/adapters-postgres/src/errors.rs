@@ -132,7 +132,14 @@ from_store_error!(
     PruneChangesError,
     ListCompletionsError,
     GetPreferencesError,
-    PutPreferencesError
+    PutPreferencesError,
+    ports::ListTrashError,
+    ports::RestoreError,
+    ports::DeleteTrashItemError,
+    ports::EmptyTrashError,
+    ports::PurgeTrashError,
+    ports::BatchError,
+    ports::IdempotencyError
 );
 
 /// The constraint a statement violated, when it failed on one of `kind`:

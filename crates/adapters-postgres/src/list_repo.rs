@@ -404,47 +404,11 @@ impl ListRepo for PgTaskRepo {
         id: ListId,
         expected: Option<Version>,
     ) -> Result<(), DeleteListError> {
-        // One statement: the list's tasks (and their labels) go with it by
-        // the foreign keys' cascades, atomically.
-        self.run_write(owner, Replay::Never, move |conn| {
-            async move {
-                let id = Uuid::from(id);
-                let delete = diesel::delete(lists::table)
-                    .filter(lists::user_id.eq(Uuid::from(owner)))
-                    .filter(lists::id.eq(id))
-                    .filter(lists::is_inbox.eq(false));
-                let deleted = match expected {
-                    Some(expected) => {
-                        delete
-                            .filter(lists::version.eq(expected.get()))
-                            .prepared()
-                            .execute(conn)
-                            .await?
-                    }
-                    None => delete.prepared().execute(conn).await?,
-                };
-                if deleted > 0 {
-                    return Ok(Ok(()));
-                }
-                let found: Option<(bool, i64)> = lists::table
-                    .filter(lists::user_id.eq(Uuid::from(owner)))
-                    .filter(lists::id.eq(id))
-                    .select((lists::is_inbox, lists::version))
-                    .prepared()
-                    .get_result(conn)
-                    .await
-                    .optional()?;
-                Ok(Err(match found {
-                    None => DeleteListError::NotFound,
-                    Some((true, _)) => DeleteListError::Inbox,
-                    Some((false, version)) if expected.is_some_and(|e| e.get() != version) => {
-                        DeleteListError::VersionMismatch
-                    }
-                    // Deleted between the two statements.
-                    Some(_) => DeleteListError::NotFound,
-                }))
-            }
-            .boxed()
+        // One transaction: the list and its tasks are copied into the
+        // trash, then deleted (trash_repo.rs).
+        self.run_write_tx(owner, Replay::Never, move |conn| {
+            crate::trash_repo::trash_list(conn, owner, Uuid::from(id), expected.map(Version::get))
+                .boxed()
         })
         .await?
     }

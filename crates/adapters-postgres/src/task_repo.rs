@@ -576,7 +576,7 @@ fn begin_sql(statement_timeout: Duration, lock_timeout: Duration) -> String {
 /// with pgbench); this transaction writes no data and need not wait for a
 /// flush. The payload is `<user>:<latest seq>`; the uuid is formatted by
 /// its type, never taken from a client's text.
-fn hint_sql(owner: UserId) -> String {
+pub(crate) fn hint_sql(owner: UserId) -> String {
     format!(
         "BEGIN; SET LOCAL synchronous_commit TO off; \
          SELECT pg_notify('{channel}', '{owner}:' || COALESCE((SELECT seq FROM change_seqs WHERE user_id = '{owner}'), 0)); \
@@ -705,12 +705,12 @@ enum Miss {
     Refused(Refusal),
 }
 
-fn to_task(row: FullTaskRow) -> Result<Task, StoreError> {
+pub(crate) fn to_task(row: FullTaskRow) -> Result<Task, StoreError> {
     task_from(row).map_err(|e| StoreError::Internal(Box::new(e)))
 }
 
 /// A refusal that the operation cannot produce is a bug, reported as such.
-fn impossible(refusal: Refusal) -> BoxError {
+pub(crate) fn impossible(refusal: Refusal) -> BoxError {
     format!("unexpected refusal {refusal:?}").into()
 }
 
@@ -944,6 +944,139 @@ async fn write_task(
     Ok(find_row(conn, owner, id).await?.ok_or(Refusal::NotFound))
 }
 
+/// What the general path of a patch writes.
+fn patch_write(patch: TaskPatch) -> Write {
+    Write {
+        completes: patch.completed == Some(true),
+        labels: patch.labels.clone(),
+        target: patch.moves().then_some(Target {
+            list: patch.list_id.map(Uuid::from),
+            parent: patch.parent_id.map(|parent| parent.map(Uuid::from)),
+            default_list: DefaultList::Current,
+        }),
+        columns: Columns::Patch(patch),
+    }
+}
+
+/// A patch inside the caller's transaction (the batch's `update`): the
+/// general path of `patch`, which its one-statement shortcuts only speed
+/// up. An empty patch reports the task as stored, without a new version.
+pub(crate) async fn patch_in(
+    conn: &mut AsyncPgConnection,
+    owner: UserId,
+    id: TaskId,
+    patch: TaskPatch,
+    expected: Option<Version>,
+) -> task_tree::Checked<FullTaskRow> {
+    if patch.is_empty() {
+        let Some(stored) = PgTaskRepo::stored_version(conn, owner, id).await? else {
+            return Ok(Err(Refusal::NotFound));
+        };
+        if expected.is_some_and(|expected| expected.get() != stored) {
+            return Ok(Err(Refusal::VersionMismatch));
+        }
+        return Ok(find_row(conn, owner, id).await?.ok_or(Refusal::NotFound));
+    }
+    write_task(conn, owner, id, &patch_write(patch), expected).await
+}
+
+/// One transaction of `set_completed` (and of the batch's `complete` and
+/// `reopen`). The task is locked first, so two completions of one
+/// occurrence run one after the other: with the same `expected` the second
+/// is refused, without it each advances one occurrence. Toggling is decided
+/// on the locked row, so two concurrent toggles flip twice rather than both
+/// reading the same old value.
+pub(crate) async fn set_completed_in(
+    conn: &mut AsyncPgConnection,
+    owner: UserId,
+    id: TaskId,
+    change: CompletionChange,
+    expected: Option<Version>,
+    completion: CompletionId,
+) -> task_tree::Checked<FullTaskRow> {
+    let uuid = Uuid::from(id);
+    let now = match task_tree::lock_in_place(conn, owner, uuid, expected.map(Version::get)).await? {
+        Ok(now) => now,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let completed = change.apply_to(now.completed);
+    if now.recurring && !now.completed {
+        let handled = if completed {
+            recurring::complete_occurrence(conn, owner, id, now.list, now.version, completion)
+                .await?
+                .is_some()
+        } else {
+            recurring::undo_latest(conn, owner, id, now.version).await?
+        };
+        if handled {
+            return Ok(find_row(conn, owner, id).await?.ok_or(Refusal::NotFound));
+        }
+    }
+    diesel::update(tasks::table)
+        .filter(tasks::user_id.eq(Uuid::from(owner)))
+        .filter(tasks::id.eq(uuid))
+        .set((
+            tasks::completed.eq(completed),
+            tasks::version.eq(tasks::version + 1),
+        ))
+        .prepared()
+        .execute(conn)
+        .await?;
+    if completed {
+        task_tree::complete_descendants(conn, owner, now.list, uuid).await?;
+    }
+    Ok(find_row(conn, owner, id).await?.ok_or(Refusal::NotFound))
+}
+
+/// One transaction of `move_task` (and of the batch's `move`).
+pub(crate) async fn move_in(
+    conn: &mut AsyncPgConnection,
+    owner: UserId,
+    id: TaskId,
+    to: TaskMove,
+    expected: Option<Version>,
+) -> task_tree::Checked<FullTaskRow> {
+    let uuid = Uuid::from(id);
+    let target = Target {
+        list: to.list_id.map(Uuid::from),
+        parent: to.parent_id.map(|parent| parent.map(Uuid::from)),
+        default_list: DefaultList::Current,
+    };
+    let placed = match task_tree::place_existing(
+        conn,
+        owner,
+        uuid,
+        target,
+        to.placement,
+        true,
+        expected.map(Version::get),
+    )
+    .await?
+    {
+        Ok((_, Some(placed))) => placed,
+        Ok((_, None)) => return Err(DieselError::NotFound),
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    // The subtree follows to another list by the parent reference's ON
+    // UPDATE CASCADE.
+    diesel::update(tasks::table)
+        .filter(tasks::user_id.eq(Uuid::from(owner)))
+        .filter(tasks::id.eq(uuid))
+        .set((
+            tasks::list_id.eq(placed.list),
+            tasks::parent_id.eq(placed.parent),
+            tasks::position.eq(placed.position.as_str()),
+            tasks::version.eq(tasks::version + 1),
+        ))
+        .prepared()
+        .execute(conn)
+        .await?;
+    if placed.position.is_long() {
+        task_tree::rebalance(conn, owner, placed.list, placed.parent).await?;
+    }
+    Ok(find_row(conn, owner, id).await?.ok_or(Refusal::NotFound))
+}
+
 #[async_trait]
 impl TaskRepo for PgTaskRepo {
     async fn create(
@@ -1134,17 +1267,7 @@ impl TaskRepo for PgTaskRepo {
                 return Ok(task);
             }
         }
-        let write = Write {
-            completes: patch.completed == Some(true),
-            labels: patch.labels.clone(),
-            target: patch.moves().then_some(Target {
-                list: patch.list_id.map(Uuid::from),
-                parent: patch.parent_id.map(|parent| parent.map(Uuid::from)),
-                default_list: DefaultList::Current,
-            }),
-            columns: Columns::Patch(patch),
-        };
-        self.write(owner, id, write, expected).await
+        self.write(owner, id, patch_write(patch), expected).await
     }
 
     async fn set_completed(
@@ -1186,55 +1309,7 @@ impl TaskRepo for PgTaskRepo {
         let completion = CompletionId::new_v7();
         let row = self
             .run_write_tx(owner, replay, move |conn| {
-                async move {
-                    let uuid = Uuid::from(id);
-                    let now = match task_tree::lock_in_place(
-                        conn,
-                        owner,
-                        uuid,
-                        expected.map(Version::get),
-                    )
-                    .await?
-                    {
-                        Ok(now) => now,
-                        Err(refusal) => return Ok(Err(refusal)),
-                    };
-                    let completed = change.apply_to(now.completed);
-                    if now.recurring && !now.completed {
-                        let handled = if completed {
-                            recurring::complete_occurrence(
-                                conn,
-                                owner,
-                                id,
-                                now.list,
-                                now.version,
-                                completion,
-                            )
-                            .await?
-                            .is_some()
-                        } else {
-                            recurring::undo_latest(conn, owner, id, now.version).await?
-                        };
-                        if handled {
-                            return Ok(find_row(conn, owner, id).await?.ok_or(Refusal::NotFound));
-                        }
-                    }
-                    diesel::update(tasks::table)
-                        .filter(tasks::user_id.eq(Uuid::from(owner)))
-                        .filter(tasks::id.eq(uuid))
-                        .set((
-                            tasks::completed.eq(completed),
-                            tasks::version.eq(tasks::version + 1),
-                        ))
-                        .prepared()
-                        .execute(conn)
-                        .await?;
-                    if completed {
-                        task_tree::complete_descendants(conn, owner, now.list, uuid).await?;
-                    }
-                    Ok(find_row(conn, owner, id).await?.ok_or(Refusal::NotFound))
-                }
-                .boxed()
+                set_completed_in(conn, owner, id, change, expected, completion).boxed()
             })
             .await?
             .map_err(UpdateTaskError::from)?;
@@ -1267,48 +1342,7 @@ impl TaskRepo for PgTaskRepo {
     ) -> Result<Task, MoveTaskError> {
         let row = self
             .run_write_tx(owner, Replay::Never, move |conn| {
-                async move {
-                    let uuid = Uuid::from(id);
-                    let target = Target {
-                        list: to.list_id.map(Uuid::from),
-                        parent: to.parent_id.map(|parent| parent.map(Uuid::from)),
-                        default_list: DefaultList::Current,
-                    };
-                    let placed = match task_tree::place_existing(
-                        conn,
-                        owner,
-                        uuid,
-                        target,
-                        to.placement,
-                        true,
-                        expected.map(Version::get),
-                    )
-                    .await?
-                    {
-                        Ok((_, Some(placed))) => placed,
-                        Ok((_, None)) => return Err(DieselError::NotFound),
-                        Err(refusal) => return Ok(Err(refusal)),
-                    };
-                    // The subtree follows to another list by the parent
-                    // reference's ON UPDATE CASCADE.
-                    diesel::update(tasks::table)
-                        .filter(tasks::user_id.eq(Uuid::from(owner)))
-                        .filter(tasks::id.eq(uuid))
-                        .set((
-                            tasks::list_id.eq(placed.list),
-                            tasks::parent_id.eq(placed.parent),
-                            tasks::position.eq(placed.position.as_str()),
-                            tasks::version.eq(tasks::version + 1),
-                        ))
-                        .prepared()
-                        .execute(conn)
-                        .await?;
-                    if placed.position.is_long() {
-                        task_tree::rebalance(conn, owner, placed.list, placed.parent).await?;
-                    }
-                    Ok(find_row(conn, owner, id).await?.ok_or(Refusal::NotFound))
-                }
-                .boxed()
+                move_in(conn, owner, id, to, expected).boxed()
             })
             .await?
             .map_err(MoveTaskError::from)?;
@@ -1321,48 +1355,27 @@ impl TaskRepo for PgTaskRepo {
         id: TaskId,
         expected: Option<Version>,
     ) -> Result<(), DeleteTaskError> {
-        // One statement: the subtree goes with it by the parent reference's
-        // ON DELETE CASCADE.
+        // One transaction: the task and its subtree are copied into the
+        // trash, then deleted (trash_repo.rs).
         let outcome = self
-            .run_write(owner, Replay::Never, move |conn| {
-                async move {
-                    let delete = diesel::delete(tasks::table)
-                        .filter(tasks::id.eq(Uuid::from(id)))
-                        .filter(tasks::user_id.eq(Uuid::from(owner)));
-                    let deleted = match expected {
-                        Some(expected) => {
-                            delete
-                                .filter(tasks::version.eq(expected.get()))
-                                .prepared()
-                                .execute(conn)
-                                .await?
-                        }
-                        None => delete.prepared().execute(conn).await?,
-                    };
-                    if deleted > 0 {
-                        return Ok(None);
-                    }
-                    Ok(Some(Self::miss(conn, owner, id, expected).await?))
-                }
-                .boxed()
+            .run_write_tx(owner, Replay::Never, move |conn| {
+                crate::trash_repo::trash_task(conn, owner, id, expected.map(Version::get)).boxed()
             })
             .await?;
         match outcome {
-            None => Ok(()),
-            Some(Miss::Stale) => Err(DeleteTaskError::VersionMismatch),
-            Some(Miss::Absent) => Err(DeleteTaskError::NotFound),
-            Some(Miss::Refused(refusal)) => Err(DeleteTaskError::Internal(impossible(refusal))),
+            Ok(_) => Ok(()),
+            Err(Refusal::VersionMismatch) => Err(DeleteTaskError::VersionMismatch),
+            Err(Refusal::NotFound) => Err(DeleteTaskError::NotFound),
+            Err(refusal) => Err(DeleteTaskError::Internal(impossible(refusal))),
         }
     }
 
-    // PLACEHOLDER (issue 12, replaced by the batch implementation): the port
-    // gained `batch` first so that the layers above can be built against it.
     async fn batch(
         &self,
-        _owner: UserId,
-        _ops: Vec<domain::BatchOp>,
+        owner: UserId,
+        ops: Vec<domain::BatchOp>,
     ) -> Result<Vec<Task>, ports::BatchError> {
-        Err(ports::BatchError::Internal("batch is not implemented yet".into()))
+        crate::batch::run(self, owner, ops).await
     }
 
     /// Checks the database on a connection of its own, outside the pool: a

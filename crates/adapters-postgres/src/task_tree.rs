@@ -95,7 +95,11 @@ fn key_error(error: domain::PositionError) -> DieselError {
 }
 
 /// Locks `list` if it is `owner`'s.
-async fn lock_list(conn: &mut AsyncPgConnection, owner: UserId, list: Uuid) -> QueryResult<bool> {
+pub(crate) async fn lock_list(
+    conn: &mut AsyncPgConnection,
+    owner: UserId,
+    list: Uuid,
+) -> QueryResult<bool> {
     let found: Option<Uuid> = lists::table
         .filter(lists::user_id.eq(Uuid::from(owner)))
         .filter(lists::id.eq(list))
@@ -109,7 +113,7 @@ async fn lock_list(conn: &mut AsyncPgConnection, owner: UserId, list: Uuid) -> Q
 }
 
 /// The list of `owner`'s task `id`, if there is one.
-async fn list_of(
+pub(crate) async fn list_of(
     conn: &mut AsyncPgConnection,
     owner: UserId,
     id: Uuid,
@@ -176,7 +180,7 @@ struct Ancestor {
 
 /// `task` and its ancestors, from `task` up to its top-level ancestor.
 /// Bounded: a chain longer than any allowed depth stops the walk.
-async fn ancestry(
+pub(crate) async fn ancestry(
     conn: &mut AsyncPgConnection,
     owner: UserId,
     task: Uuid,
@@ -233,7 +237,7 @@ async fn subtree(
 }
 
 /// Whether `list` has room for `adding` more tasks.
-async fn has_room(
+pub(crate) async fn has_room(
     conn: &mut AsyncPgConnection,
     owner: UserId,
     list: Uuid,
@@ -273,7 +277,7 @@ fn siblings(
 
 /// The key for a task placed by `placement` among the siblings under
 /// `parent` in `list` (`moving` excluded). The anchor must be one of them.
-async fn sibling_key(
+pub(crate) async fn sibling_key(
     conn: &mut AsyncPgConnection,
     owner: UserId,
     list: Uuid,

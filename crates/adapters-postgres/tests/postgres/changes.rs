@@ -248,14 +248,15 @@ async fn task_writes_log_the_task_and_its_subtree() {
         ])
     );
 
-    // Deleting deletes the subtree.
+    // Deleting deletes the subtree, into one item of the trash.
     let (_, logged) = log.of(owner, tasks(&repo).delete(owner, a.id, None)).await;
     assert_eq!(
         sorted(logged),
         sorted(vec![
             e("task", a.id, "delete"),
             e("task", b.id, "delete"),
-            e("task", c.id, "delete")
+            e("task", c.id, "delete"),
+            e("trash", a.id, "upsert")
         ])
     );
 }
@@ -317,7 +318,9 @@ async fn list_writes_log_the_list_and_a_deleted_lists_tasks() {
         sorted(vec![
             e("list", home, "delete"),
             e("task", parent.id, "delete"),
-            e("task", child.id, "delete")
+            e("task", child.id, "delete"),
+            // The list enters the trash, with its tasks.
+            e("trash", home, "upsert")
         ])
     );
 }
@@ -587,7 +590,9 @@ async fn an_entity_deleted_since_reads_as_gone() {
         )
         .await
         .unwrap(); // 3
-    tasks(&repo).delete(owner, a.id, None).await.unwrap(); // 4
+    // 4: the task enters the trash (its item is logged first), 5: the
+    // live row goes.
+    tasks(&repo).delete(owner, a.id, None).await.unwrap();
 
     // The upserts are read after the deletion: reported as deletions.
     let page = log(&repo).read(owner, seq(1), limit(2)).await.unwrap();
@@ -598,15 +603,16 @@ async fn an_entity_deleted_since_reads_as_gone() {
     assert_eq!(page.changes[0].data, ChangeData::Gone);
     assert_eq!((page.next, page.has_more), (seq(3), true));
     let page = log(&repo).read(owner, seq(3), limit(2)).await.unwrap();
-    assert_eq!(
-        summary(&page),
-        [(4, ChangeEntity::Task, Uuid::from(a.id), ChangeOp::Delete)]
+    let deleted = [
+        (4, ChangeEntity::Trash, Uuid::from(a.id), ChangeOp::Upsert),
+        (5, ChangeEntity::Task, Uuid::from(a.id), ChangeOp::Delete),
+    ];
+    assert_eq!(summary(&page), deleted);
+    assert!(
+        matches!(&page.changes[0].data, ChangeData::Trash(item) if item.id == Uuid::from(a.id))
     );
     let whole = log(&repo).read(owner, seq(1), limit(100)).await.unwrap();
-    assert_eq!(
-        summary(&whole),
-        [(4, ChangeEntity::Task, Uuid::from(a.id), ChangeOp::Delete)]
-    );
+    assert_eq!(summary(&whole), deleted);
 }
 
 #[tokio::test]
@@ -695,7 +701,10 @@ async fn pruned_entries_expire_the_positions_before_them() {
     let page = log(&repo).read(owner, seq(5), limit(10)).await.unwrap();
     assert_eq!(
         summary(&page),
-        [(6, ChangeEntity::Task, Uuid::from(a.id), ChangeOp::Delete)]
+        [
+            (6, ChangeEntity::Trash, Uuid::from(a.id), ChangeOp::Upsert),
+            (7, ChangeEntity::Task, Uuid::from(a.id), ChangeOp::Delete)
+        ]
     );
 }
 
