@@ -22,4 +22,5 @@ mod recurrence;
 mod slow;
 mod subtasks;
 mod tls;
+mod trash;
 mod views;
