@@ -4,11 +4,13 @@
 // failed test.
 #![allow(clippy::unwrap_used)]
 
+mod batch;
 mod change_listener;
 mod changes;
 mod concurrency;
 mod crud;
 mod fixtures;
+mod idempotency;
 mod labels;
 mod listing;
 mod lists;
