@@ -5,13 +5,14 @@
 //! transaction through the `TransferRepo` port. Checks in the contract's
 //! order (401 → 403 → 400 → 413/415 → 422 → 409 → 503).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
-use domain::{Depth, ImportPlan, ImportReport, ListName, ReportLine, TaskId, UserId};
+use domain::{Depth, ImportPlan, ImportReport, LabelId, ListName, ReportLine, TaskId, UserId};
 use futures_util::StreamExt;
 use ports::{ExportHead, TransferRepo};
 
@@ -84,6 +85,8 @@ struct Export {
     owner: UserId,
     format: Format,
     names: Arc<Names>,
+    /// Each label's place in the document's `labels`.
+    label_order: HashMap<LabelId, usize>,
     phase: Phase,
 }
 
@@ -120,7 +123,7 @@ impl Export {
                     after,
                     first,
                 } => {
-                    let page = match self
+                    let mut page = match self
                         .repo
                         .export_tasks(self.owner, depths[depth], after, PAGE)
                         .await
@@ -146,6 +149,13 @@ impl Export {
                     }
                     if page.is_empty() {
                         continue;
+                    }
+                    for task in &mut page {
+                        // A task's labels in the document's label order (by
+                        // name), not by id: ids are renewed on import, names
+                        // are not, so a round trip exports the same order.
+                        task.labels
+                            .sort_by_key(|l| self.label_order.get(l).copied());
                     }
                     let bytes = match self.format {
                         Format::Json => {
@@ -255,6 +265,7 @@ pub async fn export(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
         owner,
         format,
         names: Arc::new(names),
+        label_order: labels.iter().enumerate().map(|(i, l)| (l.id, i)).collect(),
         phase: Phase::Tasks {
             depth: 0,
             after: None,
