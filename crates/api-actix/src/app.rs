@@ -13,12 +13,14 @@ use actix_web::{App, Error, HttpMessage, HttpResponse, Route, web};
 use futures_util::FutureExt;
 
 use crate::config::AppOptions;
+use crate::http::idempotency;
 use crate::http::limits::HttpLimits;
 use crate::http::problem::{PROBLEM_JSON, Problem, generic_problem_response};
 use crate::http::rate_limit::Outcome;
 use crate::openapi;
 use crate::routes::{
-    changes, completions, events, health, labels, lists, openapi_json, preferences, tasks,
+    batch, changes, completions, events, health, labels, lists, openapi_json, preferences, tasks,
+    trash,
 };
 use crate::state::AppState;
 
@@ -52,9 +54,16 @@ pub fn endpoints() -> Vec<Endpoint> {
     const MOVE_LIST: &str = "/api/{user_id}/lists/{list_id}/move";
     const LABELS: &str = "/api/{user_id}/labels";
     const LABEL: &str = "/api/{user_id}/labels/{label_id}";
+    const BATCH: &str = "/api/{user_id}/tasks/batch";
+    const TRASH: &str = "/api/{user_id}/trash";
+    const TRASH_ITEM: &str = "/api/{user_id}/trash/{id}";
+    const RESTORE: &str = "/api/{user_id}/trash/{id}/restore";
     vec![
         e(Method::GET, TASKS, || web::to(tasks::list)),
         e(Method::POST, TASKS, || web::to(tasks::create)),
+        // Before `TASK`: resources match in order, and `{id}` would take
+        // `batch`.
+        e(Method::POST, BATCH, || web::to(batch::batch)),
         e(Method::GET, TASK, || web::to(tasks::get)),
         e(Method::PUT, TASK, || web::to(tasks::replace)),
         e(Method::PATCH, TASK, || web::to(tasks::patch)),
@@ -75,6 +84,16 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Method::GET, LABEL, || web::to(labels::get)),
         e(Method::PATCH, LABEL, || web::to(labels::patch)),
         e(Method::DELETE, LABEL, || web::to(labels::delete)),
+        e(Method::GET, TRASH, || web::to(trash::list)),
+        e(Method::DELETE, TRASH, || web::to(trash::empty)),
+        e(Method::DELETE, TRASH_ITEM, || web::to(trash::delete)),
+        e(Method::POST, RESTORE, || web::to(trash::restore)),
+        e(Method::GET, "/api/{user_id}/export", || {
+            web::to(crate::routes::transfer::export)
+        }),
+        e(Method::POST, "/api/{user_id}/import", || {
+            web::to(crate::routes::transfer::import)
+        }),
         e(Method::GET, "/api/{user_id}/changes", || {
             web::to(changes::list)
         }),
@@ -89,7 +108,17 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-fn resources() -> Vec<actix_web::Resource> {
+fn resources() -> Vec<
+    actix_web::Resource<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<BoxBody>,
+            Error = Error,
+            InitError = (),
+        >,
+    >,
+> {
     let mut paths: Vec<&'static str> = Vec::new();
     let table = endpoints();
     for endpoint in &table {
@@ -113,11 +142,14 @@ fn resources() -> Vec<actix_web::Resource> {
                     resource = resource.route((endpoint.route)().method(Method::HEAD));
                 }
             }
-            resource.default_service(web::to(move || {
-                let names: Vec<&str> = allowed.iter().map(String::as_str).collect();
-                let problem = Problem::method_not_allowed(&names);
-                async move { Err::<HttpResponse, _>(problem) }
-            }))
+            resource
+                .default_service(web::to(move || {
+                    let names: Vec<&str> = allowed.iter().map(String::as_str).collect();
+                    let problem = Problem::method_not_allowed(&names);
+                    async move { Err::<HttpResponse, _>(problem) }
+                }))
+                // Every POST under a user, whichever route it is.
+                .wrap(from_fn(idempotency::layer))
         })
         .collect()
 }

@@ -126,6 +126,9 @@ async fn serve() -> ExitCode {
         lists: repo.clone(),
         labels: repo.clone(),
         preferences: repo.clone(),
+        transfer: repo.clone(),
+        trash: repo.clone(),
+        idempotency: repo.clone(),
         changes: repo,
         signals: listener.clone(),
     };

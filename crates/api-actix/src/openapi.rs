@@ -20,8 +20,10 @@ use crate::http::error_responses::{
 };
 use crate::http::problem::{FieldError, ProblemDocument};
 use crate::routes::{
-    changes, completions, events, health, labels, lists, openapi_json, preferences, tasks,
+    batch, changes, completions, events, health, labels, lists, openapi_json, preferences, tasks,
+    trash,
 };
+use crate::wire::batch::{BatchDoc, BatchOpDoc, BatchOperationDoc, BatchResultDto};
 use crate::wire::changes::{ChangeDataDto, ChangeDto, ChangeEntityDoc, ChangeOpDoc, ChangePageDto};
 use crate::wire::completions::CompletionDto;
 use crate::wire::cursor::MAX_CURSOR_CHARS;
@@ -33,6 +35,8 @@ use crate::wire::labels::{LabelDto, LabelInputDoc, LabelPatchDoc};
 use crate::wire::list_query::{SortKeyDoc, SortOrderDoc, StatusFilterDoc, TaskViewDoc};
 use crate::wire::lists::{ListDto, ListInputDoc, ListMoveDoc, ListPatchDoc};
 use crate::wire::preferences::{PreferencesDto, PreferencesInputDoc, WeekStartDto};
+use crate::wire::restore::RestoredDto;
+use crate::wire::trash::{TrashItemDto, TrashKindDto};
 
 /// What `str::trim` removes (Unicode `White_Space`), as a regex class body.
 const WHITE_SPACE: &str =
@@ -207,6 +211,63 @@ impl Modify for TextRules {
     }
 }
 
+/// An `Idempotency-Key` header: a structured-field string (`"…"`, with
+/// `\"` and `\\` escapes) or a bare token, of 1 to 255 visible ASCII
+/// characters.
+pub const IDEMPOTENCY_KEY_PATTERN: &str =
+    r#"^[ \t]*(?:"(?:[!#-\[\]-~]|\\["\\]){1,255}"|[!#-~]{1,255})[ \t]*$"#;
+
+const IDEMPOTENCY_KEY_DOC: &str = "Optional (IETF httpapi idempotency-key draft): a key of 1–255 \
+    visible ASCII characters, quoted (`\"8e03978e-40d5…\"`) or bare; anything else is 400 (after \
+    authentication). The first request with a key runs; a repeat with the same key and the same \
+    request (method, path, query, Content-Type, body) within 24 hours gets the first answer back \
+    (status, body bytes, Content-Type, Location, ETag, Link, Cache-Control) with \
+    `Idempotent-Replayed: true`, without a second write. The same key with another request is 422 \
+    (`urn:todo-api:problem:idempotency-key-reused`); a repeat while the first is still running is 409 \
+    (`urn:todo-api:problem:idempotency-key-in-use`, `Retry-After: 1`). Answers with a 5xx or 429 \
+    status are not kept, so a retry runs. Keys are per user.";
+
+/// Every POST under a user accepts `Idempotency-Key` (`http/idempotency.rs`
+/// applies to all of them), which can answer 409 and 422.
+struct IdempotencyKeys;
+
+impl Modify for IdempotencyKeys {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ObjectBuilder, Required, Type};
+        for (path, item) in &mut openapi.paths.paths {
+            if !path.starts_with("/api/{user_id}/") {
+                continue;
+            }
+            let Some(operation) = item.post.as_mut() else {
+                continue;
+            };
+            let parameter = ParameterBuilder::new()
+                .name("Idempotency-Key")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(IDEMPOTENCY_KEY_DOC))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .pattern(Some(IDEMPOTENCY_KEY_PATTERN)),
+                ))
+                .build();
+            operation
+                .parameters
+                .get_or_insert_with(Vec::new)
+                .push(RefOr::T(parameter));
+            for (status, name) in [("409", "Conflict"), ("422", "ValidationFailed")] {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| RefOr::Ref(utoipa::openapi::Ref::from_response_name(name)));
+            }
+        }
+    }
+}
+
 /// 414 and 431 can answer any request (`http/limits.rs`, the app's first
 /// middleware), so every operation lists them.
 struct RequestSizeResponses;
@@ -338,6 +399,13 @@ impl Modify for ChangeDataAnyOf {
         labels::get,
         labels::patch,
         labels::delete,
+        batch::batch,
+        trash::list,
+        trash::restore,
+        trash::delete,
+        trash::empty,
+        crate::routes::transfer::export,
+        crate::routes::transfer::import,
         changes::list,
         events::stream,
         openapi_json::openapi_json,
@@ -349,7 +417,12 @@ impl Modify for ChangeDataAnyOf {
             SortOrderDoc, ColorDto, ListDto, ListInputDoc, ListPatchDoc, ListMoveDoc, LabelDto,
             LabelInputDoc, LabelPatchDoc, ChangeDto, ChangePageDto, ChangeDataDto, ChangeEntityDoc,
             ChangeOpDoc, RecurrenceBasisDto, TaskViewDoc, CompletionDto, PreferencesDto,
-            PreferencesInputDoc, WeekStartDto
+            PreferencesInputDoc, WeekStartDto, TrashItemDto, TrashKindDto, RestoredDto,
+            trash::EmptiedTrashDto, BatchDoc, BatchOperationDoc, BatchOpDoc, BatchResultDto,
+            crate::wire::import_report::ImportReportDto, crate::wire::import_report::ImportCountsDto,
+            crate::wire::import_report::ReportLineDto, crate::wire::export_json::ExportDocument,
+            crate::wire::export_json::ExportListDto, crate::wire::export_json::ExportLabelDto,
+            crate::wire::export_json::ExportTaskDto, crate::wire::export_json::ExportCompletionDto
         ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, PreconditionFailed, PayloadTooLarge,
@@ -362,12 +435,15 @@ impl Modify for ChangeDataAnyOf {
         &OptionalBodies,
         &TextRules,
         &RequestSizeResponses,
+        &IdempotencyKeys,
         &ChangeDataAnyOf
     ),
     tags(
         (name = "tasks", description = "The caller's tasks."),
         (name = "lists", description = "The caller's lists (projects), the Inbox first."),
         (name = "labels", description = "The caller's labels."),
+        (name = "trash", description = "Deleted tasks and lists, restorable for 30 days, then purged."),
+        (name = "transfer", description = "Export of everything the caller owns (JSON or CSV, streamed) and import of an export or a Todoist project CSV."),
         (name = "preferences", description = "The caller's time zone and week start, in which dates are read."),
         (name = "changes", description = "The caller's change feed: every change to their tasks, lists, \
             labels, preferences and completions, numbered by `seq`, polled (`…/changes`) or pushed \

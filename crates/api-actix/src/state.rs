@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use ports::{
-    ChangeLog, ChangeSignals, LabelRepo, ListRepo, PreferencesRepo, TaskRepo, TokenVerifier,
+    ChangeLog, ChangeSignals, IdempotencyStore, LabelRepo, ListRepo, PreferencesRepo, TaskRepo,
+    TokenVerifier, TransferRepo, TrashRepo,
 };
 
 /// The ports the routes work through.
@@ -22,6 +23,13 @@ pub struct AppState {
     pub changes: Arc<dyn ChangeLog>,
     /// Wake-ups when a user's change log grows (event streams).
     pub signals: Arc<dyn ChangeSignals>,
+    /// Deleted tasks and lists (`…/trash`), and the purge of old ones.
+    pub trash: Arc<dyn TrashRepo>,
+    /// The answers to requests sent with an `Idempotency-Key`, replayed
+    /// on a repeat (`http::idempotency`).
+    pub idempotency: Arc<dyn IdempotencyStore>,
+    /// Export and import of everything a user owns (`…/export`, `…/import`).
+    pub transfer: Arc<dyn TransferRepo>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -67,6 +67,9 @@ async fn serve(db: &TestDatabase) -> SocketAddr {
     settings.workers = Some(1);
     let repo = Arc::new(repo);
     let state = AppState {
+        trash: std::sync::Arc::new(ports::MockTrashRepo::new()),
+        idempotency: std::sync::Arc::new(ports::MockIdempotencyStore::new()),
+        transfer: std::sync::Arc::new(ports::MockTransferRepo::new()),
         repo: repo.clone(),
         verifier,
         lists: repo.clone(),

@@ -53,6 +53,25 @@ pub async fn authenticate(
     req: &HttpRequest,
     verifier: &dyn TokenVerifier,
 ) -> Result<Principal, Problem> {
+    // Authenticated already on this request (the idempotency layer runs
+    // before the handler): not again, so the rate limits count it once.
+    if let Some(Authenticated(principal)) = req.extensions().get::<Authenticated>().cloned() {
+        return Ok(principal);
+    }
+    let principal = authenticate_once(req, verifier).await?;
+    req.extensions_mut()
+        .insert(Authenticated(principal.clone()));
+    Ok(principal)
+}
+
+/// The caller a request proved to be, kept in its extensions.
+#[derive(Debug, Clone)]
+struct Authenticated(Principal);
+
+async fn authenticate_once(
+    req: &HttpRequest,
+    verifier: &dyn TokenVerifier,
+) -> Result<Principal, Problem> {
     let limits = req.app_data::<web::Data<RateLimits>>();
     let peer = req.peer_addr().map(|addr| addr.ip());
     if let Some(limits) = limits {

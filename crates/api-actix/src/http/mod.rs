@@ -1,7 +1,7 @@
 //! The HTTP mechanics every route shares, in the contract's check order:
 //! request size limits (`limits`, before routing), authentication and the
 //! rate limits around it (`auth`, `rate_limit`), conditional requests
-//! (`preconditions`), reading a JSON body (`request_body`), and the one
+//! (`preconditions`), the `Idempotency-Key` layer (`idempotency`), reading a JSON body (`request_body`), and the one
 //! error type, problem+json (`problem`), with the error responses as the
 //! OpenAPI document states them (`error_responses`).
 //!
@@ -14,6 +14,7 @@
 
 pub mod auth;
 pub mod error_responses;
+pub mod idempotency;
 pub mod limits;
 pub mod preconditions;
 pub mod problem;

@@ -10,11 +10,12 @@ use actix_web::{HttpResponse, ResponseError};
 use domain::limits::{MAX_DEPTH, MAX_TASKS_PER_LIST};
 use domain::{Placement, TaskId};
 use ports::{
-    CreateLabelError, CreateListError, CreateTaskError, DeleteLabelError, DeleteListError,
-    DeleteTaskError, EnsureInboxError, GetLabelError, GetListError, GetPreferencesError,
-    GetTaskError, ListCompletionsError, ListLabelsError, ListListsError, ListTasksError,
+    BatchError, BatchOpError, CreateLabelError, CreateListError, CreateTaskError, DeleteLabelError,
+    DeleteListError, DeleteTaskError, DeleteTrashItemError, EmptyTrashError, EnsureInboxError,
+    GetLabelError, GetListError, GetPreferencesError, GetTaskError, IdempotencyError,
+    ListCompletionsError, ListLabelsError, ListListsError, ListTasksError, ListTrashError,
     MoveListError, MoveTaskError, PutPreferencesError, ReadChangesError, RepoUnavailable,
-    UpdateLabelError, UpdateListError, UpdateTaskError,
+    RestoreError, UpdateLabelError, UpdateListError, UpdateTaskError,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -116,10 +117,18 @@ pub enum ProblemKind {
     /// 406: the client accepts no representation this route has (the event
     /// stream when `Accept` excludes `text/event-stream`).
     NotAcceptable,
+    /// One or more operations of `POST …/tasks/batch` failed; nothing
+    /// changed. Its status is the one all failures share (404, 409, 412),
+    /// else 422; `errors` points at each failing operation's member.
+    BatchFailed,
+    /// 422: the `Idempotency-Key` was used before for a different request.
+    IdempotencyKeyReused,
+    /// 409: the first request with this `Idempotency-Key` is still running.
+    IdempotencyKeyInUse,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 21] = [
+    pub const ALL: [ProblemKind; 24] = [
         Self::Unauthorized,
         Self::Forbidden,
         Self::InvalidPath,
@@ -141,6 +150,9 @@ impl ProblemKind {
         Self::Conflict,
         Self::ResyncRequired,
         Self::NotAcceptable,
+        Self::BatchFailed,
+        Self::IdempotencyKeyReused,
+        Self::IdempotencyKeyInUse,
     ];
 
     pub const fn status(self) -> StatusCode {
@@ -152,7 +164,9 @@ impl ProblemKind {
             }
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::ValidationFailed | Self::BatchFailed | Self::IdempotencyKeyReused => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
@@ -162,7 +176,7 @@ impl ProblemKind {
             Self::UriTooLong => StatusCode::URI_TOO_LONG,
             Self::HeaderFieldsTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            Self::Conflict => StatusCode::CONFLICT,
+            Self::Conflict | Self::IdempotencyKeyInUse => StatusCode::CONFLICT,
             Self::ResyncRequired => StatusCode::GONE,
             Self::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
         }
@@ -191,6 +205,9 @@ impl ProblemKind {
             Self::Conflict => "conflict",
             Self::ResyncRequired => "resync-required",
             Self::NotAcceptable => "not-acceptable",
+            Self::BatchFailed => "batch-failed",
+            Self::IdempotencyKeyReused => "idempotency-key-reused",
+            Self::IdempotencyKeyInUse => "idempotency-key-in-use",
         }
     }
 
@@ -217,6 +234,9 @@ impl ProblemKind {
             Self::Conflict => "Conflict",
             Self::ResyncRequired => "Resync required",
             Self::NotAcceptable => "Not acceptable",
+            Self::BatchFailed => "Batch failed",
+            Self::IdempotencyKeyReused => "Idempotency key reused",
+            Self::IdempotencyKeyInUse => "Idempotency key in use",
         }
     }
 
@@ -241,6 +261,8 @@ pub struct Problem {
     headers: Vec<(header::HeaderName, HeaderValue)>,
     /// The `seq` extension member of a 410 resync-required.
     seq: Option<u64>,
+    /// A status other than the kind's own (only `batch-failed` varies).
+    status: Option<StatusCode>,
 }
 
 impl Problem {
@@ -253,7 +275,18 @@ impl Problem {
             credentials_missing: false,
             headers: Vec::new(),
             seq: None,
+            status: None,
         }
+    }
+
+    /// The status this problem is answered with.
+    pub fn status(&self) -> StatusCode {
+        self.status.unwrap_or_else(|| self.kind.status())
+    }
+
+    /// The field errors, as sent in `errors`.
+    pub fn errors(&self) -> &[FieldError] {
+        &self.errors
     }
 
     /// Adds a response header.
@@ -451,7 +484,7 @@ impl Problem {
         ProblemDocument {
             type_uri: self.kind.type_uri(),
             title: self.kind.title().to_owned(),
-            status: self.kind.status().as_u16(),
+            status: self.status().as_u16(),
             detail: self.detail.clone(),
             errors: self.errors.clone(),
             seq: self.seq,
@@ -467,11 +500,11 @@ impl fmt::Display for Problem {
 
 impl ResponseError for Problem {
     fn status_code(&self) -> StatusCode {
-        self.kind.status()
+        self.status()
     }
 
     fn error_response(&self) -> HttpResponse {
-        let mut builder = HttpResponse::build(self.kind.status());
+        let mut builder = HttpResponse::build(self.status());
         builder.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self.kind {
             ProblemKind::Unauthorized => {
@@ -906,6 +939,205 @@ impl From<DeleteLabelError> for Problem {
             DeleteLabelError::VersionMismatch => Problem::resource_changed("label"),
             DeleteLabelError::Unavailable(e) => unavailable(&e),
             DeleteLabelError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl Problem {
+    /// 404 for an item that is not in the caller's trash (someone else's
+    /// is answered the same).
+    pub fn trash_item_not_found() -> Self {
+        Self::new(ProblemKind::NotFound, "No such item in the trash.")
+    }
+
+    /// 400: the `Idempotency-Key` header is not a valid key.
+    pub fn invalid_idempotency_key(message: impl Into<String>) -> Self {
+        Self::new(
+            ProblemKind::InvalidHeader,
+            "The Idempotency-Key header is not a valid key.",
+        )
+        .with_errors(vec![FieldError::new("Idempotency-Key", message)])
+    }
+
+    /// 422: the key was used for a request with another method, path,
+    /// query, content type or body.
+    pub fn idempotency_key_reused() -> Self {
+        Self::new(
+            ProblemKind::IdempotencyKeyReused,
+            "This Idempotency-Key was already used for a different request; use a new key.",
+        )
+    }
+
+    /// 409: the first request with the key has not finished; retry in a
+    /// second to get its answer.
+    pub fn idempotency_key_in_use() -> Self {
+        Self::new(
+            ProblemKind::IdempotencyKeyInUse,
+            "A request with this Idempotency-Key is still being processed; retry shortly.",
+        )
+        .with_header(header::RETRY_AFTER, HeaderValue::from(1u32))
+    }
+
+    /// The answer to a failed batch: a store failure as such; otherwise one
+    /// `batch-failed` problem pointing at each failing operation's member
+    /// (`/operations/N/id` for a missing task, `…/if_match` for a stale
+    /// version, `…/<field>` for a refused value). Its status is the one all
+    /// failures share when that is 404, 409 or 412, else 422.
+    /// `placement_of` gives the placement operation `N` asked for (only a
+    /// move's matters: it names the anchor field).
+    pub fn from_batch_error(
+        error: BatchError,
+        placement_of: impl Fn(usize) -> Placement<TaskId>,
+    ) -> Self {
+        let failures = match error {
+            BatchError::Failed(failures) => failures,
+            BatchError::Unavailable(e) => return unavailable(&e),
+            BatchError::Internal(e) => return internal(&*e),
+        };
+        let mut statuses = Vec::with_capacity(failures.len());
+        let mut errors = Vec::with_capacity(failures.len());
+        for failure in failures {
+            let index = failure.index;
+            let problem = match failure.error {
+                BatchOpError::Update(e) => Problem::from(e),
+                BatchOpError::Move(e) => Problem::from_move_error(e, placement_of(index)),
+                BatchOpError::Delete(e) => Problem::from(e),
+                BatchOpError::Restore(e) => Problem::from(e),
+            };
+            if problem.status().is_server_error() {
+                return problem;
+            }
+            statuses.push(problem.status());
+            errors.extend(operation_errors(index, &problem));
+        }
+        let status = match statuses.split_first() {
+            Some((first, rest))
+                if rest.iter().all(|s| s == first)
+                    && [
+                        StatusCode::NOT_FOUND,
+                        StatusCode::CONFLICT,
+                        StatusCode::PRECONDITION_FAILED,
+                    ]
+                    .contains(first) =>
+            {
+                *first
+            }
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        let mut problem = Self::new(
+            ProblemKind::BatchFailed,
+            format!(
+                "{} of the operations failed (listed in errors); nothing was changed.",
+                statuses.len()
+            ),
+        )
+        .with_errors(errors);
+        problem.status = Some(status);
+        problem
+    }
+}
+
+/// The `errors` entries of operation `index` that failed with `problem`,
+/// each a JSON pointer into the request body.
+fn operation_errors(index: usize, problem: &Problem) -> Vec<FieldError> {
+    let pointer = |member: &str| format!("/operations/{index}/{member}");
+    match problem.kind {
+        ProblemKind::NotFound => vec![FieldError::new(pointer("id"), problem.detail.clone())],
+        ProblemKind::PreconditionFailed => vec![FieldError::new(
+            pointer("if_match"),
+            "does not match: the task has changed since that version",
+        )],
+        _ if !problem.errors.is_empty() => problem
+            .errors
+            .iter()
+            .map(|e| FieldError::new(pointer(&e.field), e.message.clone()))
+            .collect(),
+        _ => vec![FieldError::new(pointer("id"), problem.detail.clone())],
+    }
+}
+
+impl From<ListTrashError> for Problem {
+    fn from(error: ListTrashError) -> Self {
+        match error {
+            ListTrashError::Unavailable(e) => unavailable(&e),
+            ListTrashError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<RestoreError> for Problem {
+    fn from(error: RestoreError) -> Self {
+        match error {
+            RestoreError::NotFound => Problem::trash_item_not_found(),
+            RestoreError::DuplicateName => Problem::duplicate_name("list"),
+            RestoreError::LimitReached => Problem::new(
+                ProblemKind::Conflict,
+                format!(
+                    "Limit reached: at most {MAX_TASKS_PER_LIST} tasks per list or {} lists, and \
+                     the destination is full.",
+                    domain::limits::MAX_LISTS_PER_USER
+                ),
+            ),
+            RestoreError::Unavailable(e) => unavailable(&e),
+            RestoreError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<DeleteTrashItemError> for Problem {
+    fn from(error: DeleteTrashItemError) -> Self {
+        match error {
+            DeleteTrashItemError::NotFound => Problem::trash_item_not_found(),
+            DeleteTrashItemError::Unavailable(e) => unavailable(&e),
+            DeleteTrashItemError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<EmptyTrashError> for Problem {
+    fn from(error: EmptyTrashError) -> Self {
+        match error {
+            EmptyTrashError::Unavailable(e) => unavailable(&e),
+            EmptyTrashError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<IdempotencyError> for Problem {
+    fn from(error: IdempotencyError) -> Self {
+        match error {
+            IdempotencyError::Unavailable(e) => unavailable(&e),
+            IdempotencyError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<ports::ExportError> for Problem {
+    fn from(error: ports::ExportError) -> Self {
+        match error {
+            ports::ExportError::Unavailable(e) => unavailable(&e),
+            ports::ExportError::Internal(e) => internal(&*e),
+        }
+    }
+}
+
+impl From<ports::ImportError> for Problem {
+    fn from(error: ports::ImportError) -> Self {
+        match error {
+            ports::ImportError::UnknownOwner => {
+                tracing::info!("token subject has no account; answering 401");
+                Problem::unauthorized()
+            }
+            ports::ImportError::LimitReached(what) => Problem::new(
+                ProblemKind::Conflict,
+                format!("Limit reached: {what}; nothing was imported."),
+            ),
+            ports::ImportError::Invalid => Problem::new(
+                ProblemKind::ValidationFailed,
+                "The import is inconsistent; nothing was imported.",
+            ),
+            ports::ImportError::Unavailable(e) => unavailable(&e),
+            ports::ImportError::Internal(e) => internal(&*e),
         }
     }
 }

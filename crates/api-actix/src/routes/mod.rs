@@ -3,6 +3,7 @@
 //! port of [`AppState`](crate::state::AppState); the app's route table
 //! (`app.rs`) and the OpenAPI document (`openapi.rs`) list them.
 
+pub mod batch;
 pub mod changes;
 pub mod completions;
 pub mod events;
@@ -12,3 +13,5 @@ pub mod lists;
 pub mod openapi_json;
 pub mod preferences;
 pub mod tasks;
+pub mod transfer;
+pub mod trash;

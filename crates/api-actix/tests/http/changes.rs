@@ -23,6 +23,9 @@ fn changes_url(user: &str, query: &str) -> String {
 
 async fn send_changes(log: MockChangeLog, req: TestRequest) -> Reply {
     let state = AppState {
+        trash: std::sync::Arc::new(ports::MockTrashRepo::new()),
+        idempotency: std::sync::Arc::new(ports::MockIdempotencyStore::new()),
+        transfer: std::sync::Arc::new(ports::MockTransferRepo::new()),
         repo: Arc::new(MockTaskRepo::new()),
         verifier: Arc::new(verifier()),
         lists: Arc::new(ports::MockListRepo::new()),

@@ -132,9 +132,13 @@ async fn protected_operations_declare_bearer_security_and_their_errors() {
         if path.contains("{id}") {
             assert!(statuses.contains("404"), "{method} {path}");
         }
-        if [Method::PUT, Method::PATCH, Method::DELETE]
+        // Items in the trash have no version: deleting them is not
+        // conditional.
+        let trash = path.starts_with("/api/{user_id}/trash");
+        if ([Method::PUT, Method::PATCH, Method::DELETE]
             .iter()
             .any(|m| m.as_str() == method)
+            && !trash)
             // A task's move is conditional; a list's is not (it writes
             // only the list's place, which nobody edits by hand).
             || path.ends_with("/tasks/{id}/move")
@@ -150,6 +154,21 @@ async fn protected_operations_declare_bearer_security_and_their_errors() {
         }
         if op.get("requestBody").is_some() {
             for status in ["413", "415", "422"] {
+                assert!(statuses.contains(status), "{method} {path} lacks {status}");
+            }
+        }
+        // Every POST under a user takes an Idempotency-Key, whose replies
+        // include 409 (in use) and 422 (reused).
+        if method == "POST" {
+            let key = op["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == "Idempotency-Key")
+                .unwrap_or_else(|| panic!("{method} {path} lacks Idempotency-Key"));
+            assert_eq!(key["in"], "header");
+            assert_eq!(key["required"], false);
+            for status in ["409", "422"] {
                 assert!(statuses.contains(status), "{method} {path} lacks {status}");
             }
         }
@@ -191,7 +210,7 @@ async fn error_responses_are_problem_json_with_their_headers() {
         .collect();
     assert_eq!(
         kinds,
-        ["Task", "List", "Label", "Preferences", "Completion"]
+        ["Task", "List", "Label", "Preferences", "Completion", "TrashItem"]
             .map(|k| format!("#/components/schemas/{k}")),
         "{data}"
     );
@@ -591,6 +610,44 @@ async fn header_and_cursor_patterns_accept_what_the_server_accepts() {
 }
 
 #[actix_web::test]
+async fn the_idempotency_key_pattern_accepts_what_the_server_accepts() {
+    let doc = document().await;
+    let post = &doc["paths"]["/api/{user_id}/tasks"]["post"]["parameters"];
+    let key = &post
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Idempotency-Key")
+        .unwrap()["schema"];
+    let long = "x".repeat(255);
+    let too_long = "x".repeat(256);
+    let quoted_long = format!("\"{long}\"");
+    for value in [
+        "\"8e03978e-40d5\"",
+        "8e03978e-40d5",
+        " \"a\" ",
+        r#""a\"b\\c""#,
+        long.as_str(),
+        quoted_long.as_str(),
+        too_long.as_str(),
+        "",
+        "\"\"",
+        "\"abc",
+        "abc\"",
+        "a b",
+        "\"a b\"",
+        "\"a\";p=1",
+        r#""a\nb""#,
+    ] {
+        assert_eq!(
+            schema_accepts(key, value),
+            domain::IdempotencyKey::parse_header(value.as_bytes()).is_ok(),
+            "Idempotency-Key: {value:?}"
+        );
+    }
+}
+
+#[actix_web::test]
 async fn id_patterns_accept_what_the_server_accepts() {
     let doc = document().await;
     // `parent_id`: a task's id or `none`; what the pattern accepts, the
@@ -799,5 +856,5 @@ async fn documented_preferences_completions_and_views_are_the_ones_served_and_pa
         schemas["RecurrenceBasis"]["enum"],
         serde_json::json!(["due", "completion"])
     );
-    assert_eq!(doc["info"]["version"], "0.4.0");
+    assert_eq!(doc["info"]["version"], "0.5.0");
 }

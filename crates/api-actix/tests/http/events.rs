@@ -206,6 +206,9 @@ impl Fixture {
 
     fn state(&self) -> AppState {
         AppState {
+            trash: std::sync::Arc::new(ports::MockTrashRepo::new()),
+            idempotency: std::sync::Arc::new(ports::MockIdempotencyStore::new()),
+            transfer: std::sync::Arc::new(ports::MockTransferRepo::new()),
             repo: Arc::new(MockTaskRepo::new()),
             verifier: Arc::new(verifier_with_short_tokens()),
             lists: Arc::new(ports::MockListRepo::new()),

@@ -45,6 +45,9 @@ fn label(id: LabelId, name: &str, version: i64) -> Label {
 
 async fn send_labels(labels: MockLabelRepo, req: TestRequest) -> Reply {
     let state = AppState {
+        trash: std::sync::Arc::new(ports::MockTrashRepo::new()),
+        idempotency: std::sync::Arc::new(ports::MockIdempotencyStore::new()),
+        transfer: std::sync::Arc::new(ports::MockTransferRepo::new()),
         repo: Arc::new(MockTaskRepo::new()),
         verifier: Arc::new(verifier()),
         lists: Arc::new(MockListRepo::new()),

@@ -52,6 +52,9 @@ fn summary(id: ListId, name: &str, version: i64) -> ListSummary {
 
 async fn send_lists(lists: MockListRepo, req: TestRequest) -> Reply {
     let state = AppState {
+        trash: std::sync::Arc::new(ports::MockTrashRepo::new()),
+        idempotency: std::sync::Arc::new(ports::MockIdempotencyStore::new()),
+        transfer: std::sync::Arc::new(ports::MockTransferRepo::new()),
         repo: Arc::new(MockTaskRepo::new()),
         verifier: Arc::new(verifier()),
         lists: Arc::new(lists),

@@ -3,10 +3,12 @@
 //! PostgreSQL adapter and JWKS verifier.
 #![allow(clippy::unwrap_used)]
 
+mod batch;
 mod changes;
 mod docs;
 mod errors;
 mod events;
+mod idempotency;
 mod labels;
 mod lists;
 mod logging;
@@ -20,5 +22,8 @@ mod recurring;
 mod shutdown;
 mod support;
 mod tasks;
+mod transfer;
+mod transfer_real;
 mod transport;
+mod trash;
 mod views;

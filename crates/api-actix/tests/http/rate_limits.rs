@@ -79,6 +79,9 @@ macro_rules! app {
     ($verifier:expr, $settings:expr) => {
         init_service(build_app_with(
             AppState {
+                trash: std::sync::Arc::new(ports::MockTrashRepo::new()),
+                idempotency: std::sync::Arc::new(ports::MockIdempotencyStore::new()),
+                transfer: std::sync::Arc::new(ports::MockTransferRepo::new()),
                 repo: Arc::new(repo()),
                 verifier: Arc::new($verifier),
                 lists: Arc::new(ports::MockListRepo::new()),

@@ -141,6 +141,9 @@ impl RealApp {
         );
         let signals = PgChangeListener::start(&url, Duration::from_secs(10)).unwrap();
         let state = AppState {
+            trash: repo.clone(),
+            idempotency: repo.clone(),
+            transfer: repo.clone(),
             repo: repo.clone(),
             verifier,
             lists: repo.clone(),

@@ -120,6 +120,9 @@ async fn client(addr: SocketAddr, n: usize, stopping: Arc<AtomicBool>) -> Tally 
 #[actix_web::test]
 async fn a_graceful_shutdown_under_load_answers_every_accepted_request() {
     let state = AppState {
+        trash: std::sync::Arc::new(ports::MockTrashRepo::new()),
+        idempotency: std::sync::Arc::new(ports::MockIdempotencyStore::new()),
+        transfer: std::sync::Arc::new(ports::MockTransferRepo::new()),
         repo: Arc::new(repo()),
         verifier: Arc::new(verifier()),
         lists: Arc::new(ports::MockListRepo::new()),
@@ -176,6 +179,9 @@ async fn requests_still_running_after_the_shutdown_timeout_are_cut_off() {
     let mut settings = settings(Duration::from_secs(1));
     settings.app.limits.body_timeout = Duration::from_secs(120);
     let state = AppState {
+        trash: std::sync::Arc::new(ports::MockTrashRepo::new()),
+        idempotency: std::sync::Arc::new(ports::MockIdempotencyStore::new()),
+        transfer: std::sync::Arc::new(ports::MockTransferRepo::new()),
         repo: Arc::new(repo()),
         verifier: Arc::new(verifier()),
         lists: Arc::new(ports::MockListRepo::new()),

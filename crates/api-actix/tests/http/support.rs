@@ -121,6 +121,9 @@ impl Reply {
 /// Sends one request through `build_app` with these mocks.
 pub async fn send(repo: MockTaskRepo, verifier: MockTokenVerifier, req: TestRequest) -> Reply {
     let state = AppState {
+        trash: std::sync::Arc::new(ports::MockTrashRepo::new()),
+        idempotency: std::sync::Arc::new(ports::MockIdempotencyStore::new()),
+        transfer: std::sync::Arc::new(ports::MockTransferRepo::new()),
         repo: Arc::new(repo),
         verifier: Arc::new(verifier),
         lists: Arc::new(ports::MockListRepo::new()),

@@ -38,6 +38,9 @@ pub fn serve(repo: MockTaskRepo, adjust: impl FnOnce(&mut ServerSettings)) -> Se
     settings.shutdown_timeout = Duration::from_secs(1);
     adjust(&mut settings);
     let state = AppState {
+        trash: std::sync::Arc::new(ports::MockTrashRepo::new()),
+        idempotency: std::sync::Arc::new(ports::MockIdempotencyStore::new()),
+        transfer: std::sync::Arc::new(ports::MockTransferRepo::new()),
         repo: Arc::new(repo),
         verifier: Arc::new(verifier()),
         lists: Arc::new(ports::MockListRepo::new()),

@@ -176,6 +176,9 @@ mod mocked {
 
     fn state(repo: MockTaskRepo, preferences: MockPreferencesRepo) -> AppState {
         AppState {
+            trash: std::sync::Arc::new(ports::MockTrashRepo::new()),
+            idempotency: std::sync::Arc::new(ports::MockIdempotencyStore::new()),
+            transfer: std::sync::Arc::new(ports::MockTransferRepo::new()),
             repo: Arc::new(repo),
             verifier: Arc::new(verifier()),
             lists: Arc::new(ports::MockListRepo::new()),
