@@ -79,7 +79,7 @@ struct Entry {
 enum Found {
     Ahead { latest: i64 },
     Expired { latest: i64 },
-    Page(Loaded),
+    Page(Box<Loaded>),
 }
 
 struct Loaded {
@@ -239,7 +239,7 @@ async fn read_page(
             .load::<TrashRow>(conn)
             .await?
     };
-    Ok(Found::Page(Loaded {
+    Ok(Found::Page(Box::new(Loaded {
         kept,
         next,
         has_more,
@@ -249,7 +249,7 @@ async fn read_page(
         preferences,
         completions,
         trash,
-    }))
+    })))
 }
 
 fn seq_from(raw: i64) -> Result<Seq, ReadChangesError> {
@@ -390,7 +390,7 @@ impl ChangeLog for PgTaskRepo {
             Found::Expired { latest } => Err(ReadChangesError::Expired {
                 latest: seq_from(latest)?,
             }),
-            Found::Page(loaded) => to_page(loaded, since),
+            Found::Page(loaded) => to_page(*loaded, since),
         }
     }
 
