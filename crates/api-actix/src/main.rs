@@ -119,6 +119,13 @@ async fn serve() -> ExitCode {
     // Every instance prunes the change log; concurrent batches skip each
     // other's rows.
     actix_web::rt::spawn(live::pruning::run(repo.clone(), settings.changes_retention));
+    // Every instance purges the trash and old idempotency keys, likewise.
+    actix_web::rt::spawn(live::trash_purge::run(
+        repo.clone(),
+        repo.clone(),
+        settings.trash_purge_interval,
+        settings.trash_retention,
+    ));
     // One adapter implements every repository port and the change log.
     let state = AppState {
         repo: repo.clone(),

@@ -45,7 +45,7 @@ pub use server_settings::{AppOptions, ServerSettings};
 pub const DEFAULTS_TOML: &str = include_str!("../../../../config/default.toml");
 
 /// Every variable the API reads (besides `APP_ENV`, which picks a file).
-pub const VARIABLES: [&str; 37] = [
+pub const VARIABLES: [&str; 39] = [
     "DATABASE_URL",
     "DATABASE_MIGRATION_URL",
     "API_BIND_ADDR",
@@ -83,6 +83,8 @@ pub const VARIABLES: [&str; 37] = [
     "DATABASE_LISTEN_URL",
     "CHANGES_RETENTION_DAYS",
     "EVENTS_KEEPALIVE_SECS",
+    "TRASH_PURGE_INTERVAL_SECS",
+    "TRASH_RETENTION_DAYS",
 ];
 
 /// A setting that stops startup. Displays as one line naming the variable
@@ -362,6 +364,12 @@ pub struct ServeConfig {
     pub listen_url: SecretString,
     /// How long change-log entries are kept (`CHANGES_RETENTION_DAYS`).
     pub changes_retention: Duration,
+    /// About how often each instance purges the trash and the idempotency
+    /// records (`TRASH_PURGE_INTERVAL_SECS`, jittered by ±20 %).
+    pub trash_purge_interval: Duration,
+    /// How long a deleted task or list stays restorable
+    /// (`TRASH_RETENTION_DAYS`).
+    pub trash_retention: Duration,
     pub auth: VerifierSettings,
     pub log_filter: String,
     /// Which variables gave the issuer and the JWKS URL, to name them when
@@ -410,6 +418,8 @@ pub fn load_serve(sources: &Sources) -> Result<ServeConfig, ConfigError> {
         None => database.url.clone(),
     };
     let retention_days = raw.number("CHANGES_RETENTION_DAYS", 1..=3650, "days")?;
+    let purge_interval_secs = raw.number("TRASH_PURGE_INTERVAL_SECS", 1..=86_400, "seconds")?;
+    let trash_retention_days = raw.number("TRASH_RETENTION_DAYS", 1..=3650, "days")?;
     let bind = raw.required("API_BIND_ADDR", "e.g. 127.0.0.1:8000")?;
     let bind_addr = socket_addr(&bind, "API_BIND_ADDR", "127.0.0.1:8000")?;
     let (auth, issuer_from, jwks_url_from) = auth(&raw)?;
@@ -419,6 +429,8 @@ pub fn load_serve(sources: &Sources) -> Result<ServeConfig, ConfigError> {
         database,
         listen_url,
         changes_retention: Duration::from_secs(retention_days * 86_400),
+        trash_purge_interval: Duration::from_secs(purge_interval_secs),
+        trash_retention: Duration::from_secs(trash_retention_days * 86_400),
         auth,
         log_filter: log_filter(&raw)?,
         issuer_from,

@@ -563,3 +563,26 @@ fn the_change_feed_settings_default_and_are_checked() {
         assert_eq!(error_of(&with(&[(name, value)])).name, name);
     }
 }
+
+#[test]
+fn the_trash_settings_default_and_are_checked() {
+    let config = load_serve(&sources(&MINIMAL)).unwrap();
+    assert_eq!(config.trash_purge_interval, Duration::from_secs(3600));
+    assert_eq!(config.trash_retention, Duration::from_secs(30 * 86_400));
+    let config = load_serve(&sources(&with(&[
+        ("TRASH_PURGE_INTERVAL_SECS", "2"),
+        ("TRASH_RETENTION_DAYS", "7"),
+    ])))
+    .unwrap();
+    assert_eq!(config.trash_purge_interval, Duration::from_secs(2));
+    assert_eq!(config.trash_retention, Duration::from_secs(7 * 86_400));
+    for (name, value) in [
+        ("TRASH_PURGE_INTERVAL_SECS", "0"),
+        ("TRASH_PURGE_INTERVAL_SECS", "86401"),
+        ("TRASH_PURGE_INTERVAL_SECS", "soon"),
+        ("TRASH_RETENTION_DAYS", "0"),
+        ("TRASH_RETENTION_DAYS", "3651"),
+    ] {
+        assert_eq!(error_of(&with(&[(name, value)])).name, name, "{name}={value}");
+    }
+}

@@ -3,7 +3,8 @@
 //! the `ChangeSignals` port), their server-sent-event framing (`sse`), the
 //! per-instance bookkeeping of open streams (`slots`), the log reads a
 //! user's streams share (`shared_reads`), and the background
-//! pruning of the change log (`pruning`).
+//! pruning of the change log (`pruning`) and the purge of the trash and the
+//! idempotency records (`trash_purge`).
 //!
 //! Depends on the ports, the domain and `wire` (a change is sent as the
 //! same JSON `GET …/changes` returns); the routes open streams through it.
@@ -13,6 +14,7 @@ pub mod shared_reads;
 pub mod slots;
 pub mod sse;
 pub mod stream;
+pub mod trash_purge;
 
 use std::sync::Arc;
 use std::time::Duration;

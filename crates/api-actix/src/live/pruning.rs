@@ -30,7 +30,7 @@ pub fn jittered(base: Duration, seed: u64) -> Duration {
 
 /// A fresh random number without a random-number crate: the standard
 /// library seeds every `RandomState` randomly.
-fn random_seed() -> u64 {
+pub fn random_seed() -> u64 {
     RandomState::new().hash_one(std::time::SystemTime::now())
 }
 
