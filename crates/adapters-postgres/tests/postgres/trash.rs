@@ -587,3 +587,96 @@ async fn entering_and_leaving_the_trash_is_in_the_change_feed() {
         page.changes.iter().map(|c| (c.entity, c.op())).collect();
     assert_eq!(kinds, [(ChangeEntity::Trash, domain::ChangeOp::Delete)]);
 }
+
+/// Through a real PgBouncer in transaction mode (see `pooler.rs`): delete
+/// and restore, a failing and a succeeding batch (savepoints), the purge
+/// from two pools at once, and idempotency claims, with several clients
+/// sharing few server connections.
+#[tokio::test]
+async fn trash_batch_purge_and_claims_work_through_a_transaction_mode_pooler() {
+    use adapters_postgres::PoolerMode;
+    use domain::{BatchAction, BatchOp, IdempotencyKey};
+    use ports::{BatchError, Claim, IdempotencyStore};
+
+    use crate::pooler::{PgBouncer, migrated_db, repo_via};
+
+    let db = migrated_db().await;
+    let Some(bouncer) = PgBouncer::start(&db, "") else {
+        return;
+    };
+    let first = repo_via(&bouncer, PoolerMode::Transaction);
+    let second = repo_via(&bouncer, PoolerMode::Transaction);
+    let owner = db.insert_user().await;
+
+    let a = add(&first, owner, fields("a"), TaskLocation::default()).await;
+    let b = add(&first, owner, fields("b"), TaskLocation::default()).await;
+    tasks(&first).delete(owner, a.id, None).await.unwrap();
+    assert!(tasks(&second).get(owner, a.id).await.is_err());
+    trash(&second)
+        .restore(owner, Uuid::from(a.id))
+        .await
+        .unwrap();
+
+    let failing = vec![
+        BatchOp {
+            id: a.id,
+            expected: None,
+            action: BatchAction::Delete,
+        },
+        BatchOp {
+            id: TaskId::new_v7(),
+            expected: None,
+            action: BatchAction::Complete,
+        },
+    ];
+    assert!(matches!(
+        tasks(&first).batch(owner, failing).await,
+        Err(BatchError::Failed(f)) if f.len() == 1 && f[0].index == 1
+    ));
+    assert!(tasks(&first).get(owner, a.id).await.is_ok());
+    let ok = vec![
+        BatchOp {
+            id: a.id,
+            expected: None,
+            action: BatchAction::Delete,
+        },
+        BatchOp {
+            id: b.id,
+            expected: None,
+            action: BatchAction::Delete,
+        },
+    ];
+    assert_eq!(tasks(&second).batch(owner, ok).await.unwrap().len(), 2);
+
+    let mut conn = raw_connection(db.url()).await;
+    conn.batch_execute("UPDATE trash SET deleted_at = now() - interval '31 days'")
+        .await
+        .unwrap();
+    let cutoff = chrono::Utc::now() - domain::trash_retention();
+    let (x, y) = tokio::join!(
+        trash(&first).purge_expired(cutoff, 1),
+        trash(&second).purge_expired(cutoff, 1)
+    );
+    let (x, y) = (x.unwrap(), y.unwrap());
+    let rest = trash(&first).purge_expired(cutoff, 10).await.unwrap();
+    assert_eq!(x + y + rest, 2);
+
+    let key = IdempotencyKey::parse_header(b"pooled").unwrap();
+    let now = chrono::Utc::now();
+    let claim = async |store: &dyn IdempotencyStore| {
+        store
+            .claim(
+                owner,
+                &key,
+                [4; 32],
+                now,
+                now + chrono::Duration::minutes(5),
+                now - chrono::Duration::hours(24),
+            )
+            .await
+    };
+    let (x, y) = tokio::join!(claim(&first), claim(&second));
+    let mut outcomes = [x.unwrap(), y.unwrap()];
+    outcomes.sort_by_key(|c| matches!(c, Claim::Proceed));
+    assert_eq!(outcomes, [Claim::InProgress, Claim::Proceed]);
+}
