@@ -5,6 +5,17 @@
 
 /** The document's rules as values: `schemaConstraints.TaskInput.properties.title.maxLength`. */
 export const schemaConstraints = {
+  BatchOp: {
+    enum: ["complete", "reopen", "update", "move", "delete", "restore"],
+  },
+  BatchRequest: {
+    properties: {
+      operations: {
+        minItems: 1,
+        maxItems: 100,
+      },
+    },
+  },
   Change: {
     properties: {
       seq: {
@@ -13,7 +24,7 @@ export const schemaConstraints = {
     },
   },
   ChangeEntity: {
-    enum: ["task", "list", "label", "preferences", "completion"],
+    enum: ["task", "list", "label", "preferences", "completion", "trash"],
   },
   ChangeOp: {
     enum: ["upsert", "delete"],
@@ -27,6 +38,43 @@ export const schemaConstraints = {
   },
   Color: {
     enum: ["gray", "red", "orange", "yellow", "lime", "green", "teal", "cyan", "blue", "indigo", "violet", "pink"],
+  },
+  EmptiedTrash: {
+    properties: {
+      deleted: {
+        minimum: 0,
+      },
+    },
+  },
+  ExportDocument: {
+    properties: {
+      version: {
+        minimum: 0,
+      },
+    },
+  },
+  ImportCreated: {
+    properties: {
+      completions: {
+        minimum: 0,
+      },
+      labels: {
+        minimum: 0,
+      },
+      lists: {
+        minimum: 0,
+      },
+      tasks: {
+        minimum: 0,
+      },
+    },
+  },
+  ImportReportLine: {
+    properties: {
+      line: {
+        minimum: 0,
+      },
+    },
   },
   Label: {
     properties: {
@@ -204,6 +252,16 @@ export const schemaConstraints = {
   },
   TaskView: {
     enum: ["today", "upcoming", "overdue", "no_date"],
+  },
+  TrashItem: {
+    properties: {
+      task_count: {
+        minimum: 0,
+      },
+    },
+  },
+  TrashKind: {
+    enum: ["task", "list"],
   },
   WeekStart: {
     enum: ["monday", "sunday"],

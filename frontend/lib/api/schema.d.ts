@@ -69,6 +69,77 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/{user_id}/export": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download everything the caller owns.
+     * @description The body is streamed page by page (1000 tasks at a time), so any number
+     *     of tasks is exported in bounded memory. `format=json` (the default):
+     *     one document, `{"format":"todo-api-export","version":1,"exported_at",
+     *     "preferences","lists","labels","tasks","completions"}`, every parent
+     *     before its subtasks; it is what `POST …/import` reads back. `format=csv`:
+     *     a header and one row per task (`id, list, parent_id, title,
+     *     description, priority, due_at, due_all_day, recurrence,
+     *     recurrence_basis, completed, labels, position, created_at,
+     *     updated_at`; `list` is the list's name, `labels` the label names
+     *     joined by `", "`). The trash is not exported. Each page is its own
+     *     short read, so an export taken while the account keeps changing is not
+     *     a snapshot of one instant.
+     */
+    get: operations["export_account"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/{user_id}/import": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import this API's JSON export or a Todoist project CSV.
+     * @description `Content-Type: application/json`: an export of this API (`format`
+     *     `todo-api-export`, `version` 1; anything else is 422). `text/csv`:
+     *     Todoist's project template (`TYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT,
+     *     AUTHOR,RESPONSIBLE,DATE,DATE_LANG,TIMEZONE,…`): tasks before the first
+     *     `section` row go to the list `list_name` (default `Todoist import`),
+     *     each `section` starts a list of its name, `INDENT` n makes a subtask of
+     *     the last task at n-1 (too deep: attached at the deepest level, with a
+     *     warning), `PRIORITY` 1 → high, 2 → medium, 3 → low, 4 → medium, `DATE`
+     *     an ISO date → all-day, an ISO date-time → timed (in `TIMEZONE` or the
+     *     caller's zone), `every …` → a recurrence where the quick-add grammar
+     *     can say it, anything else → no date and a warning; `note` rows are
+     *     appended to the previous task's description; the other columns are
+     *     ignored. Other content types are 415; over 10 MB is 413.
+     *
+     *     Everything is checked first (all problems reported at once, 422), then
+     *     written in one transaction: all or nothing. Lists and labels merge into
+     *     the caller's of the same name (ignoring case; the Inbox into the
+     *     Inbox); tasks are always new (new ids); positions are kept where the
+     *     import creates all the siblings (a JSON export imported into an empty
+     *     account reproduces it), else imported tasks go after the existing ones
+     *     in order; preferences are applied only when the caller has none stored.
+     */
+    post: operations["import_account"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/{user_id}/labels": {
     parameters: {
       query?: never;
@@ -243,6 +314,48 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/{user_id}/tasks/batch": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Apply up to 100 operations to the caller's tasks, all or nothing, in
+     *     order, in one transaction. Each operation is an object `{op, id,
+     *     if_match?, …}`:
+     *     - `complete`, `reopen`: as `PATCH …/tasks/{id}/complete` with
+     *       `{"completed": true|false}`;
+     *     - `update`: the `PATCH …/tasks/{id}` fields beside `id`;
+     *     - `move`: the `POST …/tasks/{id}/move` fields (`list_id`, `parent_id`,
+     *       `before`, `after`) beside `id`;
+     *     - `delete`: to the trash, with the subtasks;
+     *     - `restore`: a task from the trash (its id as it was).
+     * @description `if_match` is an ETag value, `"\"3\""` (as the `ETag` header) or `"3"`:
+     *     the operation applies only if the task still has that version. Later
+     *     operations see the effect of earlier ones.
+     *
+     *     The answer is the resulting tasks in operation order (`delete`: the task
+     *     as it went to the trash). On any failure nothing changes, and the answer
+     *     is one `urn:todo-api:problem:batch-failed` problem whose `errors` point
+     *     at each failing operation's member with a JSON pointer:
+     *     `/operations/N/id` (no such task), `/operations/N/if_match` (the task
+     *     changed), `/operations/N/<field>` (a refused value), `/operations/N/op`
+     *     (an unknown op); `operations` itself when the list is missing, empty or
+     *     longer than 100. Every problem of the body is reported (422) before
+     *     anything is tried. Its status is the one all failures share when it is
+     *     404, 409 or 412, else 422.
+     */
+    post: operations["batch_tasks"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/{user_id}/tasks/{id}": {
     parameters: {
       query?: never;
@@ -367,6 +480,84 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/{user_id}/trash": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller's trash: deleted tasks (each with its subtasks) and lists
+     *     (each with its tasks), newest first. Items are kept 30 days (see
+     *     `expires_at`), then purged for good.
+     * @description Keyset pagination, as on the task listing: when more items follow, a
+     *     `Link: <…>; rel="next"` header carries the URL of the next page.
+     *     Unknown or repeated query parameters are 400; an empty value is the
+     *     same as an absent parameter.
+     */
+    get: operations["list_trash"];
+    put?: never;
+    post?: never;
+    /**
+     * Empty the caller's trash: every item is deleted for good. A request
+     *     body, if any, is ignored.
+     */
+    delete: operations["empty_trash"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/{user_id}/trash/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Delete an item of the trash for good (a task with its subtasks, a list
+     *     with its tasks). A request body, if any, is ignored.
+     */
+    delete: operations["delete_trash_item"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/{user_id}/trash/{id}/restore": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Restore an item of the trash, exactly as it was deleted (same ids,
+     *     fields, labels that still exist, completion history), at a new version.
+     *     A task returns to its list and place among its siblings (right after a
+     *     sibling that took its place); into the Inbox, at the end, when its list
+     *     is gone; to the top level when its parent is gone. A list returns at
+     *     the end of the lists, with the tasks deleted with it. No body is needed
+     *     (an empty body or `{}`).
+     * @description The answer is the restored task or list as `GET` answers it, with its
+     *     `Location` and `ETag`. 409 when a list of the restored list's name
+     *     exists now (ignoring case; rename that one first) or the destination is
+     *     full.
+     */
+    post: operations["restore_trash_item"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/healthz": {
     parameters: {
       query?: never;
@@ -413,6 +604,51 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /**
+     * @description What an operation does.
+     * @enum {string}
+     */
+    BatchOp: "complete" | "reopen" | "update" | "move" | "delete" | "restore";
+    /**
+     * @description One operation: `op` on task `id`. Beside these, an `update` carries the
+     *     fields of `PATCH …/tasks/{id}` (`TaskPatch`: title, description,
+     *     priority, due_at, due_all_day, recurrence, recurrence_basis, completed,
+     *     labels, list_id, parent_id) and a `move` those of `POST
+     *     …/tasks/{id}/move` (`TaskMove`: list_id, parent_id, before, after);
+     *     the other ops take no other member. Any other member is refused (422,
+     *     pointing at it).
+     */
+    BatchOperation: {
+      /**
+       * Format: uuid
+       * @description The task's id (for `restore`: its id in the trash).
+       */
+      id: string;
+      /**
+       * @description Optional: the ETag the task must still have, `"\"3\""` (as the
+       *     `ETag` header sends it) or `"3"`; else the batch fails with a 412
+       *     naming `/operations/N/if_match`.
+       * @example "3"
+       */
+      if_match?: string;
+      op: components["schemas"]["BatchOp"];
+    };
+    /**
+     * @description The body of `POST …/tasks/batch` (for the OpenAPI document; parsed by
+     *     [`parse`]).
+     */
+    BatchRequest: {
+      /** @description 1 to 100 operations, applied in order, all or nothing. */
+      operations: components["schemas"]["BatchOperation"][];
+    };
+    /** @description The answer of a successful batch. */
+    BatchResult: {
+      /**
+       * @description The task each operation produced, in operation order (`delete`: the
+       *     task as it went to the trash; `restore`: as it came back).
+       */
+      tasks: components["schemas"]["Task"][];
+    };
     /** @description One change of the caller's data. */
     Change: {
       data: components["schemas"]["ChangeData"] | null;
@@ -434,7 +670,8 @@ export interface components {
      * @description The entity's current state, exactly as its own GET returns it: a Task
      *     when `entity` is `task`, a List for `list`, a Label for `label`,
      *     Preferences for `preferences`, a Completion (as an item of `GET
-     *     …/tasks/{id}/completions`) for `completion`. (`anyOf`, not `oneOf`: a
+     *     …/tasks/{id}/completions`) for `completion`, a TrashItem (as an item of
+     *     `GET …/trash`) for `trash`. (`anyOf`, not `oneOf`: a
      *     List object also satisfies the Label schema.)
      */
     ChangeData:
@@ -442,15 +679,17 @@ export interface components {
       | components["schemas"]["List"]
       | components["schemas"]["Label"]
       | components["schemas"]["Preferences"]
-      | components["schemas"]["Completion"];
+      | components["schemas"]["Completion"]
+      | components["schemas"]["TrashItem"];
     /**
      * @description What kind of entity changed: a task, list or label; the user's
      *     `preferences` (the change's id is the user's id); a `completion` of a
-     *     recurring task (its `delete` is an undo). Clients should ignore kinds
+     *     recurring task (its `delete` is an undo); a `trash` item (its id is the
+     *     deleted task's or list's; `delete` when restored or deleted for good). Clients should ignore kinds
      *     they do not know: later versions may add some.
      * @enum {string}
      */
-    ChangeEntity: "task" | "list" | "label" | "preferences" | "completion";
+    ChangeEntity: "task" | "list" | "label" | "preferences" | "completion" | "trash";
     /**
      * @description `upsert`: the entity now exists as `data` says (created or changed);
      *     `delete`: it no longer exists (`data` is null).
@@ -509,12 +748,122 @@ export interface components {
     CompletionInput: {
       completed?: boolean;
     };
+    /** @description The answer of `DELETE …/trash`. */
+    EmptiedTrash: {
+      /**
+       * Format: int64
+       * @description How many items were deleted for good.
+       */
+      deleted: number;
+    };
+    /** @description One completion of a recurring task in an export. */
+    ExportCompletion: {
+      completed_at: string;
+      due_at: string;
+      next_due_at?: string | null;
+      /** Format: uuid */
+      task_id: string;
+    };
+    /**
+     * @description The whole JSON export (`format` `todo-api-export`, `version` 1), as
+     *     `POST …/import` reads it back. The trash is not exported.
+     */
+    ExportDocument: {
+      completions?: components["schemas"]["ExportCompletion"][];
+      exported_at?: string | null;
+      /** @example todo-api-export */
+      format: string;
+      labels?: components["schemas"]["ExportLabel"][];
+      lists?: components["schemas"]["ExportList"][];
+      preferences?: components["schemas"]["Preferences"] | null;
+      tasks?: components["schemas"]["ExportTask"][];
+      /**
+       * Format: int32
+       * @example 1
+       */
+      version: number;
+    };
+    /** @description A label in an export. */
+    ExportLabel: {
+      color: string;
+      created_at: string;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      updated_at: string;
+    };
+    /** @description A list in an export. */
+    ExportList: {
+      color: string;
+      created_at: string;
+      /** Format: uuid */
+      id: string;
+      is_inbox: boolean;
+      name: string;
+      position: string;
+      updated_at: string;
+    };
+    /** @description A task in an export; parents come before their subtasks. */
+    ExportTask: {
+      completed: boolean;
+      created_at: string;
+      description?: string | null;
+      due_all_day: boolean;
+      due_at?: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @description Ids of labels in the document's `labels`. */
+      labels: string[];
+      /** Format: uuid */
+      list_id: string;
+      /** Format: uuid */
+      parent_id?: string | null;
+      position: string;
+      /** @description `low`, `medium` or `high`. */
+      priority: string;
+      recurrence?: string | null;
+      /** @description `due` or `completion`. */
+      recurrence_basis: string;
+      title: string;
+      updated_at: string;
+    };
     /** @description One invalid input, named by the JSON field or query parameter it came from. */
     FieldError: {
       /** @description The body field or query parameter, e.g. `title` or `limit`. */
       field: string;
       /** @description What is wrong with it, in plain words. */
       message: string;
+    };
+    /**
+     * @description How many of each the import created (lists and labels merged into
+     *     existing ones of the same name are not counted).
+     */
+    ImportCreated: {
+      /** Format: int32 */
+      completions: number;
+      /** Format: int32 */
+      labels: number;
+      /** Format: int32 */
+      lists: number;
+      /** Format: int32 */
+      tasks: number;
+    };
+    /** @description The report of a successful import. */
+    ImportReport: {
+      created: components["schemas"]["ImportCreated"];
+      skipped: components["schemas"]["ImportReportLine"][];
+      warnings: components["schemas"]["ImportReportLine"][];
+    };
+    /** @description One row or member left out (`skipped`) or changed (`warnings`). */
+    ImportReportLine: {
+      /**
+       * Format: int32
+       * @description The CSV line (1 is the header); `null` for JSON.
+       */
+      line?: number | null;
+      /** @description A JSON pointer into the document; `null` for CSV. */
+      pointer?: string | null;
+      reason: string;
     };
     /** @description A label, as every label endpoint returns it. */
     Label: {
@@ -732,6 +1081,18 @@ export interface components {
      * @enum {string}
      */
     RecurrenceBasis: "due" | "completion";
+    /** @description The restored task (with its subtasks back) or list (with its tasks). */
+    Restored:
+      | {
+          /** @enum {string} */
+          kind: "task";
+          task: components["schemas"]["Task"];
+        }
+      | {
+          /** @enum {string} */
+          kind: "list";
+          list: components["schemas"]["List"];
+        };
     /**
      * @description The sort key.
      * @enum {string}
@@ -1028,6 +1389,47 @@ export interface components {
      * @enum {string}
      */
     TaskView: "today" | "upcoming" | "overdue" | "no_date";
+    /** @description One deleted task or list, restorable until `expires_at`. */
+    TrashItem: {
+      /** Format: date-time */
+      deleted_at: string;
+      /**
+       * Format: date-time
+       * @description When the purge deletes it for good.
+       */
+      expires_at: string;
+      /**
+       * Format: uuid
+       * @description The id of the deleted task or list (the id it gets back on restore).
+       */
+      id: string;
+      kind: components["schemas"]["TrashKind"];
+      /**
+       * Format: uuid
+       * @description A task: the list it was in when deleted (it may be gone since; a
+       *     restore then puts the task into the Inbox). A list: null.
+       */
+      list_id: string | null;
+      /**
+       * Format: uuid
+       * @description A task: its parent when deleted (it may be gone since; a restore
+       *     then puts the task at the top level). Otherwise null.
+       */
+      parent_id: string | null;
+      /**
+       * Format: int32
+       * @description How many tasks it holds: the task and its subtasks, or the list's
+       *     tasks.
+       */
+      task_count: number;
+      /** @description The task's title or the list's name. */
+      title: string;
+    };
+    /**
+     * @description What was deleted: a task (with its subtasks) or a list (with its tasks).
+     * @enum {string}
+     */
+    TrashKind: "task" | "list";
     /**
      * @description The first day of the week in the calendars the web app shows.
      * @enum {string}
@@ -1364,6 +1766,88 @@ export interface operations {
       503: components["responses"]["ServiceUnavailable"];
     };
   };
+  export_account: {
+    parameters: {
+      query?: {
+        /** @description `json` (default) or `csv`; anything else is 400. */
+        format?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The export, as an attachment (`Content-Disposition: attachment; filename="todo-export-<date>.json|csv"`). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ExportDocument"];
+          "text/csv": string;
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  import_account: {
+    parameters: {
+      query?: {
+        /** @description CSV only: the list for the tasks before the first section (default `Todoist import`). */
+        list_name?: string;
+      };
+      header?: {
+        /** @description Optional (IETF httpapi idempotency-key draft): a key of 1–255 visible ASCII characters, quoted (`"8e03978e-40d5…"`) or bare; anything else is 400 (after authentication). The first request with a key runs; a repeat with the same key and the same request (method, path, query, Content-Type, body) within 24 hours gets the first answer back (status, body bytes, Content-Type, Location, ETag, Link, Cache-Control) with `Idempotent-Replayed: true`, without a second write. The same key with another request is 422 (`urn:todo-api:problem:idempotency-key-reused`); a repeat while the first is still running is 409 (`urn:todo-api:problem:idempotency-key-in-use`, `Retry-After: 1`). Answers with a 5xx or 429 status are not kept, so a retry runs. Keys are per user. */
+        "Idempotency-Key"?: string;
+      };
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    /** @description This API's JSON export, or a Todoist project CSV; at most 10 MB. */
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ExportDocument"];
+        "text/csv": string;
+      };
+    };
+    responses: {
+      /** @description Imported: what was created, and each row or member skipped or changed (CSV: `line`; JSON: `pointer`). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ImportReport"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      409: components["responses"]["Conflict"];
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      422: components["responses"]["ValidationFailed"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
   list_labels: {
     parameters: {
       query?: never;
@@ -1398,7 +1882,10 @@ export interface operations {
   create_label: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Optional (IETF httpapi idempotency-key draft): a key of 1–255 visible ASCII characters, quoted (`"8e03978e-40d5…"`) or bare; anything else is 400 (after authentication). The first request with a key runs; a repeat with the same key and the same request (method, path, query, Content-Type, body) within 24 hours gets the first answer back (status, body bytes, Content-Type, Location, ETag, Link, Cache-Control) with `Idempotent-Replayed: true`, without a second write. The same key with another request is 422 (`urn:todo-api:problem:idempotency-key-reused`); a repeat while the first is still running is 409 (`urn:todo-api:problem:idempotency-key-in-use`, `Retry-After: 1`). Answers with a 5xx or 429 status are not kept, so a retry runs. Keys are per user. */
+        "Idempotency-Key"?: string;
+      };
       path: {
         /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
         user_id: string;
@@ -1604,7 +2091,10 @@ export interface operations {
   create_list: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Optional (IETF httpapi idempotency-key draft): a key of 1–255 visible ASCII characters, quoted (`"8e03978e-40d5…"`) or bare; anything else is 400 (after authentication). The first request with a key runs; a repeat with the same key and the same request (method, path, query, Content-Type, body) within 24 hours gets the first answer back (status, body bytes, Content-Type, Location, ETag, Link, Cache-Control) with `Idempotent-Replayed: true`, without a second write. The same key with another request is 422 (`urn:todo-api:problem:idempotency-key-reused`); a repeat while the first is still running is 409 (`urn:todo-api:problem:idempotency-key-in-use`, `Retry-After: 1`). Answers with a 5xx or 429 status are not kept, so a retry runs. Keys are per user. */
+        "Idempotency-Key"?: string;
+      };
       path: {
         /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
         user_id: string;
@@ -1780,7 +2270,10 @@ export interface operations {
   move_list: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Optional (IETF httpapi idempotency-key draft): a key of 1–255 visible ASCII characters, quoted (`"8e03978e-40d5…"`) or bare; anything else is 400 (after authentication). The first request with a key runs; a repeat with the same key and the same request (method, path, query, Content-Type, body) within 24 hours gets the first answer back (status, body bytes, Content-Type, Location, ETag, Link, Cache-Control) with `Idempotent-Replayed: true`, without a second write. The same key with another request is 422 (`urn:todo-api:problem:idempotency-key-reused`); a repeat while the first is still running is 409 (`urn:todo-api:problem:idempotency-key-in-use`, `Retry-After: 1`). Answers with a 5xx or 429 status are not kept, so a retry runs. Keys are per user. */
+        "Idempotency-Key"?: string;
+      };
       path: {
         /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
         user_id: string;
@@ -2009,7 +2502,10 @@ export interface operations {
   create_task: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Optional (IETF httpapi idempotency-key draft): a key of 1–255 visible ASCII characters, quoted (`"8e03978e-40d5…"`) or bare; anything else is 400 (after authentication). The first request with a key runs; a repeat with the same key and the same request (method, path, query, Content-Type, body) within 24 hours gets the first answer back (status, body bytes, Content-Type, Location, ETag, Link, Cache-Control) with `Idempotent-Replayed: true`, without a second write. The same key with another request is 422 (`urn:todo-api:problem:idempotency-key-reused`); a repeat while the first is still running is 409 (`urn:todo-api:problem:idempotency-key-in-use`, `Retry-After: 1`). Answers with a 5xx or 429 status are not kept, so a retry runs. Keys are per user. */
+        "Idempotency-Key"?: string;
+      };
       path: {
         /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
         user_id: string;
@@ -2039,6 +2535,50 @@ export interface operations {
       401: components["responses"]["Unauthorized"];
       403: components["responses"]["Forbidden"];
       409: components["responses"]["Conflict"];
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      422: components["responses"]["ValidationFailed"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  batch_tasks: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Optional (IETF httpapi idempotency-key draft): a key of 1–255 visible ASCII characters, quoted (`"8e03978e-40d5…"`) or bare; anything else is 400 (after authentication). The first request with a key runs; a repeat with the same key and the same request (method, path, query, Content-Type, body) within 24 hours gets the first answer back (status, body bytes, Content-Type, Location, ETag, Link, Cache-Control) with `Idempotent-Replayed: true`, without a second write. The same key with another request is 422 (`urn:todo-api:problem:idempotency-key-reused`); a repeat while the first is still running is 409 (`urn:todo-api:problem:idempotency-key-in-use`, `Retry-After: 1`). Answers with a 5xx or 429 status are not kept, so a retry runs. Keys are per user. */
+        "Idempotency-Key"?: string;
+      };
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["BatchRequest"];
+      };
+    };
+    responses: {
+      /** @description Every operation applied; the tasks in operation order. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["BatchResult"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      412: components["responses"]["PreconditionFailed"];
       413: components["responses"]["PayloadTooLarge"];
       414: components["responses"]["UriTooLong"];
       415: components["responses"]["UnsupportedMediaType"];
@@ -2327,6 +2867,8 @@ export interface operations {
       header?: {
         /** @description Optional. `*` or the task's ETag(s), e.g. `"3"`: the write happens only if the task still has that version, else 412. Weak tags never match. Malformed syntax is 400. */
         "If-Match"?: string;
+        /** @description Optional (IETF httpapi idempotency-key draft): a key of 1–255 visible ASCII characters, quoted (`"8e03978e-40d5…"`) or bare; anything else is 400 (after authentication). The first request with a key runs; a repeat with the same key and the same request (method, path, query, Content-Type, body) within 24 hours gets the first answer back (status, body bytes, Content-Type, Location, ETag, Link, Cache-Control) with `Idempotent-Replayed: true`, without a second write. The same key with another request is 422 (`urn:todo-api:problem:idempotency-key-reused`); a repeat while the first is still running is 409 (`urn:todo-api:problem:idempotency-key-in-use`, `Retry-After: 1`). Answers with a 5xx or 429 status are not kept, so a retry runs. Keys are per user. */
+        "Idempotency-Key"?: string;
       };
       path: {
         /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
@@ -2359,6 +2901,155 @@ export interface operations {
       404: components["responses"]["NotFound"];
       409: components["responses"]["Conflict"];
       412: components["responses"]["PreconditionFailed"];
+      413: components["responses"]["PayloadTooLarge"];
+      414: components["responses"]["UriTooLong"];
+      415: components["responses"]["UnsupportedMediaType"];
+      422: components["responses"]["ValidationFailed"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  list_trash: {
+    parameters: {
+      query?: {
+        /** @description Page size, an integer from 1 to 100, default 50. */
+        limit?: number;
+        /**
+         * @description Opaque cursor from a previous page's `Link` header (base64url, at
+         *     most 2048 characters); anything else is 400.
+         */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of the trash, newest first. */
+      200: {
+        headers: {
+          /** @description `<URL>; rel="next"` when a next page exists. */
+          Link?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["TrashItem"][];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  empty_trash: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Emptied. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["EmptiedTrash"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  delete_trash_item: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+        /** @description The id of the deleted task or list (a UUID; anything else is 400). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted for good. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      414: components["responses"]["UriTooLong"];
+      429: components["responses"]["TooManyRequests"];
+      431: components["responses"]["HeadersTooLarge"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["ServiceUnavailable"];
+    };
+  };
+  restore_trash_item: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Optional (IETF httpapi idempotency-key draft): a key of 1–255 visible ASCII characters, quoted (`"8e03978e-40d5…"`) or bare; anything else is 400 (after authentication). The first request with a key runs; a repeat with the same key and the same request (method, path, query, Content-Type, body) within 24 hours gets the first answer back (status, body bytes, Content-Type, Location, ETag, Link, Cache-Control) with `Idempotent-Replayed: true`, without a second write. The same key with another request is 422 (`urn:todo-api:problem:idempotency-key-reused`); a repeat while the first is still running is 409 (`urn:todo-api:problem:idempotency-key-in-use`, `Retry-After: 1`). Answers with a 5xx or 429 status are not kept, so a retry runs. Keys are per user. */
+        "Idempotency-Key"?: string;
+      };
+      path: {
+        /** @description The authenticated user's id (the token's `sub`); anything else is 403. */
+        user_id: string;
+        /** @description The id of the deleted task or list (a UUID; anything else is 400). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Restored. */
+      200: {
+        headers: {
+          /** @description Its new version, e.g. `"4"`. */
+          ETag?: string;
+          /** @description The restored task's or list's URL. */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Restored"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
       413: components["responses"]["PayloadTooLarge"];
       414: components["responses"]["UriTooLong"];
       415: components["responses"]["UnsupportedMediaType"];
