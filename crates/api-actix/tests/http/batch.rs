@@ -131,7 +131,10 @@ async fn authentication_and_ownership_come_first() {
     reply.problem(415);
 }
 
-fn failing(failures: fn() -> Vec<BatchFailure>) -> MockTaskRepo {
+/// What the store answers a batch with.
+type Failures = fn() -> Vec<BatchFailure>;
+
+fn failing(failures: Failures) -> MockTaskRepo {
     let mut repo = MockTaskRepo::new();
     repo.expect_batch()
         .times(1)
@@ -149,7 +152,7 @@ fn two_ops() -> serde_json::Value {
 
 #[actix_web::test]
 async fn the_status_is_the_one_the_failures_share_else_422() {
-    let cases: [(fn() -> Vec<BatchFailure>, u16, Vec<&str>); 5] = [
+    let cases: [(Failures, u16, Vec<&str>); 5] = [
         (
             || {
                 vec![
