@@ -86,25 +86,37 @@ struct ExportRow {
     updated_at: DateTime<Utc>,
 }
 
-/// The statement reading one page of the tasks `depth` levels down: the
-/// task joined to its ancestors, the last of which is top-level. Each page
-/// walks the primary key from `after`.
+/// The statement reading one page of the tasks `depth` levels down. It
+/// walks the primary key from `after` (a plan the data cannot change: no
+/// join for the planner to reorder, which without fresh statistics it did
+/// badly) and keeps a task when its ancestor `depth - 1` levels up exists
+/// and has no parent, each ancestor found by one primary-key probe, and
+/// only for tasks that have a parent at all.
 fn depth_query(depth: Depth) -> String {
-    let mut joins = String::new();
-    let mut top = "t".to_owned();
-    for level in 1..depth.get() {
-        let alias = format!("p{level}");
-        joins.push_str(&format!(
-            " JOIN tasks {alias} ON {alias}.user_id = t.user_id AND {alias}.id = {top}.parent_id"
-        ));
-        top = alias;
-    }
+    // ancestor(1) = t.parent_id; ancestor(j + 1) = the parent of ancestor(j).
+    let ancestor = |levels: u8| -> String {
+        let mut expr = "t.parent_id".to_owned();
+        for _ in 1..levels {
+            expr = format!(
+                "(SELECT a.parent_id FROM tasks a WHERE a.user_id = t.user_id AND a.id = {expr})"
+            );
+        }
+        expr
+    };
+    let at_depth = match depth.get() {
+        1 => "t.parent_id IS NULL".to_owned(),
+        k => format!(
+            "t.parent_id IS NOT NULL AND {} IS NOT NULL AND {} IS NULL",
+            ancestor(k - 1),
+            ancestor(k)
+        ),
+    };
     format!(
         "SELECT t.id, t.list_id, t.parent_id, t.position, t.title, t.description, t.priority, \
                 t.due_at, t.due_all_day, t.recurrence, t.recurrence_basis, t.completed, \
                 t.created_at, t.updated_at \
-           FROM tasks t{joins} \
-          WHERE t.user_id = $1 AND {top}.parent_id IS NULL AND t.id > $2 \
+           FROM tasks t \
+          WHERE t.user_id = $1 AND t.id > $2 AND {at_depth} \
           ORDER BY t.id LIMIT $3"
     )
 }
@@ -740,12 +752,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn deeper_pages_join_every_ancestor_up_to_the_top() {
+    fn deeper_pages_probe_every_ancestor_up_to_the_top() {
         let depths: Vec<String> = Depth::all().map(depth_query).collect();
         assert!(depths[0].contains("t.parent_id IS NULL"));
-        assert!(!depths[0].contains("JOIN"));
-        assert!(depths[2].contains("p2.id = p1.parent_id"));
-        assert!(depths[2].contains("p2.parent_id IS NULL"));
+        assert!(!depths[0].contains("SELECT a."));
+        // Level 3: the grandparent exists and is top-level.
+        assert_eq!(depths[2].matches("SELECT a.parent_id").count(), 1 + 2);
+        assert!(depths.iter().all(|q| !q.contains("JOIN")));
     }
 
     #[test]

@@ -92,11 +92,11 @@ struct Export {
 
 type Chunk = Result<Bytes, std::io::Error>;
 
-fn failed(error: impl std::fmt::Display) -> std::io::Error {
+fn failed(error: impl std::fmt::Debug) -> std::io::Error {
     // The headers are gone already: the body is cut short (the client sees
     // an incomplete document, which the import refuses), and the log says
     // why.
-    tracing::warn!(%error, "export stopped");
+    tracing::warn!(?error, "export stopped");
     std::io::Error::other("export failed")
 }
 
