@@ -69,7 +69,6 @@ const PURGE: &str = "\
 #[derive(Debug, QueryableByName)]
 struct Claimed {
     #[diesel(sql_type = diesel::sql_types::Integer)]
-    #[allow(dead_code)]
     claimed: i32,
 }
 
@@ -114,7 +113,7 @@ async fn claim_in(
             .get_result(conn)
             .await
             .optional()?;
-        if claimed.is_some() {
+        if claimed.is_some_and(|row| row.claimed == 1) {
             return Ok(Claim::Proceed);
         }
         let record: Option<Record> = diesel::sql_query(READ)

@@ -576,11 +576,18 @@ fn begin_sql(statement_timeout: Duration, lock_timeout: Duration) -> String {
 /// with pgbench); this transaction writes no data and need not wait for a
 /// flush. The payload is `<user>:<latest seq>`; the uuid is formatted by
 /// its type, never taken from a client's text.
-pub(crate) fn hint_sql(owner: UserId) -> String {
+fn hint_sql(owner: UserId) -> String {
     format!(
-        "BEGIN; SET LOCAL synchronous_commit TO off; \
-         SELECT pg_notify('{channel}', '{owner}:' || COALESCE((SELECT seq FROM change_seqs WHERE user_id = '{owner}'), 0)); \
-         COMMIT",
+        "BEGIN; SET LOCAL synchronous_commit TO off; {}; COMMIT",
+        notify_sql(owner)
+    )
+}
+
+/// The `NOTIFY` of [`hint_sql`] alone, for a caller that wakes several
+/// owners in a transaction of its own (the trash purge).
+pub(crate) fn notify_sql(owner: UserId) -> String {
+    format!(
+        "SELECT pg_notify('{channel}', '{owner}:' || COALESCE((SELECT seq FROM change_seqs WHERE user_id = '{owner}'), 0))",
         channel = crate::change_listener::CHANGE_CHANNEL,
     )
 }

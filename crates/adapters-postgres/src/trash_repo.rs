@@ -45,7 +45,7 @@ use crate::ordering::stored;
 use crate::prepared::PreparedExt;
 use crate::rows::{FullTaskRow, task_from};
 use crate::schema::{lists, tasks, trash};
-use crate::task_repo::{PgTaskRepo, Replay, find_row, hint_sql};
+use crate::task_repo::{PgTaskRepo, Replay, find_row, notify_sql};
 use crate::task_tree::{self, Checked, Refusal};
 use crate::trash_rows::TrashRow;
 
@@ -208,6 +208,9 @@ pub(crate) async fn trash_task(
         if now.list == list {
             break;
         }
+        // Moved to another list between the two reads: lock that one. A
+        // task that keeps moving is left alone (an internal error) rather
+        // than chased forever.
         attempts += 1;
         if attempts >= 3 {
             return Err(DieselError::RollbackTransaction);
@@ -391,6 +394,8 @@ async fn restore_task(
                     .await?
                     {
                         Ok(key) => key,
+                        // The sibling was just read under the list's lock:
+                        // it cannot be missing.
                         Err(_) => return Err(DieselError::NotFound),
                     }
                 }
@@ -614,7 +619,7 @@ impl TrashRepo for PgTaskRepo {
         if !owners.is_empty() {
             let hints: Vec<String> = owners
                 .iter()
-                .map(|owner| hint_sql(UserId::from_uuid(*owner)))
+                .map(|owner| notify_sql(UserId::from_uuid(*owner)))
                 .collect();
             let hints = hints.join("; ");
             let sent = self
