@@ -225,7 +225,7 @@ mod tests {
             next_due_at: None,
         };
         doc.extend_from_slice(BETWEEN);
-        doc.extend(elements(&[task.clone()], true).expect("first"));
+        doc.extend(elements(std::slice::from_ref(&task), true).expect("first"));
         doc.extend(elements(&[task], false).expect("more"));
         doc.extend_from_slice(TAIL);
         let read: ExportDocument = serde_json::from_slice(&doc).expect("valid JSON");

@@ -1,5 +1,5 @@
-//! `POST …/import` with `application/json`: this API's own export (version
-//! 1) turned into an [`ImportPlan`]. Every member goes through the domain's
+//! `POST …/import` with `application/json`: this API's own export
+//! (version 1) turned into an [`ImportPlan`]. Every member goes through the domain's
 //! parsers; every problem is reported at once, each with the JSON pointer
 //! of the offending member (`/tasks/3/title`), before anything is written.
 

@@ -89,7 +89,7 @@ fn line(n: u64, reason: impl Into<String>) -> ReportLine {
     }
 }
 
-fn cell<'r>(record: &'r csv::StringRecord, column: Option<usize>) -> &'r str {
+fn cell(record: &csv::StringRecord, column: Option<usize>) -> &str {
     column.and_then(|c| record.get(c)).unwrap_or("").trim()
 }
 
