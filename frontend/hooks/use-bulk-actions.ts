@@ -10,7 +10,7 @@ import { useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import * as React from "react";
 
 import { toast } from "@/components/ui/sonner";
-import { openDescendants, readLevel, UNDO_MS, type TaskBoardState } from "@/hooks/use-task-board";
+import { openDescendants, readLevel, UNDO_MS, UNDO_TOAST, type TaskBoardState } from "@/hooks/use-task-board";
 import { clearChosen, chosenTaskIds } from "@/hooks/use-task-selection";
 import { ApiError, type Task, type TaskPage } from "@/lib/tasks-api";
 import { bulkOperations, inverseOperations, withoutDescendants, type BulkAction } from "@/lib/undo";
@@ -124,7 +124,7 @@ export function useBulkActions(board: TaskBoardState) {
       clearChosen();
       const said = done(action, ops.length, names);
       toast(said, {
-        id: "undo-bulk",
+        id: UNDO_TOAST,
         action: { label: "Undo", onClick: () => void undo(action, before) },
         duration: UNDO_MS,
       });

@@ -97,6 +97,11 @@ const goneElsewhere = () => toast("That task no longer exists", { description: "
 
 /** How long a toast offers its Undo. */
 export const UNDO_MS = 6_000;
+/**
+ * The one toast that offers an Undo: each new change replaces it (Undo takes
+ * back the latest change), so a run of moves does not stack toasts over the rows.
+ */
+export const UNDO_TOAST = "undo";
 
 /** A task's open subtasks, at every level below it. */
 export async function openDescendants(api: TasksApi, task: Task): Promise<Task[]> {
@@ -353,7 +358,7 @@ export function useTaskBoard(userId: string) {
         });
       } else if (!task.completed && after.completed) {
         toast("Task completed", {
-          id: `undo-complete-${task.id}`,
+          id: UNDO_TOAST,
           description: `“${after.title}” is done.`,
           action: {
             label: "Undo",
@@ -424,7 +429,7 @@ export function useTaskBoard(userId: string) {
       worked();
       setAnnouncement(`“${moved.title}” is now due ${dueInWords(moved, zone)}.`);
       toast(`Due ${dueInWords(moved, zone)}`, {
-        id: `undo-due-${task.id}`,
+        id: UNDO_TOAST,
         description: `“${moved.title}” was moved.`,
         action: {
           label: "Undo",
@@ -460,7 +465,7 @@ export function useTaskBoard(userId: string) {
       await deleteTask.mutateAsync(task);
       worked();
       toast("Task deleted", {
-        id: `undo-delete-${task.id}`,
+        id: UNDO_TOAST,
         description: `“${task.title}” is in the trash.`,
         action: {
           label: "Undo",
@@ -546,7 +551,7 @@ export function useTaskBoard(userId: string) {
       setAnnouncement(said);
       setFocusId(task.id);
       toast("Task moved", {
-        id: `undo-move-${task.id}`,
+        id: UNDO_TOAST,
         description: said,
         action: { label: "Undo", onClick: () => void undoWith(task, () => moveBack(task)) },
         duration: UNDO_MS,

@@ -74,22 +74,9 @@ export type LabelInput = components["schemas"]["LabelInput"];
 export type LabelPatch = components["schemas"]["LabelPatch"];
 export type ListMove = components["schemas"]["ListMove"];
 
-// Issue 12: the trash, batch edits, export and import. Written from the HTTP
-// contract until the regenerated OpenAPI types carry them.
+// Issue 12: the trash, batch edits, export and import.
 /** One entry of `GET /trash`: a deleted task (with its subtasks) or list (with its tasks). */
-export interface TrashItem {
-  id: string;
-  kind: "task" | "list";
-  /** The task's title or the list's name. */
-  title: string;
-  /** A task's list when it was deleted; null for a list. */
-  list_id: string | null;
-  parent_id: string | null;
-  /** How many tasks went to the trash with it (itself included, for a task). */
-  task_count: number;
-  deleted_at: string;
-  expires_at: string;
-}
+export type TrashItem = components["schemas"]["TrashItem"];
 
 export interface TrashPage {
   items: TrashItem[];
@@ -97,7 +84,7 @@ export interface TrashPage {
 }
 
 /** What `POST /trash/{id}/restore` brought back. */
-export type Restored = { kind: "task"; task: Task } | { kind: "list"; list: TaskList };
+export type Restored = components["schemas"]["Restored"];
 
 /** The fields of a batch `update`: those of a PATCH. */
 export type BatchUpdateFields = Pick<
@@ -115,12 +102,17 @@ export type BatchUpdateFields = Pick<
   | "parent_id"
 >;
 
-/** One operation of `POST /tasks/batch`. */
-export type BatchOperation = { id: string; if_match?: string } & (
-  | { op: "complete" | "reopen" | "delete" | "restore" }
-  | ({ op: "update" } & BatchUpdateFields)
-  | ({ op: "move" } & TaskMove)
-);
+/**
+ * One operation of `POST /tasks/batch`: the generated BatchOperation (op, id,
+ * if_match) with the members each op takes beside them, which the OpenAPI
+ * document only describes in words.
+ */
+export type BatchOperation = Omit<components["schemas"]["BatchOperation"], "op"> &
+  (
+    | { op: "complete" | "reopen" | "delete" | "restore" }
+    | ({ op: "update" } & BatchUpdateFields)
+    | ({ op: "move" } & TaskMove)
+  );
 
 export type ExportFormat = "json" | "csv";
 
@@ -130,17 +122,9 @@ export interface ExportFile {
   filename: string;
 }
 
-export interface ImportNote {
-  line: number | null;
-  pointer: string | null;
-  reason: string;
-}
-
-export interface ImportReport {
-  created: { lists: number; labels: number; tasks: number; completions: number };
-  skipped: ImportNote[];
-  warnings: ImportNote[];
-}
+/** One row or member an import left out (skipped) or changed (warnings). */
+export type ImportNote = components["schemas"]["ImportReportLine"];
+export type ImportReport = components["schemas"]["ImportReport"];
 
 export interface TaskPage {
   tasks: Task[];
@@ -213,7 +197,11 @@ export class TasksApi {
     });
   }
 
-  /** A call to a path the generated types do not have yet (issue 12's); failures as ApiErrors. */
+  /**
+   * A call whose body is not JSON (export's file, import's upload): made
+   * here rather than through openapi-fetch, which would parse or serialise
+   * it; the same token, Idempotency-Key and failures as ApiErrors.
+   */
   private async call(
     method: string,
     path: string,
@@ -253,39 +241,43 @@ export class TasksApi {
 
   /** Several changes at once, all or nothing: the tasks as they are after each operation, in order. */
   async batch(operations: BatchOperation[]): Promise<Task[]> {
-    const body = await this.callJson<{ tasks?: unknown }>("POST", "/tasks/batch", {
-      body: JSON.stringify({ operations }),
-      contentType: "application/json",
-    });
-    if (!Array.isArray(body.tasks)) throw new ApiError("unexpected", "The task service sent an unexpected answer.");
-    return body.tasks as Task[];
+    const { data } = await settle(
+      this.client.POST("/api/{user_id}/tasks/batch", { params: { path: this.user }, body: { operations } }),
+    );
+    if (!Array.isArray(data?.tasks)) throw new ApiError("unexpected", "The task service sent an unexpected answer.");
+    return data.tasks;
   }
 
   /** The trash, newest first, a page at a time. */
   async trash(cursor: string | null = null, limit = 50): Promise<TrashPage> {
-    const response = await this.call("GET", "/trash", { query: cursor ? { limit, cursor } : { limit } });
-    const items: unknown = await response.json().catch(() => null);
-    if (!Array.isArray(items)) throw new ApiError("unexpected", "The task service sent an unexpected answer.");
-    return { items: items as TrashItem[], nextCursor: nextCursorFromLink(response.headers.get("link")) };
+    const { data, response } = await settle(
+      this.client.GET("/api/{user_id}/trash", {
+        params: { path: this.user, query: cursor ? { limit, cursor } : { limit } },
+      }),
+    );
+    if (!Array.isArray(data)) throw new ApiError("unexpected", "The task service sent an unexpected answer.");
+    return { items: data, nextCursor: nextCursorFromLink(response.headers.get("link")) };
   }
 
   /** Brings a task (with its subtasks) or a list (with its tasks) back from the trash. */
   async restore(id: string): Promise<Restored> {
-    return this.callJson<Restored>("POST", `/trash/${encodeURIComponent(id)}/restore`, {
-      body: "{}",
-      contentType: "application/json",
-    });
+    const { data } = await settle(
+      this.client.POST("/api/{user_id}/trash/{id}/restore", { params: { path: { ...this.user, id } } }),
+    );
+    if (!data || typeof data !== "object")
+      throw new ApiError("unexpected", "The task service sent an unexpected answer.");
+    return data;
   }
 
   /** Deletes one item of the trash for good. */
   async purge(id: string): Promise<void> {
-    await this.call("DELETE", `/trash/${encodeURIComponent(id)}`);
+    await settle(this.client.DELETE("/api/{user_id}/trash/{id}", { params: { path: { ...this.user, id } } }));
   }
 
   /** Deletes everything in the trash for good; resolves to how many items went. */
   async emptyTrash(): Promise<number> {
-    const body = await this.callJson<{ deleted?: unknown }>("DELETE", "/trash");
-    return typeof body.deleted === "number" ? body.deleted : 0;
+    const { data } = await settle(this.client.DELETE("/api/{user_id}/trash", { params: { path: this.user } }));
+    return typeof data?.deleted === "number" ? data.deleted : 0;
   }
 
   /** Everything the user owns, as a file to save. */

@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/sonner";
 import { labelKeys, useCreateLabel, useDeleteLabel, useFetchLatestLabel, useUpdateLabel } from "@/hooks/use-labels";
 import { useCreateList, useDeleteList, useFetchLatestList, useMoveList, useUpdateList } from "@/hooks/use-lists";
-import { UNDO_MS, viewQuery, type TaskBoardState } from "@/hooks/use-task-board";
+import { UNDO_MS, UNDO_TOAST, viewQuery, type TaskBoardState } from "@/hooks/use-task-board";
 import { useRestoreFromTrash } from "@/hooks/use-trash";
 import { listKeys, taskKeys, useTaskList } from "@/hooks/use-tasks";
 import { schemaConstraints } from "@/lib/api/schema-constraints";
@@ -195,7 +195,7 @@ export function ListSidebar({
     try {
       await deleteList.mutateAsync({ list, etag });
       toast("List deleted", {
-        id: `undo-delete-${list.id}`,
+        id: UNDO_TOAST,
         description: `“${list.name}” and its tasks are in the trash.`,
         action: {
           label: "Undo",

@@ -43,7 +43,7 @@ function save(blob: Blob, filename: string) {
 }
 
 function where(note: ImportNote): string {
-  if (note.line !== null) return `Line ${note.line}`;
+  if (note.line != null) return `Line ${note.line}`;
   if (note.pointer) return note.pointer;
   return "File";
 }
