@@ -452,3 +452,71 @@ async fn bad_imports_are_refused_and_change_nothing() {
     assert_eq!(normalised(&after), normalised(&before));
     assert!(after["tasks"].as_array().unwrap().is_empty());
 }
+
+#[actix_web::test]
+async fn a_second_import_merges_lists_by_name_and_appends_its_tasks() {
+    let app = RealApp::spawn().await;
+    let alice = app.alice.to_string();
+    let path = format!("/api/{alice}/import");
+    let import = |key: &'static str| {
+        let path = path.clone();
+        let app = &app;
+        async move {
+            let res = reqwest::Client::new()
+                .post(format!("{}{path}", app.base))
+                .bearer_auth(&app.alice_token)
+                .header("content-type", "text/csv; charset=utf-8")
+                .header("idempotency-key", format!("\"{key}\""))
+                .body(TODOIST_FIXTURE)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status().as_u16();
+            let replayed = res.headers().contains_key("idempotent-replayed");
+            let body: Value = res.json().await.unwrap();
+            (status, replayed, body)
+        }
+    };
+    let (status, replayed, first) = import("import-1").await;
+    assert_eq!((status, replayed), (200, false), "{first}");
+    assert_eq!(first["created"]["lists"], 2);
+    // The same request with the same key is answered again, not run again.
+    let (status, replayed, again) = import("import-1").await;
+    assert_eq!((status, replayed), (200, true));
+    assert_eq!(again, first);
+    let doc = export_json(&app, &alice, &app.alice_token).await;
+    assert_eq!(doc["tasks"].as_array().unwrap().len(), 8);
+
+    // Another key: a second import into the same lists (merged by name,
+    // ignoring case), its tasks after the ones already there.
+    let (status, _, second) = import("import-2").await;
+    assert_eq!(status, 200, "{second}");
+    assert_eq!(
+        second["created"],
+        json!({"lists": 0, "labels": 0, "tasks": 8, "completions": 0})
+    );
+    let doc = export_json(&app, &alice, &app.alice_token).await;
+    assert_eq!(doc["lists"].as_array().unwrap().len(), 3);
+    let errands = doc["lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "Errands")
+        .unwrap();
+    let mut top: Vec<(String, String)> = doc["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["list_id"] == errands["id"] && t["parent_id"].is_null())
+        .map(|t| {
+            (
+                t["position"].as_str().unwrap().to_owned(),
+                t["created_at"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(top.len(), 2);
+    top.sort();
+    // In position order, the first import's task comes first.
+    assert!(top[0].1 < top[1].1, "{top:?}");
+}
