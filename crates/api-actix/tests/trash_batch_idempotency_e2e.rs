@@ -1,5 +1,7 @@
 //! End to end against the real `todo-api` binary and real PostgreSQL
-//! (issue 12's figures): 20 concurrent `POST …/tasks` with one
+//! (issue 12): a task deleted to the trash and restored to its place; a
+//! batch that applies, and one that fails on one operation and changes
+//! nothing; and the issue's figures: 20 concurrent `POST …/tasks` with one
 //! `Idempotency-Key` create exactly one task, every 2xx answer is the same
 //! bytes (the others 409 while the first runs), and a replay is the same
 //! bytes too; two API processes purging the trash at once delete each
@@ -282,4 +284,177 @@ async fn two_processes_purge_each_expired_item_exactly_once() {
             api.log.lock().unwrap()
         );
     }
+}
+
+async fn call(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    user: UserId,
+    body: Option<serde_json::Value>,
+) -> (u16, reqwest::header::HeaderMap, serde_json::Value) {
+    let mut req = http.request(method, url).bearer_auth(token(user));
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    let text = res.text().await.unwrap();
+    (
+        status,
+        headers,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trash_restore_and_batches_over_http() {
+    use reqwest::Method;
+    let (db, user) = database().await;
+    let api = Api::start(&db, &[]).await;
+    let http = reqwest::Client::new();
+    let base = format!("{}/api/{user}", api.base);
+    let (status, _, first) = call(
+        &http,
+        Method::POST,
+        format!("{base}/tasks"),
+        user,
+        Some(json!({"title": "First"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{first}");
+    let (_, _, second) = call(
+        &http,
+        Method::POST,
+        format!("{base}/tasks"),
+        user,
+        Some(json!({"title": "Second"})),
+    )
+    .await;
+    let (_, _, child) = call(
+        &http,
+        Method::POST,
+        format!("{base}/tasks"),
+        user,
+        Some(json!({"title": "Child", "parent_id": second["id"]})),
+    )
+    .await;
+    let second_id = second["id"].as_str().unwrap().to_owned();
+
+    // Deleted: gone from the task routes, in the trash with its subtask.
+    let (status, _, _) = call(
+        &http,
+        Method::DELETE,
+        format!("{base}/tasks/{second_id}"),
+        user,
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _, _) = call(
+        &http,
+        Method::GET,
+        format!("{base}/tasks/{second_id}"),
+        user,
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _, trash) = call(&http, Method::GET, format!("{base}/trash"), user, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(trash[0]["id"], second["id"]);
+    assert_eq!(trash[0]["kind"], "task");
+    assert_eq!(trash[0]["task_count"], 2);
+
+    // Restored: the same id, place and subtask, at a new version.
+    let (status, headers, restored) = call(
+        &http,
+        Method::POST,
+        format!("{base}/trash/{second_id}/restore"),
+        user,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{restored}");
+    assert_eq!(restored["kind"], "task");
+    assert_eq!(restored["task"]["position"], second["position"]);
+    assert_eq!(
+        headers["location"],
+        format!("/api/{user}/tasks/{second_id}").as_str()
+    );
+    let (status, _, back) = call(
+        &http,
+        Method::GET,
+        format!("{base}/tasks/{}", child["id"].as_str().unwrap()),
+        user,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(back["parent_id"], second["id"]);
+    let (_, _, trash) = call(&http, Method::GET, format!("{base}/trash"), user, None).await;
+    assert_eq!(trash, json!([]));
+    let (status, _, _) = call(
+        &http,
+        Method::POST,
+        format!("{base}/trash/{second_id}/restore"),
+        user,
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // A batch that applies, in order.
+    let (status, _, done) = call(
+        &http,
+        Method::POST,
+        format!("{base}/tasks/batch"),
+        user,
+        Some(json!({"operations": [
+            {"op": "complete", "id": first["id"], "if_match": "\"1\""},
+            {"op": "update", "id": second["id"], "title": "Second, renamed"},
+        ]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["tasks"][0]["completed"], true);
+    assert_eq!(done["tasks"][1]["title"], "Second, renamed");
+
+    // One missing task among the operations: 404 pointing at it, and the
+    // other operations did not happen.
+    let missing = "0190f3a0-0000-7000-8000-00000000dead";
+    let (status, _, problem) = call(
+        &http,
+        Method::POST,
+        format!("{base}/tasks/batch"),
+        user,
+        Some(json!({"operations": [
+            {"op": "update", "id": second["id"], "title": "Never"},
+            {"op": "delete", "id": missing},
+            {"op": "reopen", "id": first["id"]},
+        ]})),
+    )
+    .await;
+    assert_eq!(status, 404, "{problem}");
+    assert_eq!(problem["type"], "urn:todo-api:problem:batch-failed");
+    assert_eq!(problem["errors"][0]["field"], "/operations/1/id");
+    let (_, _, now) = call(
+        &http,
+        Method::GET,
+        format!("{base}/tasks/{second_id}"),
+        user,
+        None,
+    )
+    .await;
+    assert_eq!(now["title"], "Second, renamed");
+    let (_, _, now) = call(
+        &http,
+        Method::GET,
+        format!("{base}/tasks/{}", first["id"].as_str().unwrap()),
+        user,
+        None,
+    )
+    .await;
+    assert_eq!(now["completed"], true);
 }
