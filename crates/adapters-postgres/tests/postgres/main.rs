@@ -24,5 +24,6 @@ mod recurrence;
 mod slow;
 mod subtasks;
 mod tls;
+mod transfer;
 mod trash;
 mod views;
