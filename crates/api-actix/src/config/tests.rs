@@ -583,6 +583,10 @@ fn the_trash_settings_default_and_are_checked() {
         ("TRASH_RETENTION_DAYS", "0"),
         ("TRASH_RETENTION_DAYS", "3651"),
     ] {
-        assert_eq!(error_of(&with(&[(name, value)])).name, name, "{name}={value}");
+        assert_eq!(
+            error_of(&with(&[(name, value)])).name,
+            name,
+            "{name}={value}"
+        );
     }
 }

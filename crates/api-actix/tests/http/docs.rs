@@ -210,8 +210,15 @@ async fn error_responses_are_problem_json_with_their_headers() {
         .collect();
     assert_eq!(
         kinds,
-        ["Task", "List", "Label", "Preferences", "Completion", "TrashItem"]
-            .map(|k| format!("#/components/schemas/{k}")),
+        [
+            "Task",
+            "List",
+            "Label",
+            "Preferences",
+            "Completion",
+            "TrashItem"
+        ]
+        .map(|k| format!("#/components/schemas/{k}")),
         "{data}"
     );
     assert!(data.get("oneOf").is_none(), "{data}");
