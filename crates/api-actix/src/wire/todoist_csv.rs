@@ -569,6 +569,34 @@ mod tests {
     }
 
     #[test]
+    fn indents_deeper_than_the_limit_attach_at_the_deepest_level() {
+        let out =
+            read("TYPE,CONTENT,INDENT\ntask,L1,1\ntask,L2,2\ntask,L3,3\ntask,L4,4\ntask,L5,5\n");
+        let parents: Vec<Option<usize>> = out.plan.tasks.iter().map(|t| t.parent).collect();
+        assert_eq!(parents, vec![None, Some(0), Some(1), Some(2), Some(2)]);
+        assert_eq!(out.warnings.len(), 1);
+        assert_eq!(out.warnings[0].line, Some(6));
+        assert!(out.warnings[0].reason.contains("deeper than the 4 levels"));
+        assert!(out.plan.problems().is_empty());
+    }
+
+    #[test]
+    fn notes_join_the_previous_task_and_sections_start_lists() {
+        let out = read(
+            "TYPE,CONTENT\nnote,orphan\ntask,A\nnote,first\nnote,second\nsection,Later\ntask,B\nsection,\n",
+        );
+        assert_eq!(
+            out.plan.tasks[0].description.as_ref().map(|d| d.as_str()),
+            Some("first\n\nsecond")
+        );
+        let lists: Vec<&str> = out.plan.lists.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(lists, vec![DEFAULT_LIST_NAME, "Later"]);
+        assert_eq!(out.plan.tasks[1].list, 1);
+        let skipped: Vec<Option<u32>> = out.skipped.iter().map(|s| s.line).collect();
+        assert_eq!(skipped, vec![Some(2), Some(8)]);
+    }
+
+    #[test]
     fn indent_gaps_attach_at_the_deepest_level_available() {
         let out =
             read("TYPE,CONTENT,PRIORITY,INDENT\ntask,A,1,1\ntask,B,2,3\ntask,C,3,2\ntask,D,4,5\n");
