@@ -241,6 +241,16 @@ describe("undo", () => {
     await undo("Labelled 3 tasks");
     await expect.poll(async () => (await getTask(ids.A1!)).labels).toEqual([]);
 
+    // A due date for two of them, then undo: they have none again.
+    for (const t of ["A1", "B2"]) await page.getByRole("checkbox", { name: `Select "${t}"` }).click();
+    await bar.getByLabel("Due date for the selected tasks").fill("2031-01-02");
+    await bar.getByRole("button", { name: "Set date" }).click();
+    await expect.poll(async () => (await getTask(ids.B2!)).due_all_day).toBe(true);
+    expect((await getTask(ids.A1!)).due_at).not.toBeNull();
+    await undo("Changed the due date of 2 tasks");
+    await expect.poll(async () => (await getTask(ids.B2!)).due_at).toBeNull();
+    expect((await getTask(ids.A1!)).due_all_day).toBe(false);
+
     // Everything chosen: complete, undo; delete, undo.
     for (const t of ["A1", "B2", "C3", "D4"]) await page.getByRole("checkbox", { name: `Select "${t}"` }).click();
     await bar.getByRole("button", { name: "Complete" }).click();
