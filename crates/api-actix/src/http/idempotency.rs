@@ -42,9 +42,20 @@ pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
 /// crashed frees its key after this.
 pub const LEASE_MINUTES: i64 = 5;
 
-/// The largest body the layer reads to fingerprint (the import's limit;
-/// each route still applies its own, smaller, limit to what it reads).
-pub const MAX_FINGERPRINTED_BODY_BYTES: usize = 10 * 1024 * 1024;
+/// The largest body the layer reads to fingerprint: the import's limit for
+/// the import, every other route's limit for the others (so that a key
+/// never lets a client make the API hold more of a body than the route
+/// itself would).
+pub const MAX_FINGERPRINTED_BODY_BYTES: usize = crate::routes::transfer::MAX_IMPORT_BYTES;
+
+/// The body limit of the route with this pattern.
+fn body_limit(pattern: Option<&str>) -> usize {
+    if pattern.is_some_and(|p| p.ends_with("/import")) {
+        MAX_FINGERPRINTED_BODY_BYTES
+    } else {
+        crate::http::request_body::MAX_BODY_BYTES
+    }
+}
 
 /// The response headers a replay repeats.
 const REPLAYED_HEADERS: [HeaderName; 5] = [
@@ -94,7 +105,7 @@ fn problem_response(req: ServiceRequest, problem: &Problem) -> ServiceResponse<B
 
 /// Reads the whole request body (to fingerprint it and hand it on), within
 /// the body timeout and [`MAX_FINGERPRINTED_BODY_BYTES`].
-async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, Problem> {
+async fn read_body(req: &mut ServiceRequest, max_bytes: usize) -> Result<Bytes, Problem> {
     let limits = HttpLimits::of(req.request())?;
     let mut payload = req.take_payload();
     let read = async move {
@@ -107,12 +118,10 @@ async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, Problem> {
                     "The request body could not be read.",
                 )
             })?;
-            if body.len() + chunk.len() > MAX_FINGERPRINTED_BODY_BYTES {
+            if body.len() + chunk.len() > max_bytes {
                 return Err(Problem::new(
                     ProblemKind::PayloadTooLarge,
-                    format!(
-                        "The request body must be at most {MAX_FINGERPRINTED_BODY_BYTES} bytes."
-                    ),
+                    format!("The request body must be at most {max_bytes} bytes."),
                 ));
             }
             body.extend_from_slice(&chunk);
@@ -202,7 +211,7 @@ pub async fn layer(
             ));
         }
     };
-    let body = match read_body(&mut req).await {
+    let body = match read_body(&mut req, body_limit(pattern.as_deref())).await {
         Ok(body) => body,
         Err(problem) => return Ok(problem_response(req, &problem)),
     };
@@ -305,6 +314,14 @@ mod tests {
         assert!(!applies(&Method::PATCH, Some("/api/{user_id}/tasks/{id}")));
         assert!(!applies(&Method::POST, Some("/healthz")));
         assert!(!applies(&Method::POST, None));
+        assert_eq!(
+            body_limit(Some("/api/{user_id}/import")),
+            MAX_FINGERPRINTED_BODY_BYTES
+        );
+        assert_eq!(
+            body_limit(Some("/api/{user_id}/tasks")),
+            crate::http::request_body::MAX_BODY_BYTES
+        );
     }
 
     #[test]
