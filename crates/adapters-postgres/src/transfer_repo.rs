@@ -472,8 +472,14 @@ async fn write_plan(
             Siblings::new(last)
         });
         let position = group.place(task.position.as_ref())?;
+        // An all-day date arrives as 00:00 UTC of the date (see
+        // `PlannedTask::due_at`): 00:00 of that date here.
+        let due_at = match task.due_at {
+            Some(due) if task.due_all_day => Some(tz.start_of_date(due.date_naive())),
+            other => other,
+        };
         let schedule = Schedule {
-            due_at: task.due_at,
+            due_at,
             all_day: task.due_all_day,
             recurrence: task.recurrence.clone(),
             basis: task.recurrence_basis,
@@ -486,7 +492,7 @@ async fn write_plan(
             description: task.description.as_ref().map(Description::as_str),
             completed: task.completed,
             priority: task.priority.rank(),
-            due_at: task.due_at,
+            due_at,
             due_all_day: task.due_all_day,
             recurrence: task.recurrence.as_ref().map(Recurrence::as_str),
             recurrence_basis: task.recurrence_basis.as_str(),

@@ -60,6 +60,9 @@ pub struct PlannedTask {
     pub title: Title,
     pub description: Option<Description>,
     pub priority: Priority,
+    /// For an all-day task, 00:00 UTC of its date: the store places it at
+    /// 00:00 of that date in the owner's time zone, so that the date
+    /// survives an import into an account in another zone.
     pub due_at: Option<Timestamp>,
     pub due_all_day: bool,
     pub recurrence: Option<Recurrence>,

@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use chrono::TimeZone as _;
+
 use domain::{
     Color, Description, ImportPlan, LabelName, ListName, PlanItem, PlannedCompletion, PlannedLabel,
     PlannedList, PlannedTask, Position, Preferences, Priority, Recurrence, RecurrenceBasis,
@@ -141,6 +143,11 @@ pub fn plan(body: &[u8]) -> Result<ImportPlan, JsonImportError> {
     }
 }
 
+/// 00:00 UTC of `date`: how a plan carries an all-day date.
+pub fn date_as_utc(date: chrono::NaiveDate) -> Timestamp {
+    chrono::Utc.from_utc_datetime(&date.and_time(chrono::NaiveTime::MIN))
+}
+
 fn build(doc: &ExportDocument, errors: &mut Errors) -> ImportPlan {
     let mut plan = ImportPlan::default();
     if let Some(p) = &doc.preferences {
@@ -159,6 +166,10 @@ fn build(doc: &ExportDocument, errors: &mut Errors) -> ImportPlan {
             });
         }
     }
+    let source_zone = plan
+        .preferences
+        .as_ref()
+        .map_or(TimeZone::UTC, |p| p.time_zone);
     let mut list_index: HashMap<Uuid, usize> = HashMap::new();
     for (i, list) in doc.lists.iter().enumerate() {
         let at = |m: &str| format!("/lists/{i}/{m}");
@@ -241,7 +252,15 @@ fn build(doc: &ExportDocument, errors: &mut Errors) -> ImportPlan {
             .map(|d| parsed(errors, at("description"), Description::parse(d)));
         let priority = parsed(errors, at("priority"), Priority::parse(&task.priority));
         let position = parsed(errors, at("position"), Position::parse(&task.position));
-        let due_at = opt_time(errors, at("due_at"), task.due_at.as_deref());
+        let due_at = opt_time(errors, at("due_at"), task.due_at.as_deref()).map(|due| {
+            if task.due_all_day {
+                // The date in the exporting account's zone, as 00:00 UTC
+                // (`PlannedTask::due_at`).
+                date_as_utc(source_zone.local_date(due))
+            } else {
+                due
+            }
+        });
         let recurrence = task
             .recurrence
             .as_deref()
@@ -325,6 +344,23 @@ mod tests {
         assert_eq!(
             errors_of(r#"{"format":"todo-api-export","version":2}"#),
             vec!["/version"]
+        );
+    }
+
+    #[test]
+    fn an_all_day_date_travels_as_its_date_in_the_exporting_zone() {
+        let list = "0190c0de-0000-7000-8000-000000000001";
+        let body = format!(
+            r#"{{"format":"todo-api-export","version":1,"preferences":{{"time_zone":"Europe/Berlin","week_start":"monday"}},
+            "lists":[{{"id":"{list}","name":"Inbox","color":"gray","position":"a0","is_inbox":true,"created_at":"2030-01-01T00:00:00Z","updated_at":"2030-01-01T00:00:00Z"}}],
+            "tasks":[{{"id":"0190c0de-0000-7000-8000-000000000002","list_id":"{list}","parent_id":null,"position":"a0","title":"May Day","description":null,"priority":"low","due_at":"2030-04-30T22:00:00Z","due_all_day":true,"recurrence":null,"recurrence_basis":"due","completed":false,"labels":[],"created_at":"2030-01-01T00:00:00Z","updated_at":"2030-01-01T00:00:00Z"}}]}}"#
+        );
+        let plan = plan(body.as_bytes()).unwrap();
+        // 00:00 in Berlin on 1 May is 22:00 UTC the day before; the plan
+        // carries the date itself.
+        assert_eq!(
+            plan.tasks[0].due_at.map(|d| timestamp::format(&d)),
+            Some("2030-05-01T00:00:00Z".to_owned())
         );
     }
 

@@ -27,6 +27,8 @@ use domain::{
     RecurrenceBasis, ReportLine, TimeZone, Timestamp, Title,
 };
 
+use crate::wire::import_json::date_as_utc;
+
 /// The list for tasks before the first section when the caller names none.
 pub const DEFAULT_LIST_NAME: &str = "Todoist import";
 
@@ -272,7 +274,7 @@ impl Builder {
             return Schedule::none();
         }
         if let Ok(date) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-            return Schedule::on(self.zone.start_of_date(date), true);
+            return Schedule::on(date_as_utc(date), true);
         }
         if let Ok(t) = chrono::DateTime::parse_from_rfc3339(raw) {
             return Schedule::on(t.with_timezone(&chrono::Utc), false);
@@ -459,7 +461,7 @@ fn rule(
     }
     let recurrence = Recurrence::parse(&text).ok()?;
     Some(Schedule {
-        due_at: Some(zone.start_of_date(start)),
+        due_at: Some(date_as_utc(start)),
         all_day: true,
         recurrence: Some(recurrence),
         basis,

@@ -520,3 +520,43 @@ async fn a_second_import_merges_lists_by_name_and_appends_its_tasks() {
     // In position order, the first import's task comes first.
     assert!(top[0].1 < top[1].1, "{top:?}");
 }
+
+#[actix_web::test]
+async fn an_all_day_task_keeps_its_date_in_an_account_in_another_zone() {
+    let app = RealApp::spawn().await;
+    seed(&app).await;
+    let alice = app.alice.to_string();
+    let bob = app.bob.to_string();
+    app.call(
+        Method::PUT,
+        &format!("/api/{bob}/preferences"),
+        &app.bob_token,
+        Some(json!({"time_zone": "America/New_York", "week_start": "sunday"})),
+        &[],
+    )
+    .await
+    .expect(200);
+    let doc = export_json(&app, &alice, &app.alice_token).await;
+    let (status, _, body) = raw(
+        &app,
+        Method::POST,
+        &format!("/api/{bob}/import"),
+        &app.bob_token,
+        "application/json",
+        serde_json::to_vec(&doc).unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let imported = export_json(&app, &bob, &app.bob_token).await;
+    // Bob's own preferences stay.
+    assert_eq!(imported["preferences"]["time_zone"], "America/New_York");
+    let release = imported["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["title"] == "Ship the release")
+        .unwrap();
+    // 1 May stays 1 May: 00:00 in New York (EDT), not Berlin's 00:00.
+    assert_eq!(release["due_at"], "2030-05-01T04:00:00Z");
+    assert_eq!(release["due_all_day"], true);
+}
