@@ -313,6 +313,18 @@ async fn the_todoist_fixture_imports_with_its_structure_and_report() {
             .contains("when the weather is nice")
     );
 
+    // Every imported row is in the change feed.
+    let feed = app.get(&app.alice_path("/changes?since=0&limit=100")).await;
+    let changes = feed.expect(200)["changes"].as_array().unwrap().clone();
+    let count = |entity: &str| {
+        changes
+            .iter()
+            .filter(|c| c["entity"] == entity && c["op"] == "upsert")
+            .count()
+    };
+    assert_eq!(count("task"), 8, "{changes:?}");
+    assert_eq!(count("list"), 3);
+
     let doc = export_json(&app, &alice, &app.alice_token).await;
     let lists: Vec<&str> = doc["lists"]
         .as_array()
