@@ -12,6 +12,7 @@ import { useRouter } from "next/navigation";
 import * as React from "react";
 
 import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { toast } from "@/components/ui/sonner";
 import { useTasksApi } from "@/hooks/use-tasks";
@@ -67,7 +68,10 @@ export function ExportImport({ userId }: { userId: string }) {
   const [importing, setImporting] = React.useState(false);
   const [report, setReport] = React.useState<ImportReport | null>(null);
   const [problem, setProblem] = React.useState<string | null>(null);
+  // A Todoist CSV: the list for the tasks before its first section (the API's default name).
+  const [listName, setListName] = React.useState("Todoist import");
   const inputId = React.useId();
+  const listNameId = React.useId();
 
   const signedOut = () => {
     apiTokens.clear();
@@ -106,7 +110,7 @@ export function ExportImport({ userId }: { userId: string }) {
     setImporting(true);
     setProblem(null);
     try {
-      const result = await api.importData(file, preview.format);
+      const result = await api.importData(file, preview.format, listName.trim() || undefined);
       setReport(result);
       // New lists, labels and tasks everywhere.
       void client.invalidateQueries();
@@ -166,6 +170,12 @@ export function ExportImport({ userId }: { userId: string }) {
             {"problem" in preview ? null : <span className="font-medium">To import: </span>}
             {describePreview(preview)}
           </p>
+        ) : null}
+        {preview && preview.format === "csv" && !("problem" in preview) ? (
+          <div className="grid max-w-sm gap-1">
+            <Label htmlFor={listNameId}>List for the tasks before the first section</Label>
+            <Input id={listNameId} value={listName} maxLength={100} onChange={(e) => setListName(e.target.value)} />
+          </div>
         ) : null}
         <div>
           <Button disabled={!canImport} onClick={() => void runImport()}>

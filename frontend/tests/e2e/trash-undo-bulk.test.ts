@@ -5,7 +5,7 @@
  * page restores, deletes forever and empties; an export downloaded from
  * Settings and imported into a fresh account shows the same tasks.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -356,5 +356,34 @@ describe("export and import", () => {
     await expect.poll(() => other.getByTestId("current-list").textContent()).toBe("Groceries");
     await otherBoard.expectTitles(["Milk", "Bread", "Rye"], { sorted: false });
     await otherBoard.task("Milk").getByTestId("label-chip").getByText("dairy").waitFor();
+  });
+
+  it("a Todoist CSV is previewed by row type and imported into the list named for it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "todoist-"));
+    const file = join(dir, "project.csv");
+    writeFileSync(
+      file,
+      [
+        "TYPE,CONTENT,DESCRIPTION,PRIORITY,INDENT,AUTHOR,RESPONSIBLE,DATE,DATE_LANG,TIMEZONE",
+        "task,Write report,,1,1,,,,en,",
+        "task,Find the figures,,4,2,,,,en,",
+        "section,Errands,,,,,,,,",
+        "task,Post the letter,,2,1,,,,en,",
+      ].join("\r\n"),
+    );
+    await page.goto("/settings");
+    await page.getByLabel("File to import").setInputFiles(file);
+    await expect.poll(() => page.getByTestId("import-preview").textContent()).toContain("4 rows: 3 tasks, 1 section");
+    await page.getByLabel("List for the tasks before the first section").fill("From Todoist");
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await page.getByTestId("import-report").getByText("3 tasks", { exact: false }).waitFor();
+
+    const lists = (await board.api(path("/lists"))).body as { id: string; name: string }[];
+    const first = lists.find((l) => l.name === "From Todoist");
+    expect(first).toBeDefined();
+    expect(lists.some((l) => l.name === "Errands")).toBe(true);
+    await show(first!.id, "From Todoist");
+    await board.expectTitles(["Write report", "Find the figures"], { sorted: false });
+    expect(await board.task("Find the figures").getAttribute("data-depth")).toBe("1");
   });
 });
