@@ -14,7 +14,8 @@
 # postgres://postgres@127.0.0.1:5432/postgres), BENCH_SCENARIOS (a comma-
 # separated subset of the six, default all), BENCH_DURATION (seconds per
 # measurement, default 10), BENCH_WARMUP (seconds, default 2),
-# BENCH_CONNECTIONS (default 64), BENCH_THREADS (wrk threads and pgbench -j,
+# BENCH_CONNECTIONS (default 64), BENCH_TASKS_PER_USER (default 100),
+# BENCH_THREADS (wrk threads and pgbench -j,
 # default 2), BENCH_PG_LOG (the server's log file, for checking the
 # statements; found by itself for a local Debian cluster). The API runs
 # with its defaults (pool of 10, RUST_LOG=info to a file) unless the
@@ -38,10 +39,12 @@ warmup="${BENCH_WARMUP:-2}"
 connections="${BENCH_CONNECTIONS:-64}"
 threads="${BENCH_THREADS:-2}"
 users=1000
-tasks_per_user=100
+# BENCH_TASKS_PER_USER=20 gives issue 8's original workload (1,000 users ×
+# 20 tasks): every list page then holds all of a user's tasks.
+tasks_per_user="${BENCH_TASKS_PER_USER:-100}"
 # Tasks 1 … big_list of each user are in its list "Work": list_in_list asks
 # for a page of 50 of them, move reorders them.
-big_list=60
+big_list=$((tasks_per_user * 60 / 100))
 all_scenarios=(list list_in_list create complete move mix)
 IFS=, read -r -a scenarios <<<"${BENCH_SCENARIOS:-$(
   IFS=,
