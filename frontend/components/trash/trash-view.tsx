@@ -203,7 +203,7 @@ export function TrashView({ userId }: { userId: string }) {
                   </Button>
                   <AlertDialog>
                     <AlertDialogTrigger asChild>
-                      <Button variant="ghost" size="sm" disabled={busy} aria-label={`Delete "${item.title}" forever`}>
+                      <Button variant="ghost" size="sm" disabled={busy} aria-label={`Delete forever "${item.title}"`}>
                         <Trash2 aria-hidden />
                         <span className="hidden sm:inline">Delete forever</span>
                       </Button>

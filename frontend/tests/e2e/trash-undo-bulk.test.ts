@@ -15,7 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { signUp, type SignedUpUser } from "../support/auth-http";
 import { startStack, type Stack } from "../support/stack";
-import { checkAccessibility } from "./accessibility";
+import { accessibilityFindings, checkAccessibility } from "./accessibility";
 import { launchBrowser, newContext, policyViolations, screenshotOnFailure } from "./browser";
 import { DashboardPage } from "./dashboard-page";
 
@@ -298,7 +298,7 @@ describe("the Trash page", () => {
     await page.getByRole("article", { name: "Older" }).waitFor({ state: "detached" });
     expect((await getTask(older)).list_id).toBe(list);
 
-    await page.getByRole("button", { name: 'Delete "Newer" forever' }).click();
+    await page.getByRole("button", { name: 'Delete forever "Newer"' }).click();
     await page.getByRole("alertdialog").getByRole("button", { name: "Delete forever" }).click();
     await page.getByRole("article", { name: "Newer" }).waitFor({ state: "detached" });
     const restoreGone = await board.api(path(`/trash/${newer}/restore`), { method: "POST", body: {} });
@@ -385,5 +385,34 @@ describe("export and import", () => {
     await show(first!.id, "From Todoist");
     await board.expectTitles(["Write report", "Find the figures"], { sorted: false });
     expect(await board.task("Find the figures").getAttribute("data-depth")).toBe("1");
+  });
+});
+
+describe("on a phone in dark mode", () => {
+  it("the drawer links to the Trash, whose page passes axe-core", async () => {
+    const context = await newContext(browser, { baseURL: stack.webUrl, phone: true, dark: true });
+    contexts.push(context);
+    await context.addCookies(
+      uma.cookie.split("; ").map((pair) => {
+        const at = pair.indexOf("=");
+        return { name: pair.slice(0, at), value: pair.slice(at + 1), url: stack.webUrl };
+      }),
+    );
+    const phone = await context.newPage();
+    const gone = await create("On the phone");
+    expect((await board.api(path(`/tasks/${gone}`), { method: "DELETE" })).status).toBe(204);
+    await phone.goto("/dashboard");
+    await phone.getByRole("button", { name: "Lists" }).click();
+    await phone.getByRole("dialog").getByRole("link", { name: "Trash" }).click();
+    await phone.waitForURL(/\/trash$/);
+    await phone.getByRole("article", { name: "On the phone" }).waitFor();
+    await checkAccessibility(phone, "the Trash page (phone, dark)");
+  });
+});
+
+describe("accessibility (axe-core) and the content security policy", () => {
+  it("found no serious or critical violation on any page above, and nothing refused", () => {
+    expect(accessibilityFindings).toEqual([]);
+    expect(policyViolations).toEqual([]);
   });
 });
