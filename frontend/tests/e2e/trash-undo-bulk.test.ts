@@ -155,6 +155,20 @@ describe("undo", () => {
     expect(placeAndFields(await getTask(sub))).toEqual(subBefore);
   });
 
+  it("after deleting a list brings it back with its tasks", async () => {
+    const list = await freshList("Short-lived");
+    await create("Kept task", { list_id: list });
+    await show(list, "Short-lived");
+    const sidebar = page.getByRole("navigation", { name: "Lists" });
+    await sidebar.getByRole("button", { name: 'Delete list "Short-lived"' }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Delete list" }).click();
+    await sidebar.getByRole("link", { name: /Short-lived/ }).waitFor({ state: "detached" });
+    await undo("“Short-lived” and its tasks are in the trash.");
+    await sidebar.getByRole("link", { name: /Short-lived/ }).waitFor();
+    await show(list, "Short-lived");
+    await board.expectTitles(["Kept task"], { sorted: false });
+  });
+
   it("after completing a parent reopens it and the subtasks it completed", async () => {
     const list = await freshList("Undo complete");
     const parent = await create("Paint", { list_id: list });
