@@ -12,7 +12,11 @@
 //! then the key (400), then the claim in the store: the same key with
 //! another request is 422, a first request still running is 409 with
 //! `Retry-After: 1`. Answers worth retrying (5xx, 429) are not kept: the
-//! claim is released so that a retry runs.
+//! claim is released so that a retry runs. A claimed request runs to its
+//! end even when its client hangs up, so that the client's retry finds
+//! the answer.
+
+use std::sync::Arc;
 
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -229,9 +233,9 @@ pub async fn layer(
     );
     req.set_payload(actix_web::dev::Payload::from(body));
 
-    let store = state.idempotency.as_ref();
     let now = Utc::now();
-    let claim = store
+    let claim = state
+        .idempotency
         .claim(
             owner,
             &key,
@@ -256,6 +260,41 @@ pub async fn layer(
         Err(error) => return Ok(problem_response(req, &Problem::from(error))),
     }
 
+    // The request runs to its end in a task of its own, even when the
+    // client hangs up (which drops this future): a client that lost its
+    // connection retries with the same key, and must then get the answer
+    // replayed, not a 409 for a claim nobody would ever finish (or, if the
+    // claim were released on hang-up, a second write after a first that
+    // committed). Requests without a key keep being cancelled with their
+    // client.
+    let http_req = req.request().clone();
+    let store = Arc::clone(&state.idempotency);
+    let run = actix_web::rt::spawn(run_claimed(next, req, store, owner, key));
+    match run.await {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            // Whether the write committed is unknown: the claim is left to
+            // its lease rather than released for a second write.
+            tracing::error!(%error, "an idempotent request's task failed");
+            Ok(ServiceResponse::new(
+                http_req,
+                Problem::internal().error_response(),
+            ))
+        }
+    }
+}
+
+/// Runs a request whose key this instance has claimed, then stores its
+/// answer for replay (or releases the claim when the answer is worth
+/// retrying).
+async fn run_claimed<B: MessageBody + 'static>(
+    next: Next<B>,
+    req: ServiceRequest,
+    store: Arc<dyn IdempotencyStore>,
+    owner: UserId,
+    key: IdempotencyKey,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let store = store.as_ref();
     let res = match next.call(req).await {
         Ok(res) => res,
         Err(error) => {

@@ -319,3 +319,108 @@ async fn a_key_authenticates_once_for_the_rate_limits() {
     let reply = send_to(state, create(ALICE, ALICE_TOKEN, "k", r#"{"title":"A"}"#)).await;
     assert_eq!(reply.status, 201);
 }
+
+/// [`MemoryStore`] whose `complete` waits for the test's go-ahead, so that
+/// a request is still running (storing its answer) when its client hangs
+/// up.
+struct GatedStore {
+    inner: MemoryStore,
+    gate: tokio::sync::Semaphore,
+}
+
+impl GatedStore {
+    fn is_done(&self, owner: UserId, key: &str) -> bool {
+        matches!(
+            self.inner
+                .records
+                .lock()
+                .unwrap()
+                .get(&(owner, key.to_owned())),
+            Some(Record::Done(..))
+        )
+    }
+}
+
+#[async_trait]
+impl IdempotencyStore for GatedStore {
+    async fn claim(
+        &self,
+        owner: UserId,
+        key: &IdempotencyKey,
+        fingerprint: [u8; 32],
+        now: Timestamp,
+        lease_until: Timestamp,
+        expired_before: Timestamp,
+    ) -> Result<Claim, IdempotencyError> {
+        self.inner
+            .claim(owner, key, fingerprint, now, lease_until, expired_before)
+            .await
+    }
+
+    async fn complete(
+        &self,
+        owner: UserId,
+        key: &IdempotencyKey,
+        response: StoredResponse,
+    ) -> Result<(), IdempotencyError> {
+        let _go = self.gate.acquire().await;
+        self.inner.complete(owner, key, response).await
+    }
+
+    async fn release(&self, owner: UserId, key: &IdempotencyKey) -> Result<(), IdempotencyError> {
+        self.inner.release(owner, key).await
+    }
+
+    async fn purge_expired(&self, before: Timestamp, batch: u32) -> Result<u64, IdempotencyError> {
+        self.inner.purge_expired(before, batch).await
+    }
+}
+
+#[actix_web::test]
+async fn a_client_that_hangs_up_gets_the_answer_when_it_retries() {
+    use std::time::Duration;
+
+    let store = Arc::new(GatedStore {
+        inner: MemoryStore::default(),
+        gate: tokio::sync::Semaphore::new(0),
+    });
+    let state = state(creating(1), store.clone());
+    let app = actix_web::test::init_service(api_actix::build_app(state.clone())).await;
+    let body = r#"{"title":"Pay rent"}"#;
+    // The client gives up while the request runs: its future is dropped,
+    // as the server drops a request whose connection closed.
+    let hung_up = tokio::time::timeout(
+        Duration::from_millis(200),
+        actix_web::test::try_call_service(
+            &app,
+            create(ALICE, ALICE_TOKEN, "\"rent-1\"", body).to_request(),
+        ),
+    )
+    .await;
+    assert!(
+        hung_up.is_err(),
+        "the request should still have been running"
+    );
+    // The request goes on without its client and keeps its answer: a
+    // claim left running would make every retry a 409 until its lease
+    // ends.
+    store.gate.add_permits(1);
+    let alice = UserId::from_uuid(uuid::Uuid::parse_str(ALICE).unwrap());
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !store.is_done(alice, "rent-1") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the abandoned request never stored its answer"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let retry = send_to(
+        state.clone(),
+        create(ALICE, ALICE_TOKEN, "\"rent-1\"", body),
+    )
+    .await;
+    assert_eq!(retry.status, 201);
+    assert_eq!(retry.header("idempotent-replayed"), Some("true"));
+    assert_eq!(retry.json()["title"], "Pay rent");
+    assert_eq!(store.inner.releases.load(Ordering::SeqCst), 0);
+}
