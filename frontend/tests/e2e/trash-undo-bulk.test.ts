@@ -16,7 +16,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { signUp, type SignedUpUser } from "../support/auth-http";
 import { startStack, type Stack } from "../support/stack";
 import { accessibilityFindings, checkAccessibility } from "./accessibility";
-import { launchBrowser, newContext, policyViolations, screenshotOnFailure } from "./browser";
+import { docScreenshot, launchBrowser, newContext, policyViolations, screenshotOnFailure } from "./browser";
 import { DashboardPage } from "./dashboard-page";
 
 let stack: Stack;
@@ -234,6 +234,7 @@ describe("undo", () => {
     const bar = page.getByRole("region", { name: "Bulk actions" });
     await bar.getByText("3 tasks selected").waitFor();
     await checkAccessibility(page, "the bulk bar");
+    await docScreenshot(page, "bulk-bar");
 
     await bar.getByLabel("List to move the selected tasks to").selectOption({ label: "Elsewhere" });
     await bar.getByRole("button", { name: "Move" }).click();
@@ -294,7 +295,7 @@ describe("the Trash page", () => {
     expect((await board.api(path(`/tasks/${newer}`), { method: "DELETE" })).status).toBe(204);
 
     await page.goto("/dashboard");
-    await page.getByRole("navigation", { name: "Lists" }).getByRole("link", { name: "Trash" }).click();
+    await page.getByRole("navigation", { name: "Lists" }).getByRole("link", { name: "Trash", exact: true }).click();
     await page.waitForURL(/\/trash$/);
     const items = page.getByTestId("trash-item");
     await expect
@@ -307,6 +308,7 @@ describe("the Trash page", () => {
     await expect.poll(() => page.getByTestId("live-status").getAttribute("data-status")).toBe("live");
     expect((await board.api(path(`/tasks/${live}`), { method: "DELETE" })).status).toBe(204);
     await page.getByRole("article", { name: "Live one" }).waitFor();
+    await docScreenshot(page, "trash");
 
     await page.getByRole("button", { name: 'Restore "Older"' }).click();
     await page.getByRole("article", { name: "Older" }).waitFor({ state: "detached" });
@@ -417,7 +419,7 @@ describe("on a phone in dark mode", () => {
     expect((await board.api(path(`/tasks/${gone}`), { method: "DELETE" })).status).toBe(204);
     await phone.goto("/dashboard");
     await phone.getByRole("button", { name: "Lists" }).click();
-    await phone.getByRole("dialog").getByRole("link", { name: "Trash" }).click();
+    await phone.getByRole("dialog").getByRole("link", { name: "Trash", exact: true }).click();
     await phone.waitForURL(/\/trash$/);
     await phone.getByRole("article", { name: "On the phone" }).waitFor();
     await checkAccessibility(phone, "the Trash page (phone, dark)");
